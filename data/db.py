@@ -1,0 +1,109 @@
+"""Open (and on first use create) the Returns Desk DuckDB database.
+
+The app and the command line share one file. Its default lives under ``<repo>/var/`` (not
+tracked by git) and is built from the seeded sample on first use so a new user sees a working
+app at once; ``RETURNS_DESK_DB`` or ``--db`` points elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+
+from . import sql
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = REPO_ROOT / "var" / "returns_desk.duckdb"
+ENV_VAR = "RETURNS_DESK_DB"
+
+
+class DataError(Exception):
+    """An error meant for a person: the CLI prints its message, never a traceback."""
+
+
+class DatabaseLocked(DataError):
+    """Another process holds the database file open for writing."""
+
+
+def default_path() -> Path:
+    """The database path: $RETURNS_DESK_DB if set, else ``var/returns_desk.duckdb``."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    return Path(env).expanduser() if env else DEFAULT_DB
+
+
+def resolve_path(path: str | os.PathLike | None = None) -> Path:
+    """An explicit path (``--db``) wins over the environment and the default."""
+    return Path(path).expanduser() if path else default_path()
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:  # DuckDB reports a held lock as an IO error
+        text = str(exc)
+        if "lock" in text.lower():
+            holder = ""
+            if "PID" in text:
+                holder = " (held by process " + text.split("PID", 1)[1].split(")")[0].strip() + ")"
+            raise DatabaseLocked(
+                f"The database {path} is in use by another process{holder}. "
+                "Close the other program (or the app) and try again, or use another file with --db."
+            ) from None
+        raise DataError(f"Cannot open the database {path}: {text}") from None
+    except duckdb.Error as exc:
+        raise DataError(f"Cannot open the database {path}: {exc}") from None
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables if they are missing (idempotent)."""
+    con.cursor().execute(sql.load("schema"))
+
+
+def connect(
+    path: str | os.PathLike | None = None,
+    *,
+    read_only: bool = False,
+    create_sample: bool = True,
+    quiet: bool = False,
+) -> duckdb.DuckDBPyConnection:
+    """Open the database, creating it from the built-in sample when the file does not exist.
+
+    ``create_sample=False`` creates an empty database instead (imports into a new file).
+    Raises DatabaseLocked / DataError with a message fit to show a person.
+    """
+    target = resolve_path(path)
+    if str(target) == ":memory:":
+        con = _connect(target, False)
+        ensure_schema(con)
+        return con
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        con = _connect(target, False)
+        ensure_schema(con)
+        if create_sample:
+            from .sample import load_sample  # local import: only needed on first use
+
+            if not quiet:
+                print(f"Creating {target} from the built-in sample data...", file=sys.stderr)
+            load_sample(con)
+        if read_only:
+            con.close()
+            con = _connect(target, True)
+        return con
+    con = _connect(target, read_only)
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Token that changes whenever orders or cases are written (see bump_data_version.sql)."""
+    rows = con.cursor().execute(sql.load("data_version")).fetchall()
+    return rows[0][0] if rows else ""
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql.load("bump_data_version"))

@@ -1,0 +1,374 @@
+"""Seeded generator of a believable store: orders, after-sales cases and their milestones.
+
+Why it exists: a new user should open the app and see a working store, and the benchmark needs
+10M orders without a real export. Everything is vectorised numpy (no per-row Python), so 10M
+orders take seconds. Milestones are placed against the policy's own deadlines
+(``policy.deadline_after`` / ``ship_by_frame``) so most stages are met, and they breach the way
+real teams do: backlogs after Spring Festival and National Day, slow Monday replies, refunds
+never sent, customers who never ship the return. A few data-quality problems a real export has
+(delivery before shipping, missing delivery date, zero amounts) are planted so the app can show
+them instead of hiding them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import holidays
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import sql
+
+US = np.timedelta64(1, "us")
+HOUR = np.timedelta64(3_600_000_000, "us")
+DAY = 24 * HOUR
+NAT = np.datetime64("NaT", "us")
+
+DEFAULT_ORDERS = 60_000
+DEFAULT_CASES = 10_000
+DEFAULT_SEED = 20261126
+DEFAULT_END = dt.date(2026, 11, 15)  # data runs to mid-November 2026 ("now" is 2026-11-26)
+YEARS = 2
+
+CATEGORIES = ["electronics", "apparel", "home", "beauty", "toys", "sports", "books", "jewelry"]
+CATEGORY_P = [0.22, 0.24, 0.15, 0.11, 0.08, 0.09, 0.05, 0.06]
+CATEGORY_PRICE = [85.0, 32.0, 40.0, 22.0, 25.0, 38.0, 14.0, 55.0]  # median order value, USD
+COUNTRIES = ["US", "GB", "DE", "FR", "CA", "AU", "ES", "IT", "NL", "BR", "JP", "MX"]
+COUNTRY_P = [0.30, 0.11, 0.10, 0.08, 0.07, 0.06, 0.05, 0.05, 0.04, 0.05, 0.04, 0.05]
+COUNTRY_TRANSIT = [8, 7, 7, 7, 9, 11, 8, 8, 7, 16, 5, 13]  # median days in transit
+AGENTS = ["li.wei", "zhang.min", "wang.fang", "chen.jie", "liu.yang", "zhao.lei",
+          "sun.li", "zhou.hui", "wu.qing", "xu.na", "hu.bin", "guo.yan"]
+
+REQUESTS = ["refund", "exchange", "cancel", "refund_status"]
+REQUEST_P = [0.60, 0.13, 0.16, 0.11]
+REFUND_REASONS = ["changed_mind", "not_suitable", "damaged", "dirty", "not_as_described", "faulty",
+                  "delayed_shipping", "lost_in_transit", "carrier_delay", "missing_accessory",
+                  "slight_defect"]
+REFUND_REASON_P = [0.17, 0.13, 0.11, 0.03, 0.12, 0.09, 0.07, 0.05, 0.06, 0.08, 0.09]
+EXCHANGE_REASONS = ["not_suitable", "damaged", "faulty", "not_as_described", "dirty"]
+EXCHANGE_REASON_P = [0.45, 0.2, 0.15, 0.15, 0.05]
+PARTIAL = {"missing_accessory": 0.20, "slight_defect": 0.15, "carrier_delay": 0.10}
+MERCHANT_FREIGHT = ["damaged", "dirty", "not_as_described", "faulty", "delayed_shipping"]
+
+
+@dataclass
+class Sample:
+    """Generated tables as Arrow, ready for DuckDB to read directly."""
+
+    orders: pa.Table
+    cases: pa.Table
+
+
+# ---------------------------------------------------------------- time helpers (vectorised)
+def _series(t: np.ndarray, tz: str) -> pd.Series:
+    """datetime64[us] UTC instants -> tz-aware Series in the policy zone (what policy wants)."""
+    return pd.Series(t).dt.tz_localize("UTC").dt.tz_convert(tz)
+
+
+def _instants(s: pd.Series) -> np.ndarray:
+    """tz-aware Series -> datetime64[us] UTC instants (NaT kept)."""
+    s = pd.to_datetime(s)
+    if s.dt.tz is not None:
+        s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+    return s.to_numpy(dtype="datetime64[us]")
+
+
+def _local_days(t: np.ndarray, tz: str) -> np.ndarray:
+    local = _series(t, tz).dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
+    return local.astype("datetime64[D]")
+
+
+def _hours(rng: np.random.Generator, n: int, median: float, sigma: float = 0.8) -> np.ndarray:
+    return (rng.lognormal(np.log(median), sigma, n) * 3600e6).astype("int64") * US
+
+
+def _backlog_days(years: range, country: str) -> np.ndarray:
+    """Spring Festival and National Day breaks plus the ten days after (the backlog)."""
+    out = []
+    cal = holidays.country_holidays(country, years=list(years))
+    for year in years:
+        for key in ("Spring Festival", "National Day"):
+            days = [d for d, n in cal.items() if d.year == year and key in n]
+            if days:
+                first, last = min(days), max(days) + dt.timedelta(days=10)
+                out.extend(np.arange(np.datetime64(first) - 1, np.datetime64(last) + 1))
+    return np.array(out, dtype="datetime64[D]")
+
+
+def _schedule(
+    rng: np.random.Generator,
+    start: np.ndarray,
+    due: np.ndarray,
+    breach_p: np.ndarray | float,
+    late_median_h: float = 30.0,
+) -> np.ndarray:
+    """When a stage was done: inside (start, due] mostly, after due with probability breach_p."""
+    n = len(start)
+    span = (due - start).astype("int64")
+    frac = rng.beta(2.0, 3.5, n)
+    on_time = start + (np.maximum(span, 0) * frac).astype("int64") * US
+    late = due + _hours(rng, n, late_median_h, 1.0)
+    return np.where(rng.random(n) < breach_p, late, on_time)
+
+
+def _ids(prefix: str, n: int, width: int) -> pa.Array:
+    nums = pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.string())
+    return pc.binary_join_element_wise(prefix, pc.utf8_lpad(nums, width, "0"), "")
+
+
+def _ts(t: np.ndarray) -> pa.Array:
+    """Whole seconds, as exports have them."""
+    t = t.astype("datetime64[s]").astype("datetime64[us]")
+    return pa.array(t, type=pa.timestamp("us", tz="UTC"), from_pandas=True)
+
+
+# ---------------------------------------------------------------- generator
+def generate(
+    n_orders: int = DEFAULT_ORDERS,
+    n_cases: int = DEFAULT_CASES,
+    *,
+    seed: int = DEFAULT_SEED,
+    end: dt.date = DEFAULT_END,
+    policy=None,
+) -> Sample:
+    """Generate ``n_orders`` orders over two years ending at ``end`` and about ``n_cases`` cases."""
+    from policy import deadline_after, load_policy, ship_by_frame
+
+    policy = policy or load_policy()
+    tz = policy.calendar.timezone
+    wd = policy.working_days
+    rng = np.random.default_rng(seed)
+    now = np.datetime64(pd.Timestamp(end, tz=tz).tz_convert("UTC").tz_localize(None), "us") + DAY
+    first_day = np.datetime64(end, "D") - 365 * YEARS
+    backlog = _backlog_days(range(end.year - YEARS - 1, end.year + 1), policy.calendar.country)
+
+    # --- orders: days weighted by growth, weekday and sales peaks; time of day skewed to evening
+    days = np.arange(first_day, np.datetime64(end, "D") + 1)
+    w = np.linspace(0.7, 1.3, len(days))
+    dow = (days.astype("int64") + 3) % 7  # Monday = 0
+    w *= np.where(dow >= 5, 1.15, 1.0)
+    md = pd.DatetimeIndex(days)
+    peak = ((md.month == 11) & (md.day >= 8) & (md.day <= 12)) | ((md.month == 11) & (md.day >= 24))
+    w *= np.where(peak, 2.5, 1.0)
+    day_idx = np.sort(rng.choice(len(days), size=n_orders, p=w / w.sum()))
+    tod = (np.clip(rng.normal(15.5, 4.5, n_orders), 0, 23.999) * 3600e6).astype("int64") * US
+    offset = pd.Timestamp(end, tz=tz).utcoffset()  # fixed-offset zone assumed for the sample
+    placed = days[day_idx].astype("datetime64[us]") + tod - np.timedelta64(offset).astype("timedelta64[us]")
+
+    cat = rng.choice(len(CATEGORIES), n_orders, p=CATEGORY_P)
+    ctry = rng.choice(len(COUNTRIES), n_orders, p=COUNTRY_P)
+    amount = np.round(np.array(CATEGORY_PRICE)[cat] * rng.lognormal(0.0, 0.6, n_orders), 2)
+    amount[rng.random(n_orders) < 0.001] = 0.0  # data-quality: zero amounts
+
+    ship_by = _instants(ship_by_frame(_series(placed, tz), policy))
+    placed_day = _local_days(placed, tz)
+    ship_breach = np.where(np.isin(placed_day, backlog), 0.30, 0.035)
+    shipped = _schedule(rng, placed, ship_by, ship_breach, late_median_h=20)
+    transit = np.array(COUNTRY_TRANSIT)[ctry]
+    promised = placed + ((transit + 6) * DAY)
+    delivered = shipped + (rng.lognormal(np.log(transit), 0.3, n_orders) * 86400e6).astype("int64") * US
+
+    status = np.full(n_orders, "delivered", dtype=object)
+    cancelled = rng.random(n_orders) < 0.02
+    shipped[cancelled] = NAT
+    delivered[cancelled] = NAT
+    status[cancelled] = "cancelled"
+    not_yet_shipped = shipped > now
+    shipped[not_yet_shipped] = NAT
+    in_transit = ~cancelled & (np.isnat(shipped) | (delivered > now))
+    delivered[in_transit] = NAT
+    status[in_transit & ~np.isnat(shipped)] = "shipped"
+    status[~cancelled & np.isnat(shipped)] = "processing"
+
+    # --- cases: a random set of orders; request and reason in believable proportions
+    m = min(int(n_cases * 1.15), n_orders)
+    oi = np.sort(rng.choice(n_orders, size=m, replace=False))
+    req = np.array(REQUESTS, dtype=object)[rng.choice(4, m, p=REQUEST_P)]
+    req[cancelled[oi]] = "cancel"
+    reason = np.full(m, None, dtype=object)
+    is_ref = req == "refund"
+    reason[is_ref] = np.array(REFUND_REASONS, dtype=object)[rng.choice(11, is_ref.sum(), p=REFUND_REASON_P)]
+    is_exc = req == "exchange"
+    reason[is_exc] = np.array(EXCHANGE_REASONS, dtype=object)[rng.choice(5, is_exc.sum(), p=EXCHANGE_REASON_P)]
+    is_can = req == "cancel"
+    reason[is_can] = np.where(rng.random(is_can.sum()) < 0.8, "changed_mind", None)
+    elec = cat[oi] == 0
+    reason[is_ref & elec & (rng.random(m) < 0.15)] = "faulty"
+
+    o_placed, o_shipped, o_deliv = placed[oi], shipped[oi], delivered[oi]
+    o_prom = promised[oi]
+    # lost parcels never arrive; a lost claim comes after the promised date
+    lost = reason == "lost_in_transit"
+    delivered[oi[lost]] = NAT
+    o_deliv = delivered[oi]
+    if lost.any():
+        status[oi[lost & ~np.isnat(o_shipped)]] = "shipped"
+
+    after_delivery = o_deliv + _hours(rng, m, 24 * 6, 1.0)
+    late_claims = rng.random(m) < 0.05  # some write after the 30-day window
+    after_delivery = np.where(late_claims, o_deliv + (rng.integers(31, 60, m) * DAY), after_delivery)
+    before_delivery = np.where(np.isnat(o_shipped), o_placed, o_shipped) + _hours(rng, m, 30, 1.0)
+    requested = np.where(np.isnat(o_deliv), before_delivery, after_delivery)
+    requested = np.where(is_can, o_placed + _hours(rng, m, 5, 1.2), requested)
+    requested = np.where(lost, o_prom + _hours(rng, m, 24 * 4, 0.7), requested)
+    keep = ~np.isnat(requested) & (requested < now)
+    keep &= np.cumsum(keep) <= n_cases
+    sel = np.flatnonzero(keep)
+    oi, req, reason, requested = oi[sel], req[sel], reason[sel], requested[sel]
+    o_placed, o_shipped, o_deliv, o_amount = placed[oi], shipped[oi], delivered[oi], amount[oi]
+    lost = lost[sel]
+    k = len(oi)
+
+    def flag(p_false: float) -> np.ndarray:
+        return rng.random(k) >= p_false
+
+    prior = flag(0.012)
+    has_num, has_addr, has_media = flag(0.02), flag(0.02), flag(0.06)
+    correct_use = flag(0.05)
+    req_day = _local_days(requested, tz)
+    monday = ((req_day.astype("int64") + 3) % 7) == 0
+    backlog_req = np.isin(req_day, backlog)
+
+    # --- the path each case takes (mirrors policy-spec rules; the engine decides for real)
+    not_shipped_yet = np.isnat(o_shipped) | (o_shipped > requested)
+    early = (req != "refund_status") & np.isnat(o_deliv) & (not_shipped_yet | (requested <= o_placed + DAY))
+    status_case = req == "refund_status"
+    partial = np.isin(reason, list(PARTIAL)) & ~early & ~status_case
+    full_now = lost & ~early
+    needs_info = ~(has_num & has_addr) | (~has_media & ~np.isnat(o_deliv))
+    returning = ~early & ~status_case & ~partial & ~full_now & prior & ~needs_info
+    merchant = returning & np.isin(reason, MERCHANT_FREIGHT)
+
+    empty = np.full(k, NAT)
+    replied = empty.copy()
+    reply_due = _instants(deadline_after(_series(requested, tz), wd.reply, policy))
+    reply_breach = 0.04 + 0.10 * monday + 0.30 * backlog_req
+    answered = ~early & ~status_case
+    replied[answered] = _schedule(rng, requested, reply_due, reply_breach)[answered]
+
+    media = np.where(has_media, requested, empty)
+    late_media = partial & ~has_media & (rng.random(k) < 0.7)
+    media[late_media] = requested[late_media] + _hours(rng, late_media.sum(), 40)
+
+    cust_due = _instants(deadline_after(_series(replied, tz), wd.customer_ship, policy))
+    ships = returning & (rng.random(k) >= 0.08)  # some customers never send the item back
+    cust_shipped = np.where(ships, _schedule(rng, replied, cust_due, 0.12), empty)
+    received = np.where(ships, cust_shipped + (rng.lognormal(np.log(7), 0.3, k) * 86400e6).astype("int64") * US, empty)
+
+    after_return_due = _instants(deadline_after(_series(received, tz), wd.refund_after_return, policy))
+    wd_breach = 0.05 + 0.25 * backlog_req
+    is_exchange = req == "exchange"
+    repl_shipped = np.where(is_exchange & ships, _schedule(rng, received, after_return_due, wd_breach, 20), empty)
+
+    refunded = empty.copy()
+    never = rng.random(k) < 0.02  # refunds that were never sent
+    r_ret = returning & ~is_exchange & ships
+    refunded[r_ret] = _schedule(rng, received, after_return_due, wd_breach, 20)[r_ret]
+    quick = early | full_now
+    quick_due = _instants(deadline_after(_series(requested, tz), wd.refund_receipt, policy))
+    refunded[quick] = _schedule(rng, requested, quick_due, wd_breach)[quick]
+    part_due = _instants(deadline_after(_series(media, tz), wd.partial_refund, policy))
+    part_ok = partial & ~np.isnat(media)
+    refunded[part_ok] = _schedule(rng, media, part_due, wd_breach)[part_ok]
+    refunded[never] = NAT
+
+    claimed = np.where(merchant & ships & (rng.random(k) < 0.35), cust_shipped + _hours(rng, k, 6), empty)
+    fr_due = _instants(deadline_after(_series(claimed, tz), wd.freight_reimburse, policy))
+    reimbursed = np.where(~np.isnat(claimed), _schedule(rng, claimed, fr_due, 0.07, 48), empty)
+
+    st_due = _instants(deadline_after(_series(requested, tz), wd.status_update, policy))
+    status_upd = np.where(status_case, _schedule(rng, requested, st_due, 0.06 + 0.25 * backlog_req, 10), empty)
+
+    # anything after "now" has not happened yet
+    for arr in (replied, media, cust_shipped, received, repl_shipped, refunded, claimed, reimbursed, status_upd):
+        arr[arr > now] = NAT
+    last = np.max(np.stack([np.where(np.isnat(a), requested, a) for a in
+                            (replied, received, repl_shipped, refunded, reimbursed, status_upd)]), axis=0)
+    done = (~np.isnat(refunded) | ~np.isnat(repl_shipped) | ~np.isnat(status_upd)) & (rng.random(k) < 0.9)
+    closed = np.where(done, last + _hours(rng, k, 8), empty)
+    closed[closed > now] = NAT
+
+    rate = np.select([reason == r for r in PARTIAL], list(PARTIAL.values()), 0.0).astype(float)
+    refund_amt = np.where(partial, np.round(o_amount * rate + 1e-9, 2), o_amount)
+    refund_amt = np.where(np.isnat(refunded), np.nan, refund_amt)
+    freight_amt = np.where(merchant & ships, np.round(rng.uniform(6, 28, k), 2), np.nan)
+
+    # data-quality problems a real export has
+    dq = rng.random(n_orders)
+    bad_order = (dq < 0.0008) & ~np.isnat(shipped) & ~np.isnat(delivered)
+    delivered[bad_order] = shipped[bad_order] - _hours(rng, bad_order.sum(), 30)
+    gone = (dq > 0.9985) & (status == "delivered")
+    delivered[gone] = NAT  # delivered, but the carrier never reported the date
+
+    orders = pa.table({
+        "order_id": _ids("SO", n_orders, 8),
+        "placed_at": _ts(placed),
+        "shipped_at": _ts(shipped),
+        "delivered_at": _ts(delivered),
+        "promised_delivery_at": _ts(promised),
+        "order_amount": pa.array(amount),
+        "currency": pa.array(np.full(n_orders, policy.money.currency, dtype=object), pa.string()),
+        "category": pa.array(np.array(CATEGORIES, dtype=object)[cat], pa.string()),
+        "country": pa.array(np.array(COUNTRIES, dtype=object)[ctry], pa.string()),
+        "status": pa.array(status, pa.string()),
+    })
+    order_ids = orders.column("order_id").take(pa.array(oi))
+    cases = pa.table({
+        "case_id": _ids("RC", k, 7),
+        "order_id": order_ids,
+        "request": pa.array(req, pa.string()),
+        "reason": pa.array(reason, pa.string()),
+        "requested_at": _ts(requested),
+        "prior_contact": pa.array(prior),
+        "has_order_number": pa.array(has_num),
+        "has_shipping_address": pa.array(has_addr),
+        "has_media": pa.array(has_media),
+        "correct_use": pa.array(correct_use),
+        "replied_at": _ts(replied),
+        "media_received_at": _ts(media),
+        "customer_shipped_at": _ts(cust_shipped),
+        "return_received_at": _ts(received),
+        "replacement_shipped_at": _ts(repl_shipped),
+        "refunded_at": _ts(refunded),
+        "freight_claimed_at": _ts(claimed),
+        "freight_reimbursed_at": _ts(reimbursed),
+        "status_updated_at": _ts(status_upd),
+        "closed_at": _ts(closed),
+        "refund_amount": pa.array(refund_amt, from_pandas=True),
+        "freight_amount": pa.array(freight_amt, from_pandas=True),
+        "agent": pa.array(np.array(AGENTS, dtype=object)[rng.integers(0, len(AGENTS), k)], pa.string()),
+    })
+    return Sample(orders=orders, cases=cases)
+
+
+def load_sample(
+    con: duckdb.DuckDBPyConnection,
+    n_orders: int = DEFAULT_ORDERS,
+    n_cases: int = DEFAULT_CASES,
+    *,
+    seed: int = DEFAULT_SEED,
+    sample: Sample | None = None,
+) -> tuple[int, int]:
+    """Generate (or take) a sample and write it into ``con`` in one transaction."""
+    sample = sample or generate(n_orders, n_cases, seed=seed)
+    cur = con.cursor()
+    cur.register("sample_orders", sample.orders)
+    cur.register("sample_cases", sample.cases)
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        cur.execute(sql.load("sample_insert_orders"))
+        cur.execute(sql.load("sample_insert_cases"))
+        cur.execute(sql.load("bump_data_version"))
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.unregister("sample_orders")
+        cur.unregister("sample_cases")
+    return sample.orders.num_rows, sample.cases.num_rows
