@@ -1,0 +1,131 @@
+"""Column maps: which file column feeds which canonical column, and how timestamps are written.
+
+Real exports never look like our tables (Olist-style names, ``10/2/2017 10:56`` in the store's
+local zone, extra columns); a small TOML map (data-contract.md, "Import") bridges the gap, and
+``suggest_mapping`` proposes one so the Data page can pre-fill it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .columns import table_columns
+from .db import DataError
+
+# Names real exports use for our columns (normalised: lower case, letters and digits only).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "order_id": ("orderid", "ordernumber", "orderno", "order"),
+    "placed_at": ("orderpurchasetimestamp", "purchasedat", "createdat", "orderdate", "orderedat", "placed"),
+    "shipped_at": ("orderdeliveredcarrierdate", "shippeddate", "shipdate", "dispatchedat"),
+    "delivered_at": ("orderdeliveredcustomerdate", "deliverydate", "delivereddate", "receivedat"),
+    "promised_delivery_at": ("orderestimateddeliverydate", "estimateddelivery", "promiseddelivery", "eta"),
+    "order_amount": ("amount", "total", "ordertotal", "price", "paymentvalue", "value", "grandtotal"),
+    "currency": ("currencycode", "cur"),
+    "category": ("productcategoryname", "productcategory", "categoryname"),
+    "country": ("customercountry", "shippingcountry", "destinationcountry", "customerstate"),
+    "status": ("orderstatus", "state"),
+    "case_id": ("ticketid", "caseid", "ticket", "rmaid", "rma", "requestid"),
+    "request": ("requesttype", "type", "casetype"),
+    "reason": ("returnreason", "reasoncode"),
+    "requested_at": ("createdat", "openedat", "requestdate", "ticketcreated"),
+    "replied_at": ("firstresponseat", "firstreplyat", "answeredat"),
+    "refunded_at": ("refunddate", "refundedon"),
+    "closed_at": ("resolvedat", "closedon"),
+    "agent": ("assignee", "owner", "handledby"),
+}
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """canonical column -> file column, plus how to read timestamps and constant defaults."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)
+    ts_format: str | None = None  # strftime format; None: ISO 8601
+    timezone: str | None = None  # zone of naive timestamps; None: the policy's zone
+    defaults: Mapping[str, str] = field(default_factory=dict)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def parse_map(data: Mapping, table: str, source: str = "map") -> ColumnMap:
+    """Validate a map (parsed TOML) against the table's columns; errors name the key."""
+    known = table_columns(table)
+    unknown_sections = set(data) - {"columns", "timestamps", "defaults"}
+    if unknown_sections:
+        raise DataError(f"{source}: unknown section(s) {sorted(unknown_sections)}; use [columns], [timestamps], [defaults]")
+    cols = dict(data.get("columns", {}))
+    for key, val in cols.items():
+        if key not in known:
+            raise DataError(f"{source}: columns.{key} is not a column of {table} (known: {', '.join(known)})")
+        if not isinstance(val, str) or not val:
+            raise DataError(f"{source}: columns.{key} must name a column of the file")
+    ts = dict(data.get("timestamps", {}))
+    extra = set(ts) - {"format", "timezone"}
+    if extra:
+        raise DataError(f"{source}: unknown key(s) timestamps.{', timestamps.'.join(sorted(extra))}")
+    zone = ts.get("timezone")
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise DataError(f"{source}: timestamps.timezone {zone!r} is not a known time zone") from None
+    fmt = ts.get("format")
+    if fmt is not None and (not isinstance(fmt, str) or "%" not in fmt):
+        raise DataError(f"{source}: timestamps.format {fmt!r} is not a strftime format such as '%m/%d/%Y %H:%M'")
+    defaults = {}
+    for key, val in dict(data.get("defaults", {})).items():
+        if key not in known:
+            raise DataError(f"{source}: defaults.{key} is not a column of {table}")
+        defaults[key] = str(val).lower() if isinstance(val, bool) else str(val)
+    return ColumnMap(columns=cols, ts_format=fmt, timezone=zone, defaults=defaults)
+
+
+def load_map(path: str | Path, table: str) -> ColumnMap:
+    """Read a map TOML file (data-contract.md, "Import")."""
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"map file {p} not found")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"map file {p} is not valid TOML: {exc}") from None
+    return parse_map(data, table, source=str(p))
+
+
+def suggest_mapping(columns: Iterable[str], table: str) -> dict[str, str]:
+    """Propose canonical column -> file column for the columns of an uploaded file.
+
+    Exact names first, then known synonyms from real exports, then close spellings; each file
+    column is used at most once. The Data page shows this for the user to confirm.
+    """
+    cols = list(columns)
+    by_norm = {}
+    for c in cols:
+        by_norm.setdefault(_norm(c), c)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    canon = list(table_columns(table))
+    for stage in ("exact", "synonym", "close"):
+        for name in canon:
+            if name in out:
+                continue
+            hit = None
+            if stage == "exact":
+                hit = by_norm.get(_norm(name))
+            elif stage == "synonym":
+                hit = next((by_norm[s] for s in SYNONYMS.get(name, ()) if s in by_norm), None)
+            else:
+                close = difflib.get_close_matches(_norm(name), list(by_norm), n=1, cutoff=0.85)
+                hit = by_norm[close[0]] if close else None
+            if hit is not None and hit not in used:
+                out[name] = hit
+                used.add(hit)
+    return out

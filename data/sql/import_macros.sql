@@ -1,0 +1,19 @@
+-- import_macros: parsing helpers for imported text cells (blank -> NULL; unreadable -> NULL, flagged by the *_errors queries).
+-- rd_ts: a timestamp with an explicit offset keeps it; one without is read in `zone`, with `fmt` (strftime) or ISO 8601 when fmt is NULL.
+CREATE OR REPLACE TEMP MACRO rd_blank(raw) AS nullif(trim(raw), '');
+CREATE OR REPLACE TEMP MACRO rd_ts(raw, fmt, zone) AS
+    CASE
+        WHEN rd_blank(raw) IS NULL THEN NULL
+        WHEN regexp_matches(trim(raw), '\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?)$')
+            THEN TRY_CAST(trim(raw) AS TIMESTAMPTZ)
+        WHEN fmt IS NULL THEN timezone(zone, TRY_CAST(trim(raw) AS TIMESTAMP))
+        ELSE timezone(zone, try_strptime(trim(raw), fmt))
+    END;
+CREATE OR REPLACE TEMP MACRO rd_money(raw) AS TRY_CAST(replace(rd_blank(raw), ',', '') AS DECIMAL(12,2));
+CREATE OR REPLACE TEMP MACRO rd_bool(raw) AS
+    CASE lower(rd_blank(raw))
+        WHEN 'true' THEN TRUE WHEN 't' THEN TRUE WHEN 'yes' THEN TRUE WHEN 'y' THEN TRUE WHEN '1' THEN TRUE
+        WHEN 'false' THEN FALSE WHEN 'f' THEN FALSE WHEN 'no' THEN FALSE WHEN 'n' THEN FALSE WHEN '0' THEN FALSE
+    END;
+-- rd_bad: a cell that is not blank but did not parse
+CREATE OR REPLACE TEMP MACRO rd_bad(raw, parsed) AS rd_blank(raw) IS NOT NULL AND parsed IS NULL;

@@ -1,0 +1,430 @@
+"""The bulk engine: ``decide_frame`` applies the rules of policy-spec section 3 to a table.
+
+It mirrors ``policy.rules`` step by step with numpy masks instead of branches (no per-row
+Python), and takes every deadline from ``policy.deadlines``, the code ``decide`` uses too.
+A property test (tests/test_bulk_matches_single.py) checks the two agree on random cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from policy import deadlines as dl
+from policy.calendar import DAY_US, WorkingCalendar, calendar_for
+from policy.case import CaseError
+from policy.decision import (
+    DEADLINE_NAMES, OWN_REASONS, PARTIAL_REASONS, PRODUCT_PROBLEMS, RETURNING_REASONS,
+    FreightPayer, OtherCostsPayer, Outcome, Reason, RefundKind, Request,
+)
+from policy.params import Policy, default_policy
+
+_NAT = np.iinfo(np.int64).min
+_REQUESTS = list(Request)
+_REASONS = list(Reason)
+_OUTCOMES = list(Outcome)
+_REFUND_KINDS = [k.value for k in RefundKind]
+_PAYERS = [p.value for p in FreightPayer]
+_OTHER = [p.value for p in OtherCostsPayer]
+# Every combination of (order_number, shipping_address, media) missing, as the output text.
+_MISSING_TEXT = [",".join(name for bit, name in zip((1, 2, 4), ("order_number", "shipping_address", "media"))
+                          if code & bit) for code in range(8)]
+_FLAGS = ("prior_contact", "has_order_number", "has_shipping_address", "has_media", "correct_use")
+_OPTIONAL_TIMES = ("placed_at", "shipped_at", "delivered_at", "promised_delivery_at", "replied_at",
+                   "media_received_at", "return_received_at", "freight_claimed_at")
+_FIRST_US = (np.datetime64("2000-01-01", "us") - np.datetime64("1970-01-01", "us")).astype(np.int64)
+_END_US = (np.datetime64("2070-01-01", "us") - np.datetime64("1970-01-01", "us")).astype(np.int64)
+
+
+def _codes(values: list) -> dict:
+    return {v: i for i, v in enumerate(values)}
+
+
+_OUT = _codes(_OUTCOMES)
+_RSN = _codes(_REASONS)
+
+
+@dataclass(frozen=True)
+class _Times:
+    """One timestamp column: UTC and local wall-clock microseconds, and where it is known."""
+
+    utc: np.ndarray
+    local: np.ndarray
+    known: np.ndarray
+
+    @property
+    def day(self) -> np.ndarray:
+        return np.floor_divide(self.local, DAY_US)
+
+
+def decide_frame(cases: pd.DataFrame, policy: Policy | None = None) -> pd.DataFrame:
+    """Decide every row of ``cases``; returns one row per case, in the same order.
+
+    Columns in: the contract's case fields, with ``provided`` as the booleans
+    ``has_order_number``, ``has_shipping_address``, ``has_media`` (true when absent).
+    Columns out: case_id, outcome, refund_kind, refund_amount (exact decimal), currency,
+    freight_payer, other_costs_payer, missing (comma-separated, '' for none) and one
+    timezone-aware column per deadline, NaT where it does not apply.
+    Raises ``CaseError`` naming the column (and first bad row) for input it cannot read.
+    """
+    policy = policy or default_policy()
+    cal = calendar_for(policy.calendar)
+    n = len(cases)
+    p = policy
+
+    request = _enum_codes(cases, "request", _REQUESTS, required=np.ones(n, bool))
+    is_status = request == _REQUESTS.index(Request.REFUND_STATUS)
+    needs_reason = np.isin(request, [_REQUESTS.index(Request.REFUND), _REQUESTS.index(Request.EXCHANGE)])
+    reason = _enum_codes(cases, "reason", _REASONS, required=needs_reason)
+    _require_text(cases, "order_id")
+    cents = _cents(cases)
+    flags = {name: _flag(cases, name) for name in _FLAGS}
+    req = _times(cases, "requested_at", cal, required=True)
+    t = {name: _times(cases, name, cal) for name in _OPTIONAL_TIMES}
+    placed, shipped, delivered_t = t["placed_at"], t["shipped_at"], t["delivered_at"]
+
+    # Rule 2 (C1): before delivery, and unshipped or within the free hours.
+    delivered = delivered_t.known & (delivered_t.utc <= req.utc)
+    shipped_now = shipped.known & (shipped.utc <= req.utc)
+    free_us = dl.hours_us(p.cancellation.free_hours)
+    within_hours = placed.known & (req.utc <= placed.utc + free_us)
+    cancel_free = ~is_status & ~delivered & (~shipped_now | within_hours)
+    path = ~is_status & ~cancel_free  # a refund or exchange from here on
+    reason = np.where(request == _REQUESTS.index(Request.CANCEL), _RSN[Reason.CHANGED_MIND], reason)
+
+    # Rule 3 (N1).
+    rejected = path & ~flags["prior_contact"] & _is(reason, RETURNING_REASONS)
+
+    # Rule 4 (RE3, RF1).
+    partial_reason = _is(reason, PARTIAL_REASONS)
+    lost = reason == _RSN[Reason.LOST_IN_TRANSIT]
+    need_media = partial_reason | (~lost & delivered)
+    missing_code = (np.where(~partial_reason & ~flags["has_order_number"], 1, 0)
+                    + np.where(~partial_reason & ~flags["has_shipping_address"], 2, 0)
+                    + np.where(need_media & ~flags["has_media"], 4, 0))
+    needs_info = path & ~rejected & (missing_code > 0)
+    decided = path & ~rejected & ~needs_info
+
+    # Rule 5, by reason.
+    promised = t["promised_delivery_at"]
+    late = promised.known & np.where(delivered, delivered_t.utc > promised.utc, req.utc > promised.utc)
+    delayed = reason == _RSN[Reason.DELAYED_SHIPPING]
+    reason = np.where(delayed & ~late, _RSN[Reason.CHANGED_MIND], reason)
+    late_return = decided & delayed & late
+    own = decided & _is(reason, OWN_REASONS)
+    product = decided & _is(reason, PRODUCT_PROBLEMS)
+    in_window = delivered & (req.day <= delivered_t.day + p.returns.window_days)
+    in_warranty = (delivered & flags["correct_use"] & _category_in(cases, p.warranty.categories)
+                   & (reason == _RSN[Reason.FAULTY]) & _within_months(req, delivered_t, p.warranty.months))
+    own_return = own & (~delivered | in_window)
+    product_return = product & ((delivered & in_window) | in_warranty)
+    returned = late_return | own_return | product_return
+    full_refund = decided & lost
+    partial = decided & partial_reason
+
+    exchange = request == _REQUESTS.index(Request.EXCHANGE)
+    outcome = np.full(n, _OUT[Outcome.MANUAL_REVIEW], np.int8)
+    for mask, value in (
+        (is_status, Outcome.STATUS_UPDATE), (cancel_free, Outcome.CANCEL_FREE),
+        (rejected, Outcome.REJECTED), (needs_info, Outcome.NEEDS_INFO),
+        (returned & ~exchange, Outcome.RETURN_REFUND), (returned & exchange, Outcome.EXCHANGE),
+        (full_refund, Outcome.FULL_REFUND), (partial, Outcome.PARTIAL_REFUND),
+    ):
+        outcome[mask] = _OUT[value]
+
+    # Rule 6 (F3) and the refund.
+    merchant = late_return | product_return
+    freight = np.select([merchant, own_return], [1, 0], 2)  # index into _PAYERS
+    other = np.select([merchant, own_return], [0, 1], 2)    # index into _OTHER
+    full = cancel_free | full_refund | (returned & ~exchange)
+    rate_num, rate_den = _rate_fraction(p, reason)
+    partial_cents = (cents * rate_num * 2 + rate_den) // (2 * rate_den)  # half up, exact
+    refund_cents = np.select([full, partial], [cents, partial_cents], 0)
+    refund_kind = np.select([full, partial], [0, 1], 2)
+
+    # Deadlines (P1, C1, RE1 always; the others as rules 1, 2, 5 and 7 set them).
+    wd = p.working_days
+    media = t["media_received_at"]
+    media_local = np.where(media.known, media.local, req.local)
+    receipt = t["return_received_at"]
+    out_deadlines = {
+        "ship_by": _at(placed.known, lambda m: dl.processing_deadline(cal, p.processing, placed.local[m], placed.utc[m])),
+        "free_cancel_until": np.where(placed.known, placed.utc + free_us, _NAT),
+        "return_window_ends": _at(delivered_t.known, lambda m: dl.end_of_day_after(cal, delivered_t.local[m], p.returns.window_days)),
+        "reply_by": _working(cal, path, req.local, wd.reply),
+        "customer_ship_by": _working(cal, returned & t["replied_at"].known, t["replied_at"].local, wd.customer_ship),
+        "replacement_ship_by": _working(cal, returned & exchange & receipt.known, receipt.local, wd.replacement),
+        "refund_by": _first(
+            _working(cal, cancel_free | full_refund, req.local, wd.refund_receipt),
+            _working(cal, partial, media_local, wd.partial_refund),
+            _working(cal, returned & ~exchange & receipt.known, receipt.local, wd.refund_after_return),
+        ),
+        "freight_reimburse_by": _working(cal, merchant & t["freight_claimed_at"].known,
+                                         t["freight_claimed_at"].local, wd.freight_reimburse),
+        "status_update_by": _working(cal, is_status, req.local, wd.status_update),
+    }
+
+    zone = p.calendar.timezone
+    out = pd.DataFrame({
+        "case_id": _case_ids(cases),
+        "outcome": pd.Categorical.from_codes(outcome, [o.value for o in _OUTCOMES]),
+        "refund_kind": pd.Categorical.from_codes(refund_kind, _REFUND_KINDS),
+        "refund_amount": _decimal_series(refund_cents),
+        "currency": _currency(cases, p.money.currency),
+        "freight_payer": pd.Categorical.from_codes(freight, _PAYERS),
+        "other_costs_payer": pd.Categorical.from_codes(other, _OTHER),
+        "missing": pd.Categorical.from_codes(np.where(needs_info, missing_code, 0), _MISSING_TEXT),
+        **{name: _aware(out_deadlines[name], zone) for name in DEADLINE_NAMES},
+    })
+    out.index = cases.index
+    return out
+
+
+# --- public helpers for the data layer ---------------------------------------------------
+
+def ship_by_frame(placed_at: pd.Series, policy: Policy | None = None) -> pd.Series:
+    """P1's processing deadline for every order (NaT where placed_at is unknown)."""
+    policy = policy or default_policy()
+    cal = calendar_for(policy.calendar)
+    placed = _times(pd.DataFrame({"placed_at": placed_at}), "placed_at", cal)
+    utc = _at(placed.known, lambda m: dl.processing_deadline(cal, policy.processing, placed.local[m], placed.utc[m]))
+    return pd.Series(_aware(utc, policy.calendar.timezone), index=placed_at.index, name="ship_by")
+
+
+def deadline_after(instants: pd.Series, n: int, policy: Policy | None = None) -> pd.Series:
+    """End (23:59:59) of the n-th working day after each instant's local date (NaT stays NaT)."""
+    policy = policy or default_policy()
+    cal = calendar_for(policy.calendar)
+    times = _times(pd.DataFrame({"at": instants}), "at", cal)
+    utc = _working(cal, times.known, times.local, n)
+    return pd.Series(_aware(utc, policy.calendar.timezone), index=instants.index)
+
+
+def working_hours_between(start: pd.Series, end: pd.Series, policy: Policy | None = None) -> pd.Series:
+    """Hours from start to end counted on working days only (NaN where either is unknown);
+    negative when end is before start."""
+    policy = policy or default_policy()
+    cal = calendar_for(policy.calendar)
+    frame = pd.DataFrame({"start": start.to_numpy(), "end": end.to_numpy()})
+    a, b = _times(frame, "start", cal), _times(frame, "end", cal)
+    both = a.known & b.known
+    hours = np.full(len(frame), np.nan)
+    if both.any():
+        seconds = cal.working_seconds_until(b.local[both]) - cal.working_seconds_until(a.local[both])
+        hours[both] = seconds / 3600
+    return pd.Series(hours, index=start.index)
+
+
+# --- reading columns ---------------------------------------------------------------------
+
+def _row_label(cases: pd.DataFrame, position: int) -> str:
+    return f"row {cases.index[position]!r}"
+
+
+def _enum_codes(cases: pd.DataFrame, column: str, members: list, required: np.ndarray) -> np.ndarray:
+    n = len(cases)
+    if column not in cases:
+        if required.any():
+            raise CaseError(column, "column is required")
+        return np.full(n, -1, np.int16)
+    values = cases[column]
+    categories = [m.value for m in members]
+    codes = pd.Categorical(values.astype("object").where(values.notna(), None), categories=categories).codes
+    bad = (codes < 0) & values.notna().to_numpy() & (values.astype("object") != "").to_numpy()
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise CaseError(column, f"{_row_label(cases, pos)}: must be one of {', '.join(categories)}; "
+                                f"got {values.iloc[pos]!r}")
+    gap = required & (codes < 0)
+    if gap.any():
+        raise CaseError(column, f"{_row_label(cases, int(np.flatnonzero(gap)[0]))}: is required")
+    return codes.astype(np.int16)
+
+
+def _require_text(cases: pd.DataFrame, column: str) -> None:
+    if column not in cases:
+        raise CaseError(column, "column is required")
+    values = cases[column]
+    blank = values.isna().to_numpy() | (values.astype("object").astype(str).str.strip() == "").to_numpy()
+    if blank.any():
+        raise CaseError(column, f"{_row_label(cases, int(np.flatnonzero(blank)[0]))}: is required")
+
+
+def _cents(cases: pd.DataFrame) -> np.ndarray:
+    """order_amount in whole cents, rounded half up like ``Decimal.quantize`` in ``decide``."""
+    if "order_amount" not in cases:
+        raise CaseError("order_amount", "column is required")
+    values = cases["order_amount"]
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        try:
+            values = pd.to_numeric(values.astype("object").map(_decimal_text), errors="raise")
+        except (ValueError, TypeError):
+            numeric = pd.to_numeric(values, errors="coerce")
+            pos = int(np.flatnonzero(numeric.isna().to_numpy() & values.notna().to_numpy())[0])
+            raise CaseError("order_amount", f"{_row_label(cases, pos)}: must be a number, "
+                                            f"not {values.iloc[pos]!r}") from None
+    amounts = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = ~np.isfinite(amounts) | (amounts < 0) | (amounts > 9_999_999_999.99)
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise CaseError("order_amount", f"{_row_label(cases, pos)}: must be a number from 0 to "
+                                        f"9999999999.99, not {cases['order_amount'].iloc[pos]!r}")
+    # Rounding to 6 places first undoes binary noise (12.345 is 12.3449999...): half up then
+    # agrees with Decimal(str(x)).
+    return np.floor(np.round(amounts * 100, 6) + 0.5).astype(np.int64)
+
+
+def _decimal_text(value):
+    if value is None or isinstance(value, bool):
+        raise ValueError
+    return float(str(value))
+
+
+def _flag(cases: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in cases:
+        return np.ones(len(cases), bool)
+    values = cases[column]
+    if pd.api.types.is_bool_dtype(values):
+        return values.fillna(True).to_numpy(dtype=bool)
+    as_object = values.astype("object")
+    ok = as_object.map(lambda v: v is None or isinstance(v, (bool, np.bool_)) or v != v)
+    if not ok.all():
+        pos = int(np.flatnonzero(~ok.to_numpy())[0])
+        raise CaseError(column, f"{_row_label(cases, pos)}: must be true or false, not {values.iloc[pos]!r}")
+    return as_object.map(lambda v: True if v is None or v != v else bool(v)).to_numpy(dtype=bool)
+
+
+def _times(cases: pd.DataFrame, column: str, cal: WorkingCalendar, required: bool = False) -> _Times:
+    n = len(cases)
+    if column not in cases:
+        if required:
+            raise CaseError(column, "column is required")
+        empty = np.zeros(n, np.int64)
+        return _Times(empty, empty, np.zeros(n, bool))
+    values = cases[column]
+    if not isinstance(values.dtype, pd.DatetimeTZDtype) and not pd.api.types.is_datetime64_dtype(values):
+        try:
+            values = _parse_timestamps(values, cal.params.timezone)
+        except (ValueError, TypeError) as exc:
+            raise CaseError(column, f"not ISO 8601 timestamps ({exc})") from None
+    known = values.notna().to_numpy()
+    if required and not known.all():
+        raise CaseError(column, f"{_row_label(cases, int(np.flatnonzero(~known)[0]))}: is required")
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        local_naive = values.dt.tz_convert(cal.params.timezone).dt.tz_localize(None)
+        local = _micros(local_naive)
+        utc_us = _micros(utc)
+    else:
+        local = _micros(values)
+        utc_us = None
+    # Unknown rows get a harmless stand-in so table lookups stay in range; ``known`` masks them.
+    local = np.where(known, local, _FIRST_US)
+    out_of_range = known & ((local < _FIRST_US) | (local >= _END_US))
+    if out_of_range.any():
+        pos = int(np.flatnonzero(out_of_range)[0])
+        raise CaseError(column, f"{_row_label(cases, pos)}: year outside the calendar's years 2000..2069")
+    utc_us = cal.to_utc(local) if utc_us is None else np.where(known, utc_us, _FIRST_US)
+    return _Times(utc_us, local, known)
+
+
+def _parse_timestamps(values: pd.Series, zone: str) -> pd.Series:
+    """Text or objects to timestamps: offsets converted to the zone, naive ones left local."""
+    objects = values.astype("object").where(values.notna(), None)
+    objects = objects.map(lambda v: None if v == "" else v)
+    try:
+        return pd.to_datetime(objects, format="ISO8601")
+    except (ValueError, TypeError):
+        # Mixed offsets or a mix of naive and aware values: read each one.
+        return pd.to_datetime(objects.map(lambda v: _one_timestamp(v, zone)), utc=True).dt.tz_convert(zone)
+
+
+def _one_timestamp(value, zone: str):
+    if value is None:
+        return None
+    ts = pd.Timestamp(value)
+    return ts.tz_localize(zone) if ts.tzinfo is None else ts
+
+
+def _micros(values: pd.Series) -> np.ndarray:
+    return values.dt.as_unit("us").to_numpy().view(np.int64).copy()
+
+
+def _category_in(cases: pd.DataFrame, categories: tuple[str, ...]) -> np.ndarray:
+    if "category" not in cases:
+        return np.zeros(len(cases), bool)
+    values = cases["category"].astype("object").where(cases["category"].notna(), "")
+    return values.astype(str).str.strip().str.lower().isin(categories).to_numpy()
+
+
+def _currency(cases: pd.DataFrame, default: str) -> pd.Series:
+    if "currency" not in cases:
+        return pd.Series(default, index=range(len(cases)), dtype="string").to_numpy()
+    values = cases["currency"].astype("object").where(cases["currency"].notna(), "")
+    text = values.astype(str).str.strip().str.upper()
+    bad = (text != "") & ~text.str.fullmatch(r"[A-Z]{3}")
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise CaseError("currency", f"{_row_label(cases, pos)}: must be an ISO 4217 code, not {values.iloc[pos]!r}")
+    return text.where(text != "", default).to_numpy()
+
+
+def _case_ids(cases: pd.DataFrame):
+    if "case_id" not in cases:
+        return pd.array([None] * len(cases), dtype="string")
+    return cases["case_id"].astype("string").to_numpy()
+
+
+# --- rule helpers ------------------------------------------------------------------------
+
+def _is(codes: np.ndarray, members) -> np.ndarray:
+    return np.isin(codes, [_RSN[m] for m in members])
+
+
+def _within_months(req: _Times, delivered: _Times, months: int) -> np.ndarray:
+    return req.day <= dl.add_months(delivered.day, months)
+
+
+def _rate_fraction(p: Policy, reason: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each row's partial-refund rate as an exact fraction numerator / 10**6."""
+    den = 10 ** 6
+    num = np.zeros(len(reason), np.int64)
+    for member in PARTIAL_REASONS:
+        rate = getattr(p.partial_refund_rates, member.value)
+        num[reason == _RSN[member]] = int(rate * den)
+    return num, den
+
+
+def _at(mask: np.ndarray, compute) -> np.ndarray:
+    """``compute`` on the rows of ``mask`` (given the mask), NaT elsewhere."""
+    out = np.full(len(mask), _NAT, np.int64)
+    if mask.any():
+        out[mask] = compute(mask)
+    return out
+
+
+def _working(cal: WorkingCalendar, mask: np.ndarray, local: np.ndarray, n: int) -> np.ndarray:
+    return _at(mask, lambda m: dl.end_of_nth_working_day(cal, local[m], n))
+
+
+def _first(*columns: np.ndarray) -> np.ndarray:
+    out = columns[0].copy()
+    for column in columns[1:]:
+        out = np.where(out == _NAT, column, out)
+    return out
+
+
+def _aware(utc_us: np.ndarray, zone: str) -> pd.Series:
+    return pd.Series(pd.DatetimeIndex(utc_us.view("datetime64[us]")).tz_localize("UTC").tz_convert(zone))
+
+
+def _decimal_series(cents: np.ndarray) -> pd.arrays.ArrowExtensionArray:
+    """Exact DECIMAL(12,2) money from whole cents (a decimal128 is a 16-byte integer)."""
+    words = np.zeros((len(cents), 2), np.int64)
+    words[:, 0] = cents
+    words[:, 1] = np.where(cents < 0, -1, 0)
+    array = pa.Array.from_buffers(pa.decimal128(12, 2), len(cents), [None, pa.py_buffer(words)])
+    return pd.arrays.ArrowExtensionArray(array)

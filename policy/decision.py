@@ -1,0 +1,152 @@
+"""The decision (policy-spec section 3, "Decision (output)") as frozen values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+from typing import Any
+
+from policy.clauses import Clause
+
+CENT = Decimal("0.01")
+
+
+class Request(str, Enum):
+    CANCEL = "cancel"
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+    REFUND_STATUS = "refund_status"
+
+
+class Reason(str, Enum):
+    CHANGED_MIND = "changed_mind"
+    NOT_SUITABLE = "not_suitable"
+    DAMAGED = "damaged"
+    DIRTY = "dirty"
+    NOT_AS_DESCRIBED = "not_as_described"
+    FAULTY = "faulty"
+    DELAYED_SHIPPING = "delayed_shipping"
+    LOST_IN_TRANSIT = "lost_in_transit"
+    CARRIER_DELAY = "carrier_delay"
+    MISSING_ACCESSORY = "missing_accessory"
+    SLIGHT_DEFECT = "slight_defect"
+
+
+OWN_REASONS = frozenset({Reason.CHANGED_MIND, Reason.NOT_SUITABLE})
+PRODUCT_PROBLEMS = frozenset({Reason.DAMAGED, Reason.DIRTY, Reason.NOT_AS_DESCRIBED, Reason.FAULTY})
+PARTIAL_REASONS = frozenset({Reason.MISSING_ACCESSORY, Reason.SLIGHT_DEFECT, Reason.CARRIER_DELAY})
+# Reasons whose remedy sends the item back (N1 rejects these without a prior request).
+RETURNING_REASONS = frozenset(Reason) - PARTIAL_REASONS - {Reason.LOST_IN_TRANSIT}
+
+
+class Outcome(str, Enum):
+    CANCEL_FREE = "cancel_free"
+    RETURN_REFUND = "return_refund"
+    EXCHANGE = "exchange"
+    PARTIAL_REFUND = "partial_refund"
+    FULL_REFUND = "full_refund"
+    NEEDS_INFO = "needs_info"
+    MANUAL_REVIEW = "manual_review"
+    REJECTED = "rejected"
+    STATUS_UPDATE = "status_update"
+
+
+class RefundKind(str, Enum):
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+class FreightPayer(str, Enum):
+    CUSTOMER = "customer"
+    MERCHANT = "merchant"
+    NONE = "none"
+
+
+class OtherCostsPayer(str, Enum):
+    MERCHANT = "merchant"
+    NEGOTIATED = "negotiated"
+    NONE = "none"
+
+
+class Provided(str, Enum):
+    ORDER_NUMBER = "order_number"
+    SHIPPING_ADDRESS = "shipping_address"
+    MEDIA = "media"
+
+
+# Output order of every deadline (policy-spec, "deadlines").
+DEADLINE_NAMES = (
+    "ship_by", "free_cancel_until", "return_window_ends", "reply_by", "customer_ship_by",
+    "replacement_ship_by", "refund_by", "freight_reimburse_by", "status_update_by",
+)
+
+
+def money(amount: Decimal) -> Decimal:
+    """Round half up to cents: 123.45 x 0.10 = 12.345 -> 12.35."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Refund:
+    kind: RefundKind
+    amount: Decimal
+    currency: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind.value, "amount": self.amount, "currency": self.currency}
+
+
+@dataclass(frozen=True)
+class Decision:
+    case_id: str | None
+    outcome: Outcome
+    refund: Refund
+    freight_payer: FreightPayer
+    other_costs_payer: OtherCostsPayer
+    missing: tuple[Provided, ...]
+    deadlines: dict[str, dt.datetime] = field(hash=False)
+    clauses: tuple[Clause, ...]
+    explanation: str
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's object, as plain values; the amount stays a ``Decimal``."""
+        out: dict[str, Any] = {}
+        if self.case_id is not None:
+            out["case_id"] = self.case_id
+        out.update({
+            "outcome": self.outcome.value,
+            "refund": self.refund.to_dict(),
+            "freight_payer": self.freight_payer.value,
+            "other_costs_payer": self.other_costs_payer.value,
+            "missing": [m.value for m in self.missing],
+            "deadlines": {name: self.deadlines[name].isoformat(timespec="seconds")
+                          for name in DEADLINE_NAMES if name in self.deadlines},
+            "clauses": [c.id for c in self.clauses],
+            "explanation": self.explanation,
+            "warnings": list(self.warnings),
+        })
+        return out
+
+    def to_json(self) -> str:
+        """One line of JSON; the amount is written as an exact number with two decimals."""
+        return dumps(self.to_dict())
+
+
+_DECIMAL_MARK = re.compile(r'"\\u0000dec:([-0-9.]+)"')
+
+
+def dumps(value: Any) -> str:
+    """``json.dumps`` that writes ``Decimal`` as an exact JSON number (12.00, not 12.0)."""
+    text = json.dumps(value, ensure_ascii=False,
+                      default=lambda v: f"\u0000dec:{v}" if isinstance(v, Decimal) else _unknown(v))
+    return _DECIMAL_MARK.sub(r"\1", text)
+
+
+def _unknown(value: Any) -> Any:
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
