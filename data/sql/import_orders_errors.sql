@@ -1,4 +1,5 @@
--- import_orders_errors: one row per bad cell of import_src/import_typed: line, column, value, reason.
+-- import_orders_errors: one row per bad cell of import_src/import_typed (line, column, value, reason) into import_errors.
+CREATE OR REPLACE TEMP TABLE import_errors AS
 WITH j AS (SELECT s.*, t.order_id AS p_order_id, t.placed_at AS p_placed_at, t.shipped_at AS p_shipped_at,
                   t.delivered_at AS p_delivered_at, t.promised_delivery_at AS p_promised_delivery_at,
                   t.order_amount AS p_order_amount, t.currency AS p_currency,

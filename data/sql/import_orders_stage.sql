@@ -1,7 +1,7 @@
 -- import_orders_stage: good rows merged with what is stored (columns the file lacks keep their value; $has_<column> says which it has) into import_write, new or changed rows only.
 CREATE OR REPLACE TEMP TABLE import_write AS
 WITH good AS (
-    SELECT t.* FROM import_typed t WHERE t.line NOT IN (SELECT line FROM import_bad)
+    SELECT t.* FROM import_typed t WHERE NOT EXISTS (SELECT 1 FROM import_errors e WHERE e.line = t.line)
 ), merged AS (
     SELECT g.order_id,
            o.order_id IS NULL AS is_new,

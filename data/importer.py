@@ -1,0 +1,285 @@
+"""Import orders or cases from a CSV or Parquet export into the database.
+
+Contract (data-contract.md, "Import"): all-or-nothing in one transaction unless ``skip_bad``;
+errors name the line (header = line 1), the column and the value; rows are keyed, so a second
+import of the same file changes nothing and a changed row is updated. Validation is set-based
+SQL over the whole file (data/sql/import_*.sql), not a Python loop, so a million rows take
+seconds. Line numbers assume one record per line (no line breaks inside quoted cells; blank
+lines are skipped by the reader).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from . import sql
+from .columns import REASONS, REQUESTS, REQUIRED, table_columns
+from .db import DataError, bump_data_version
+from .mapping import ColumnMap, parse_map
+
+Progress = Callable[[str], None]
+MAX_LISTED_ERRORS = 20
+PROGRESS_BYTES = 8 << 20  # files larger than this report progress while reading
+
+
+@dataclass
+class ImportResult:
+    """What an import did; ``errors`` holds every bad cell (line, column, value, reason)."""
+
+    table: str
+    path: Path
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejects_path: Path | None = None
+    errors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        text = (f"{self.table}: {self.rows:,} rows read from {self.path.name}: "
+                f"{self.inserted:,} inserted, {self.updated:,} updated, {self.unchanged:,} unchanged")
+        if self.rejected:
+            text += f", {self.rejected:,} rejected (see {self.rejects_path})"
+        return text + f" in {self.seconds:.1f} s"
+
+
+class ImportFailed(DataError):
+    """Bad rows in an all-or-nothing import: nothing was written."""
+
+    def __init__(self, path: Path, errors: pd.DataFrame, total: int) -> None:
+        self.errors = errors
+        self.total = total
+        lines = [f"line {r.line}, column {r.column}, value {_show(r.value)}: {r.reason}"
+                 for r in errors.itertuples()]
+        more = f"\n... and {total - len(errors):,} more" if total > len(errors) else ""
+        super().__init__(
+            f"{path.name}: {total:,} bad cell(s); nothing was imported "
+            f"(use --skip-bad to import the good rows):\n  " + "\n  ".join(lines) + more
+        )
+
+
+def _show(value) -> str:
+    return "blank" if value is None or (isinstance(value, str) and not value.strip()) else repr(value)
+
+
+# ---------------------------------------------------------------- reading the file
+def _file_columns(path: Path) -> list[str]:
+    if path.suffix.lower() == ".parquet":
+        return list(pq.read_schema(path).names)
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        try:
+            header = next(csv.reader(fh))
+        except StopIteration:
+            raise DataError(f"{path} is empty") from None
+    if not any(h.strip() for h in header):
+        raise DataError(f"{path} has no header line")
+    return header
+
+
+def _read_csv(path: Path, columns: list[str], progress: Progress | None) -> pa.Table:
+    big = progress is not None and path.stat().st_size > PROGRESS_BYTES
+    opts = pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in columns},
+        include_columns=columns,
+        strings_can_be_null=False,
+    )
+    read = pacsv.ReadOptions(block_size=16 << 20)
+    try:
+        if not big:
+            return pacsv.read_csv(path, read_options=read, convert_options=opts)
+        batches, rows, size, t0 = [], 0, path.stat().st_size, time.monotonic()
+        shown = t0
+        with pacsv.open_csv(path, read_options=read, convert_options=opts) as reader:
+            for batch in reader:
+                batches.append(batch)
+                rows += batch.num_rows
+                if time.monotonic() - shown < 1.0:
+                    continue
+                shown = time.monotonic()
+                progress(f"read {rows:,} rows of {path.name} ({size / 1e6:,.0f} MB) "
+                         f"in {time.monotonic() - t0:.1f} s")
+            progress(f"read {rows:,} rows of {path.name} in {time.monotonic() - t0:.1f} s")
+            return pa.Table.from_batches(batches, schema=reader.schema)
+    except pa.ArrowInvalid as exc:
+        raise DataError(f"{path} is not a readable CSV file: {exc}") from None
+
+
+def _as_text(col: pa.ChunkedArray, zone: str) -> pa.ChunkedArray:
+    """Parquet columns come typed; turn them into the text the SQL reads (instants keep their offset)."""
+    t = col.type
+    if pa.types.is_timestamp(t):
+        if t.tz is None:
+            col = pc.assume_timezone(col, zone, ambiguous="earliest", nonexistent="earliest")
+        col = pc.strftime(pc.cast(col, pa.timestamp("us", tz="UTC")), format="%Y-%m-%dT%H:%M:%S+00:00")
+        return col
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return col
+    return pc.cast(col, pa.string())
+
+
+def _stage(path: Path, table: str, cmap: ColumnMap, zone: str, progress: Progress | None) -> tuple[pa.Table, set[str]]:
+    """Read the file into a text table with canonical column names; return it and the columns it supplies."""
+    if not path.exists():
+        raise DataError(f"{path} not found")
+    if path.is_dir() or path.stat().st_size == 0:
+        raise DataError(f"{path} is empty" if not path.is_dir() else f"{path} is a folder, not a file")
+    canon = table_columns(table)
+    file_cols = _file_columns(path)
+    lower = {c.strip().lower(): c for c in file_cols}
+    source: dict[str, str] = {}
+    missing_mapped = []
+    for name, src in cmap.columns.items():
+        if src in file_cols:
+            source[name] = src
+        elif src.strip().lower() in lower:
+            source[name] = lower[src.strip().lower()]
+        else:
+            missing_mapped.append(f"{src} (for {name})")
+    if cmap.columns and len(missing_mapped) == len(cmap.columns):
+        raise DataError(f"{path.name} has none of the mapped columns "
+                        f"({', '.join(missing_mapped)}); its columns are: {', '.join(file_cols)}")
+    if missing_mapped:
+        raise DataError(f"{path.name} lacks mapped column(s): {', '.join(missing_mapped)}")
+    for name in canon:  # unmapped canonical names present in the file are taken as they are
+        if name not in source and name.lower() in lower and lower[name.lower()] not in source.values():
+            source[name] = lower[name.lower()]
+    if not source:
+        raise DataError(f"{path.name} has none of the {table} columns ({', '.join(canon)}); "
+                        f"its columns are: {', '.join(file_cols)}. Use --map to name them.")
+    absent = [c for c in REQUIRED[table] if c not in source and c not in cmap.defaults]
+    if absent:
+        raise DataError(f"{path.name} has no column for {', '.join(absent)} (required); "
+                        "map it in [columns] or give a value in [defaults]")
+
+    wanted = sorted(set(source.values()))
+    if path.suffix.lower() == ".parquet":
+        raw = pq.read_table(path, columns=wanted)
+    else:
+        raw = _read_csv(path, wanted, progress)
+    n = raw.num_rows
+    if n == 0:
+        raise DataError(f"{path.name} has a header but no data rows")
+    arrays = {"line": pa.array(range(2, n + 2), pa.int64())}
+    for name in canon:
+        if name in source:
+            arrays[name] = _as_text(raw.column(source[name]), zone)
+        elif name in cmap.defaults:
+            arrays[name] = pa.array([cmap.defaults[name]] * n, pa.string())
+        else:
+            arrays[name] = pa.nulls(n, pa.string())
+    supplied = set(source) | set(cmap.defaults)
+    return pa.table(arrays), supplied
+
+
+# ---------------------------------------------------------------- validating and writing
+def _params(query: str, values: Mapping[str, object]) -> dict[str, object]:
+    """Only the parameters a query names (DuckDB rejects unused ones)."""
+    code = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("--"))
+    return {k: values[k] for k in set(re.findall(r"\$(\w+)", code))}
+
+
+def _write_rejects(cur: duckdb.DuckDBPyConnection, path: Path, staged: pa.Table, cmap: ColumnMap) -> Path:
+    bad = cur.execute(sql.load("import_bad_lines")).df()
+    src = staged.to_pandas(types_mapper=pd.ArrowDtype).set_index("line")
+    rows = src.loc[bad["line"].to_numpy()]
+    back = {canon: cmap.columns.get(canon, canon) for canon in rows.columns}
+    rows = rows.rename(columns=back).reset_index()
+    rows.insert(1, "reason", bad["reason"].to_numpy())
+    out = path.with_name(path.name + ".rejects.csv")
+    rows.to_csv(out, index=False)
+    return out
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    path: str | Path,
+    mapping: ColumnMap | Mapping | None = None,
+    skip_bad: bool = False,
+    *,
+    timezone: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import ``path`` (CSV or Parquet) into ``table`` ('orders' or 'cases').
+
+    ``mapping`` is a ColumnMap, a parsed map TOML dict, or None (file columns named as ours).
+    Naive timestamps are read in the map's zone, else ``timezone``, else the policy's zone.
+    Raises ImportFailed (nothing written) on bad rows unless ``skip_bad``, DataError for an
+    unusable file; the caller shows the message as it is.
+    """
+    t0 = time.monotonic()
+    path = Path(path)
+    table_columns(table)
+    cmap = mapping if isinstance(mapping, ColumnMap) else parse_map(mapping or {}, table)
+    if cmap.timezone:
+        zone = cmap.timezone
+    elif timezone:
+        zone = timezone
+    else:
+        from policy import load_policy
+
+        zone = load_policy().calendar.timezone
+    staged, supplied = _stage(path, table, cmap, zone, progress)
+    n = staged.num_rows
+    if progress and n >= 200_000:
+        progress(f"validating {n:,} rows")
+    ts_hint = "not a timestamp" + (f" in the format {cmap.ts_format}" if cmap.ts_format else " (ISO 8601 expected)")
+    values: dict[str, object] = {
+        "fmt": cmap.ts_format, "zone": zone, "ts_hint": ts_hint,
+        "requests": list(REQUESTS), "reasons": list(REASONS), "limit": MAX_LISTED_ERRORS,
+    }
+    values.update({f"has_{c}": c in supplied for c in table_columns(table)})
+
+    cur = con.cursor()
+    cur.register("import_src", staged)
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            for name in ("import_macros", f"import_{table}_parse", f"import_{table}_errors"):
+                q = sql.load(name)
+                cur.execute(q, _params(q, values))
+            q = sql.load("import_errors_list")
+            listed = cur.execute(q, _params(q, values)).df()
+            total = int(listed["total"].iloc[0]) if len(listed) else 0
+            result = ImportResult(table=table, path=path, rows=n)
+            if total and not skip_bad:
+                raise ImportFailed(path, listed.drop(columns="total"), total)
+            if total:
+                result.errors = cur.execute("SELECT * FROM import_errors ORDER BY line").df()
+                result.rejected = int(result.errors["line"].nunique())
+                result.rejects_path = _write_rejects(cur, path, staged, cmap)
+            if progress and n >= 200_000:
+                progress(f"writing {n - result.rejected:,} rows")
+            q = sql.load(f"import_{table}_stage")
+            cur.execute(q, _params(q, values))
+            ins, upd = cur.execute(sql.load("import_write_counts")).fetchall()[0]
+            result.inserted, result.updated = int(ins), int(upd)
+            result.unchanged = n - result.rejected - result.inserted - result.updated
+            if ins or upd:
+                cur.execute(sql.load(f"import_{table}_write"))
+                cur.execute(sql.load("bump_data_version"))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+    except duckdb.Error as exc:
+        raise DataError(f"import of {path.name} failed: {exc}") from None
+    finally:
+        cur.unregister("import_src")
+        cur.close()
+    result.seconds = time.monotonic() - t0
+    return result

@@ -1,0 +1,27 @@
+-- import_cases_parse: type every cell of the staged file (import_src, all text) into import_typed; $fmt/$zone read timestamps.
+CREATE OR REPLACE TEMP TABLE import_typed AS
+SELECT line,
+       rd_blank(case_id) AS case_id,
+       rd_blank(order_id) AS order_id,
+       lower(rd_blank(request)) AS request,
+       lower(rd_blank(reason)) AS reason,
+       rd_ts(requested_at, $fmt, $zone) AS requested_at,
+       rd_bool(prior_contact) AS prior_contact,
+       rd_bool(has_order_number) AS has_order_number,
+       rd_bool(has_shipping_address) AS has_shipping_address,
+       rd_bool(has_media) AS has_media,
+       rd_bool(correct_use) AS correct_use,
+       rd_ts(replied_at, $fmt, $zone) AS replied_at,
+       rd_ts(media_received_at, $fmt, $zone) AS media_received_at,
+       rd_ts(customer_shipped_at, $fmt, $zone) AS customer_shipped_at,
+       rd_ts(return_received_at, $fmt, $zone) AS return_received_at,
+       rd_ts(replacement_shipped_at, $fmt, $zone) AS replacement_shipped_at,
+       rd_ts(refunded_at, $fmt, $zone) AS refunded_at,
+       rd_ts(freight_claimed_at, $fmt, $zone) AS freight_claimed_at,
+       rd_ts(freight_reimbursed_at, $fmt, $zone) AS freight_reimbursed_at,
+       rd_ts(status_updated_at, $fmt, $zone) AS status_updated_at,
+       rd_ts(closed_at, $fmt, $zone) AS closed_at,
+       rd_money(refund_amount) AS refund_amount,
+       rd_money(freight_amount) AS freight_amount,
+       rd_blank(agent) AS agent
+FROM import_src;
