@@ -17,8 +17,17 @@ from policy import deadlines as dl
 from policy.calendar import DAY_US, WorkingCalendar, calendar_for
 from policy.case import CaseError
 from policy.decision import (
-    DEADLINE_NAMES, OWN_REASONS, PARTIAL_REASONS, PRODUCT_PROBLEMS, RETURNING_REASONS,
-    FreightPayer, OtherCostsPayer, Outcome, Reason, RefundKind, Request,
+    DEADLINE_NAMES,
+    OWN_REASONS,
+    PARTIAL_REASONS,
+    PRODUCT_PROBLEMS,
+    RETURNING_REASONS,
+    FreightPayer,
+    OtherCostsPayer,
+    Outcome,
+    Reason,
+    RefundKind,
+    Request,
 )
 from policy.params import Policy, default_policy
 
@@ -117,8 +126,9 @@ def decide_frame(cases: pd.DataFrame, policy: Policy | None = None) -> pd.DataFr
     own = decided & _is(reason, OWN_REASONS)
     product = decided & _is(reason, PRODUCT_PROBLEMS)
     in_window = delivered & (req.day <= delivered_t.day + p.returns.window_days)
-    in_warranty = (delivered & flags["correct_use"] & _category_in(cases, p.warranty.categories)
-                   & (reason == _RSN[Reason.FAULTY]) & _within_months(req, delivered_t, p.warranty.months))
+    warranty_rows = (delivered & flags["correct_use"] & _category_in(cases, p.warranty.categories)
+                     & (reason == _RSN[Reason.FAULTY]))
+    in_warranty = _within_months(req, delivered_t, p.warranty.months, warranty_rows)
     own_return = own & (~delivered | in_window)
     product_return = product & ((delivered & in_window) | in_warranty)
     returned = late_return | own_return | product_return
@@ -232,16 +242,36 @@ def _enum_codes(cases: pd.DataFrame, column: str, members: list, required: np.nd
         return np.full(n, -1, np.int16)
     values = cases[column]
     categories = [m.value for m in members]
-    codes = pd.Categorical(values.astype("object").where(values.notna(), None), categories=categories).codes
-    bad = (codes < 0) & values.notna().to_numpy() & (values.astype("object") != "").to_numpy()
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise CaseError(column, f"{_row_label(cases, pos)}: must be one of {', '.join(categories)}; "
-                                f"got {values.iloc[pos]!r}")
-    gap = required & (codes < 0)
+    codes, uniques = _factorize(values)
+    lookup = np.full(len(uniques) + 1, -1, np.int16)  # the last slot serves missing values (-1)
+    for i, value in enumerate(uniques):
+        if isinstance(value, str) and value in categories:
+            lookup[i] = categories.index(value)
+        elif not (value == "" or _blank(value)):
+            pos = int(np.flatnonzero(codes == i)[0])
+            raise CaseError(column, f"{_row_label(cases, pos)}: must be one of {', '.join(categories)}; "
+                                    f"got {value!r}")
+    result = lookup[codes]
+    gap = required & (result < 0)
     if gap.any():
         raise CaseError(column, f"{_row_label(cases, int(np.flatnonzero(gap)[0]))}: is required")
-    return codes.astype(np.int16)
+    return result
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Codes and distinct values; missing values get code -1. Fast on text columns."""
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists, dicts): compare them as text
+        codes, uniques = pd.factorize(values.astype("object").map(repr), use_na_sentinel=True)
+    return np.asarray(codes), list(uniques)
+
+
+def _blank(value) -> bool:
+    try:
+        return value is None or bool(value != value)
+    except (TypeError, ValueError):
+        return False
 
 
 def _require_text(cases: pd.DataFrame, column: str) -> None:
@@ -258,29 +288,30 @@ def _cents(cases: pd.DataFrame) -> np.ndarray:
     if "order_amount" not in cases:
         raise CaseError("order_amount", "column is required")
     values = cases["order_amount"]
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        try:
-            values = pd.to_numeric(values.astype("object").map(_decimal_text), errors="raise")
-        except (ValueError, TypeError):
-            numeric = pd.to_numeric(values, errors="coerce")
-            pos = int(np.flatnonzero(numeric.isna().to_numpy() & values.notna().to_numpy())[0])
-            raise CaseError("order_amount", f"{_row_label(cases, pos)}: must be a number, "
-                                            f"not {values.iloc[pos]!r}") from None
-    amounts = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        amounts = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:  # text or mixed cells: the slow path, each cell read on its own
+        amounts = values.astype("object").map(_number_or_nan).to_numpy(dtype=np.float64)
+    missing = values.isna().to_numpy()
+    if missing.any():
+        raise CaseError("order_amount", f"{_row_label(cases, int(np.flatnonzero(missing)[0]))}: is required")
     bad = ~np.isfinite(amounts) | (amounts < 0) | (amounts > 9_999_999_999.99)
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         raise CaseError("order_amount", f"{_row_label(cases, pos)}: must be a number from 0 to "
-                                        f"9999999999.99, not {cases['order_amount'].iloc[pos]!r}")
+                                        f"9999999999.99, not {values.iloc[pos]!r}")
     # Rounding to 6 places first undoes binary noise (12.345 is 12.3449999...): half up then
     # agrees with Decimal(str(x)).
     return np.floor(np.round(amounts * 100, 6) + 0.5).astype(np.int64)
 
 
-def _decimal_text(value):
-    if value is None or isinstance(value, bool):
-        raise ValueError
-    return float(str(value))
+def _number_or_nan(value) -> float:
+    if isinstance(value, bool) or value is None:
+        return np.nan
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return np.nan
 
 
 def _flag(cases: pd.DataFrame, column: str) -> np.ndarray:
@@ -314,10 +345,11 @@ def _times(cases: pd.DataFrame, column: str, cal: WorkingCalendar, required: boo
     if required and not known.all():
         raise CaseError(column, f"{_row_label(cases, int(np.flatnonzero(~known)[0]))}: is required")
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        utc = values.dt.tz_convert("UTC").dt.tz_localize(None)
-        local_naive = values.dt.tz_convert(cal.params.timezone).dt.tz_localize(None)
-        local = _micros(local_naive)
-        utc_us = _micros(utc)
+        utc_us = _micros(values.dt.tz_convert("UTC"))
+        if cal.fixed_offset_us is not None:
+            local = utc_us + cal.fixed_offset_us
+        else:
+            local = _micros(values.dt.tz_convert(cal.params.timezone).dt.tz_localize(None))
     else:
         local = _micros(values)
         utc_us = None
@@ -350,32 +382,38 @@ def _one_timestamp(value, zone: str):
 
 
 def _micros(values: pd.Series) -> np.ndarray:
-    return values.dt.as_unit("us").to_numpy().view(np.int64).copy()
+    """Microseconds since the epoch (of the wall clock for naive values, of UTC for aware)."""
+    return np.asarray(values.dt.as_unit("us").array.asi8, dtype=np.int64).copy()
 
 
 def _category_in(cases: pd.DataFrame, categories: tuple[str, ...]) -> np.ndarray:
     if "category" not in cases:
         return np.zeros(len(cases), bool)
-    values = cases["category"].astype("object").where(cases["category"].notna(), "")
-    return values.astype(str).str.strip().str.lower().isin(categories).to_numpy()
+    codes, uniques = _factorize(cases["category"])
+    hit = np.array([isinstance(v, str) and v.strip().lower() in categories for v in uniques] + [False])
+    return hit[codes]
 
 
-def _currency(cases: pd.DataFrame, default: str) -> pd.Series:
+def _currency(cases: pd.DataFrame, default: str):
     if "currency" not in cases:
-        return pd.Series(default, index=range(len(cases)), dtype="string").to_numpy()
-    values = cases["currency"].astype("object").where(cases["currency"].notna(), "")
-    text = values.astype(str).str.strip().str.upper()
-    bad = (text != "") & ~text.str.fullmatch(r"[A-Z]{3}")
-    if bad.any():
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
-        raise CaseError("currency", f"{_row_label(cases, pos)}: must be an ISO 4217 code, not {values.iloc[pos]!r}")
-    return text.where(text != "", default).to_numpy()
+        return pd.Categorical.from_codes(np.zeros(len(cases), np.int8), [default])
+    codes, uniques = _factorize(cases["currency"])
+    names = []
+    for i, value in enumerate(uniques):
+        text = value.strip().upper() if isinstance(value, str) else ""
+        if text and not (len(text) == 3 and text.isascii() and text.isalpha()):
+            pos = int(np.flatnonzero(codes == i)[0])
+            raise CaseError("currency", f"{_row_label(cases, pos)}: must be an ISO 4217 code, not {value!r}")
+        names.append(text or default)
+    categories = sorted(set(names) | {default})
+    lookup = np.array([categories.index(name) for name in names] + [categories.index(default)], np.int16)
+    return pd.Categorical.from_codes(lookup[codes], categories)
 
 
 def _case_ids(cases: pd.DataFrame):
     if "case_id" not in cases:
         return pd.array([None] * len(cases), dtype="string")
-    return cases["case_id"].astype("string").to_numpy()
+    return cases["case_id"].array
 
 
 # --- rule helpers ------------------------------------------------------------------------
@@ -384,8 +422,12 @@ def _is(codes: np.ndarray, members) -> np.ndarray:
     return np.isin(codes, [_RSN[m] for m in members])
 
 
-def _within_months(req: _Times, delivered: _Times, months: int) -> np.ndarray:
-    return req.day <= dl.add_months(delivered.day, months)
+def _within_months(req: _Times, delivered: _Times, months: int, rows: np.ndarray) -> np.ndarray:
+    """A1's "within 3 months of receipt", computed only for ``rows`` (false elsewhere)."""
+    out = np.zeros(len(rows), bool)
+    if rows.any():
+        out[rows] = req.day[rows] <= dl.add_months(delivered.day[rows], months)
+    return out
 
 
 def _rate_fraction(p: Policy, reason: np.ndarray) -> tuple[np.ndarray, int]:

@@ -59,6 +59,9 @@ class WorkingCalendar:
     uniform_offset: np.ndarray    # bool: no offset change during that day
     official_until: int | None    # last year with official make-up-day data; later = estimate
     holiday_names: dict[dt.date, str]
+    working_days: np.ndarray      # int64: table indexes of the working days, in order
+    not_holiday_days: np.ndarray  # int64: table indexes of the days that are not public holidays
+    fixed_offset_us: int | None   # the zone's offset when it is one and the same on every day
 
     # --- days ------------------------------------------------------------------------------
 
@@ -84,15 +87,21 @@ class WorkingCalendar:
         return self.official_until is not None and year > self.official_until
 
     def nth_working_day(self, day_index: np.ndarray, n: int) -> np.ndarray:
-        """Index of the n-th working day strictly after each day (n = 0: the day itself)."""
+        """Index of the n-th working day strictly after each day (n = 0: the day itself).
+
+        The j-th working day of the table sits at ``working_days[j - 1]``; a day with
+        ``cum_working`` c has c working days up to it, so the n-th after it is number c + n.
+        Past the table's end the result is ``len(working)`` (out of range, caught by callers).
+        """
         if n == 0:
             return day_index
-        return np.searchsorted(self.cum_working, self.cum_working[day_index] + n, side="left")
+        return _gather(self.working_days, self.cum_working[day_index] + (n - 1))
 
     def nth_counted_day(self, day_index: np.ndarray, k: np.ndarray, pause_on: PauseOn) -> np.ndarray:
-        """Index of the k-th day after each day on which P1's processing clock runs."""
-        cum = self.cum_working if pause_on is PauseOn.NON_WORKING_DAYS else self.cum_not_holiday
-        return np.searchsorted(cum, cum[day_index] + k, side="left")
+        """Index of the k-th day (k >= 1) after each day on which P1's processing clock runs."""
+        if pause_on is PauseOn.NON_WORKING_DAYS:
+            return _gather(self.working_days, self.cum_working[day_index] + (k - 1))
+        return _gather(self.not_holiday_days, self.cum_not_holiday[day_index] + (k - 1))
 
     def clock_runs(self, day_index: np.ndarray, pause_on: PauseOn) -> np.ndarray:
         if pause_on is PauseOn.NON_WORKING_DAYS:
@@ -149,7 +158,7 @@ def _build_calendar(params: CalendarParams) -> WorkingCalendar:
     dates = days.date
     public_holiday = np.fromiter((d in country for d in dates), bool, len(dates))
     makeup_day = np.fromiter((d in makeup_dates for d in dates), bool, len(dates))
-    weekday = days.weekday.to_numpy()
+    weekday = days.day_of_week.to_numpy()
     weekend_day = np.isin(weekday, sorted(weekend))
     working = makeup_day | (~weekend_day & ~public_holiday)
 
@@ -174,7 +183,18 @@ def _build_calendar(params: CalendarParams) -> WorkingCalendar:
         uniform_offset=offset_start == offset_end,
         official_until=max(official) if official else None,
         holiday_names={d: country.get(d) for d in country},
+        working_days=np.flatnonzero(working).astype(np.int64),
+        not_holiday_days=np.flatnonzero(~public_holiday).astype(np.int64),
+        fixed_offset_us=(int(offset_start[0]) if (offset_start == offset_start[0]).all()
+                         and (offset_start == offset_end).all() else None),
     )
+
+
+def _gather(positions: np.ndarray, ordinal: np.ndarray) -> np.ndarray:
+    """positions[ordinal], with ordinals past the end mapped to one past the table."""
+    past_end = positions[-1] + 10**6
+    safe = np.minimum(ordinal, len(positions) - 1)
+    return np.where(ordinal < len(positions), positions[safe], past_end)
 
 
 def _utc_offset_us(aware: pd.DatetimeIndex, local: pd.DatetimeIndex) -> np.ndarray:

@@ -8,9 +8,10 @@ point at what to fix.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -59,7 +60,7 @@ class Instant:
 
 
 def instant_datetime(utc_us: int, zone: ZoneInfo) -> dt.datetime:
-    return (_EPOCH + dt.timedelta(microseconds=int(utc_us))).replace(tzinfo=dt.timezone.utc).astimezone(zone)
+    return (_EPOCH + dt.timedelta(microseconds=int(utc_us))).replace(tzinfo=dt.UTC).astimezone(zone)
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def _instant(raw: Mapping[str, Any], name: str, zone: ZoneInfo, cal: WorkingCale
             utc_us = int(cal.to_utc(np.array([local_us], dtype=np.int64))[0])
         else:
             local_us = (value.astimezone(zone).replace(tzinfo=None) - _EPOCH) // _US
-            utc_us = (value.astimezone(dt.timezone.utc).replace(tzinfo=None) - _EPOCH) // _US
+            utc_us = (value.astimezone(dt.UTC).replace(tzinfo=None) - _EPOCH) // _US
     except (ValueError, OverflowError) as exc:
         raise CaseError(name, str(exc)) from None
     year = (_EPOCH + dt.timedelta(microseconds=local_us)).year

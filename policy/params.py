@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import holidays
@@ -135,7 +136,7 @@ class Policy:
 
         return tomli_w.dumps(self.to_dict())
 
-    def replace(self, overrides: Mapping[str, Any]) -> "Policy":
+    def replace(self, overrides: Mapping[str, Any]) -> Policy:
         """A new validated policy with some keys changed, given flat (``"returns.window_days"``)
         or nested."""
         return policy_from_dict(_nest(overrides), base=self)

@@ -7,9 +7,10 @@ rules applied them. Deadlines come from ``policy.deadlines`` (shared with ``deci
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -18,8 +19,20 @@ from policy.calendar import WorkingCalendar, calendar_for
 from policy.case import Case, Instant, instant_datetime, parse_case
 from policy.clauses import Clause
 from policy.decision import (
-    OWN_REASONS, PARTIAL_REASONS, PRODUCT_PROBLEMS, RETURNING_REASONS, Decision, FreightPayer,
-    OtherCostsPayer, Outcome, Provided, Reason, Refund, RefundKind, Request, money,
+    OWN_REASONS,
+    PARTIAL_REASONS,
+    PRODUCT_PROBLEMS,
+    RETURNING_REASONS,
+    Decision,
+    FreightPayer,
+    OtherCostsPayer,
+    Outcome,
+    Provided,
+    Reason,
+    Refund,
+    RefundKind,
+    Request,
+    money,
 )
 from policy.explain import explain
 from policy.params import Policy, default_policy

@@ -1,0 +1,5 @@
+import sys
+
+from policy.cli import main
+
+sys.exit(main())

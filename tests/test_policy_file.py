@@ -1,0 +1,62 @@
+"""The policy file: defaults, merging, and errors that name the key."""
+
+import pytest
+
+from policy import PolicyError, changed_keys, load_policy, parse_policy
+
+
+def test_defaults_are_the_spec_values():
+    p = load_policy()
+    assert p.name == "Store policy"
+    assert (p.processing.hours, p.returns.window_days, p.warranty.months) == (48, 30, 3)
+    assert str(p.partial_refund_rates.slight_defect) == "0.15"
+    assert p.calendar.timezone == "Asia/Shanghai"
+
+
+def test_file_merges_over_defaults(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('name = "Longer window"\n[returns]\nwindow_days = 45\n')
+    p = load_policy(path)
+    assert (p.name, p.returns.window_days, p.working_days.reply) == ("Longer window", 45, 3)
+    assert changed_keys(load_policy(), p) == [("name", "Store policy", "Longer window"),
+                                              ("returns.window_days", 30, 45)]
+
+
+def test_round_trip_through_toml():
+    p = load_policy().replace({"partial_refund_rates.carrier_delay": 0.125, "warranty.categories": ["electronics", "phones"]})
+    assert parse_policy(p.to_toml()) == p
+
+
+@pytest.mark.parametrize("text, key, words", [
+    pytest.param("[returns]\nwindow_days = -1", "returns.window_days", "below 0", id="negative-days"),
+    pytest.param("[working_days]\nreply = 2.5", "working_days.reply", "whole number", id="fractional-days"),
+    pytest.param('[working_days]\nreply = "3"', "working_days.reply", "whole number", id="text-days"),
+    pytest.param("[partial_refund_rates]\nslight_defect = 1.5", "partial_refund_rates.slight_defect", "above 1", id="rate-above-1"),
+    pytest.param("[partial_refund_rates]\nslight_defect = -0.1", "partial_refund_rates.slight_defect", "below 0", id="rate-below-0"),
+    pytest.param('[calendar]\ncountry = "XX"', "calendar.country", "unknown country", id="unknown-country"),
+    pytest.param('[calendar]\ntimezone = "Mars/Olympus"', "calendar.timezone", "unknown time zone", id="unknown-zone"),
+    pytest.param('[calendar]\nsubdivision = "ZZ"', "calendar.subdivision", "unknown subdivision", id="unknown-subdivision"),
+    pytest.param('[processing]\npause_on = "weekends"', "processing.pause_on", "must be one of", id="unknown-pause-switch"),
+    pytest.param("[returns]\nwindow = 30", "returns.window", "unknown key", id="unknown-key"),
+    pytest.param("[refunds]\nx = 1", "refunds", "unknown key", id="unknown-section"),
+    pytest.param("returns = 5", "returns", "must be a table", id="section-not-a-table"),
+    pytest.param('[money]\ncurrency = "dollars"', "money.currency", "ISO 4217", id="bad-currency"),
+    pytest.param("[warranty]\nmonths = true", "warranty.months", "whole number", id="boolean-months"),
+    pytest.param('effective_from = "soon"', "effective_from", "date", id="bad-date"),
+    pytest.param("[calendar]\nweekend = [0,1,2,3,4,5,6]", "calendar.weekend", "every day", id="all-week-weekend"),
+])
+def test_errors_name_the_key(text, key, words):
+    with pytest.raises(PolicyError) as err:
+        parse_policy(text)
+    assert err.value.key == key
+    assert words in str(err.value)
+
+
+def test_not_toml_is_a_clear_error():
+    with pytest.raises(PolicyError, match="not a valid TOML"):
+        parse_policy("[returns\nwindow_days = 3")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(PolicyError, match="not found"):
+        load_policy(tmp_path / "nope.toml")
