@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -93,12 +93,7 @@ class _Draft:
             explanation="",
             warnings=tuple(_warnings(self)),
         )
-        return _with_explanation(decision)
-
-
-def _with_explanation(decision: Decision) -> Decision:
-    from dataclasses import replace
-    return replace(decision, explanation=explain(decision))
+        return replace(decision, explanation=explain(decision))
 
 
 def _arr(value: int) -> np.ndarray:
