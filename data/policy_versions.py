@@ -74,7 +74,7 @@ def save_version(con: duckdb.DuckDBPyConnection, policy: Policy, *, based_on: in
         cur.execute(sql.load("policy_versions_insert"), {
             "version": version, "based_on": based_on, "name": policy.name,
             "effective_from": policy.effective_from, "saved_by": saved_by,
-            "saved_at": now or dt.datetime.now(dt.timezone.utc), "note": note,
+            "saved_at": now or dt.datetime.now(dt.UTC), "note": note,
             "policy_toml": policy.to_toml(),
         })
         for key, old, new in changes:

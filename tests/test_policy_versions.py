@@ -6,7 +6,12 @@ import duckdb
 import pytest
 
 from data.policy_versions import (
-    StaleVersion, latest_version, list_versions, load_version, save_version, version_changes,
+    StaleVersion,
+    latest_version,
+    list_versions,
+    load_version,
+    save_version,
+    version_changes,
 )
 from policy import default_policy
 
@@ -21,7 +26,7 @@ def con(tmp_path):
 def test_first_save_records_each_changed_key(con):
     scenario = default_policy().replace({"returns.window_days": 45, "name": "Longer window"})
     saved = save_version(con, scenario, based_on=0, saved_by="ana@store", note="test 45 days",
-                         now=dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.timezone.utc))
+                         now=dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC))
     assert saved.version == 1
     assert saved.changes == [("name", "Store policy", "Longer window"), ("returns.window_days", 30, 45)]
     assert load_version(con, 1) == scenario
