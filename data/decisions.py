@@ -1,0 +1,219 @@
+"""Decide every case (and the processing deadline of every order) for one policy, for SQL.
+
+The policy engine is the only source of decisions and deadlines: this module calls
+``decide_frame`` / ``ship_by_frame`` / ``working_hours_between`` on whole columns (no Python row
+loops) and hands the results to DuckDB as registered Arrow tables. Deciding millions of cases
+takes seconds, so the result is cached per (database file, data version, policy): a second
+report, or the managers' page re-running with another filter, only runs SQL. Orders and cases
+are decided in two threads (DuckDB and numpy release the GIL), which halves a cold report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from . import sql
+from .db import DataError, data_version
+from .sla import NAT, STAGES, WorkClock, local_dates, stage_table, utc_us
+
+DECIDE_COLUMNS = [
+    "case_id", "order_id", "request", "reason", "requested_at", "prior_contact",
+    "has_order_number", "has_shipping_address", "has_media", "correct_use", "replied_at",
+    "media_received_at", "return_received_at", "freight_claimed_at", "placed_at", "shipped_at",
+    "delivered_at", "promised_delivery_at", "order_amount", "currency", "category",
+]
+DECISION_TEXT = ["outcome", "refund_kind", "freight_payer", "other_costs_payer", "missing"]
+DEADLINES = ["ship_by", "free_cancel_until", "return_window_ends", "reply_by", "customer_ship_by",
+             "replacement_ship_by", "refund_by", "freight_reimburse_by", "status_update_by"]
+CACHE_SIZE = 2
+CALENDAR_FIRST, CALENDAR_LAST = dt.date(2000, 1, 2), dt.date(2069, 12, 30)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Everything the SLA and report queries read, for one policy and one state of the data.
+
+    stage_facts: one row per SLA stage item (stage, item_id, category, country, week, day,
+    due, done, hours); case_facts: one row per case with its decision and what was paid;
+    order_counts: orders per day/week/category/country; cases: each case's full decision.
+    """
+
+    policy: object
+    key: tuple
+    stage_facts: pa.Table
+    case_facts: pa.Table
+    order_counts: pa.Table
+    cases: pa.Table
+
+    def register(self, cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        """Expose the tables to SQL on ``cur`` (zero-copy) and return it."""
+        cur.register("stage_facts", self.stage_facts)
+        cur.register("case_facts", self.case_facts)
+        cur.register("order_counts", self.order_counts)
+        cur.register("case_decisions", self.cases)
+        return cur
+
+
+_cache: OrderedDict[tuple, Decisions] = OrderedDict()
+_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def _arrow(cur: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pa.Table:
+    """Run a named query and take its result as Arrow (relation API: no extra copy)."""
+    return cur.sql(sql.load(name), params=params).to_arrow_table()
+
+
+def _db_key(con: duckdb.DuckDBPyConnection) -> str:
+    path = con.cursor().execute(sql.load("database_path")).fetchall()[0][0]
+    return path if path and path != "memory" else f"memory:{id(con)}"
+
+
+def _text(series: pd.Series) -> pa.Array:
+    """A categorical column as an Arrow dictionary (no per-row conversion)."""
+    cat = series.cat
+    return pa.DictionaryArray.from_arrays(pa.array(cat.codes.to_numpy(), mask=cat.codes.to_numpy() < 0),
+                                          pa.array(list(cat.categories), pa.string()))
+
+
+def _ts(us: np.ndarray) -> pa.Array:
+    return pa.array(us.view("datetime64[us]"), pa.timestamp("us", tz="UTC"), from_pandas=True)
+
+
+def _clock(con: duckdb.DuckDBPyConnection, policy) -> WorkClock:
+    first, last = con.cursor().execute(sql.load("data_bounds")).fetchall()[0]
+    today = dt.date.today()
+    first = first.date() - dt.timedelta(days=2) if first else today
+    last = max(last.date() if last else today, today) + dt.timedelta(days=60)
+    return WorkClock.for_policy(policy, max(first, CALENDAR_FIRST), min(last, CALENDAR_LAST))
+
+
+SHIP_BY_CHUNK = 2_500_000  # bounds the engine's working memory on 10M orders
+
+
+def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
+    """Processing stage (P1) for every order; cancelled orders get no due date."""
+    from policy import ship_by_frame
+
+    placed = orders.column("placed_at")
+    due = np.concatenate([
+        utc_us(ship_by_frame(placed.slice(i, SHIP_BY_CHUNK).to_pandas(), policy))
+        for i in range(0, max(len(placed), 1), SHIP_BY_CHUNK)
+    ])[: len(placed)]
+    due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = NAT
+    placed_us = utc_us(placed)
+    return stage_table(clock, STAGES[0], orders.column("order_id"), orders.column("category"),
+                       orders.column("country"), clock.local_us(placed_us), placed_us, due,
+                       utc_us(orders.column("shipped_at")), keep_all=True)
+
+
+def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Table], pa.Table, pa.Table]:
+    """Decide every case; the case stages, per-case facts and the decision table."""
+    from policy import CaseError, decide_frame
+
+    try:
+        decided = decide_frame(cases.select(DECIDE_COLUMNS).to_pandas(), policy)
+    except CaseError as exc:
+        raise DataError(f"a stored case cannot be decided ({exc}); fix it with an import") from None
+    cols = {name: utc_us(cases.column(name)) for name in
+            ("requested_at", "replied_at", "media_received_at", "return_received_at",
+             "freight_claimed_at", "customer_shipped_at", "replacement_shipped_at", "refunded_at",
+             "freight_reimbursed_at", "status_updated_at")}
+    dues = {name: utc_us(decided[name]) for name in DEADLINES}
+    outcome = decided["outcome"]
+    codes = outcome.cat.codes.to_numpy()
+    cats = list(outcome.cat.categories)
+
+    def is_(value: str) -> np.ndarray:
+        return codes == cats.index(value) if value in cats else np.zeros(len(codes), bool)
+
+    media = np.where(cols["media_received_at"] != NAT, cols["media_received_at"], cols["requested_at"])
+    cols["refund_start"] = np.select([is_("partial_refund"), is_("return_refund")],
+                                     [media, cols["return_received_at"]], cols["requested_at"])
+    anchor = clock.local_us(cols["requested_at"])
+    ids, cat, ctry = cases.column("case_id"), cases.column("category"), cases.column("country")
+    tables = [stage_table(clock, st, ids, cat, ctry, anchor, cols[st.start], dues[st.due], cols[st.done])
+              for st in STAGES[1:]]
+
+    text = {name: _text(decided[name]) for name in DECISION_TEXT}
+    refund_due = pa.array(decided["refund_amount"])
+    day, week = local_dates(anchor)
+    case_facts = pa.table({
+        "case_id": ids, "order_id": cases.column("order_id"), "category": cat, "country": ctry,
+        "request": cases.column("request"), "reason": cases.column("reason"),
+        "outcome": text["outcome"], "refund_kind": text["refund_kind"],
+        "freight_payer": text["freight_payer"], "day": day, "week": week,
+        "requested_at": cases.column("requested_at"), "refunded_at": cases.column("refunded_at"),
+        "refund_paid": cases.column("refund_paid"), "freight_paid": cases.column("freight_paid"),
+        "refund_due": refund_due,
+    })
+    decision_table = pa.table({"case_id": ids, **text, "refund_due": refund_due,
+                               **{name: _ts(dues[name]) for name in DEADLINES}})
+    return tables, case_facts, decision_table
+
+
+def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pa.Table:
+    cur = con.cursor()
+    try:
+        return _arrow(cur, name, params)
+    finally:
+        cur.close()
+
+
+def compute(con: duckdb.DuckDBPyConnection, policy) -> Decisions:
+    """Decide everything for ``policy`` now (no cache).
+
+    DuckDB releases the GIL while the engine's numpy code holds it, so each query runs in a
+    helper thread while Python works on the previous result; two Python steps side by side
+    would only fight over the GIL.
+    """
+    clock = _clock(con, policy)
+    params = {"zone": policy.calendar.timezone}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        orders = _query(con, "decide_orders_input")
+        cases_f = pool.submit(_query, con, "decide_cases_input")
+        processing = _processing(orders, policy, clock)
+        del orders
+        cases = cases_f.result()
+        counts_f = pool.submit(_query, con, "facts_order_counts", params)
+        case_stages, case_facts, decision_table = _cases_part(cases, policy, clock)
+        del cases
+        order_counts = counts_f.result()
+    stage_facts = pa.concat_tables([processing, *case_stages], promote_options="permissive")
+    return Decisions(policy=policy, key=(), stage_facts=stage_facts, case_facts=case_facts,
+                     order_counts=order_counts, cases=decision_table)
+
+
+def decisions(con: duckdb.DuckDBPyConnection, policy=None) -> Decisions:
+    """Decisions for ``policy`` (default: the store's), cached per database state and policy."""
+    if policy is None:
+        from policy import load_policy
+
+        policy = load_policy()
+    key = (_db_key(con), data_version(con), policy)
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
+    fresh = compute(con, policy)
+    result = Decisions(policy=policy, key=key, stage_facts=fresh.stage_facts,
+                       case_facts=fresh.case_facts, order_counts=fresh.order_counts, cases=fresh.cases)
+    with _lock:
+        _cache[key] = result
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result

@@ -1,0 +1,161 @@
+"""SLA stages (data-contract.md, "SLA stages"): due from the policy's decision, done from the
+milestone, and the duration in working hours.
+
+Stage rows are built with numpy over whole columns (no Python row loops, no per-row time-zone
+conversion in SQL) and kept as Arrow; met / breached / pending depend on the report's as-of time
+and are computed in SQL (``sql/report_stages.sql``, ``sql/sla_items.sql``):
+met when done <= due; breached when done > due, or not done and as-of past due; else pending.
+A milestone recorded after the as-of time had not happened yet at that time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+DAY_US = 86_400_000_000
+HOUR_US = 3_600_000_000
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    clause: str
+    due: str  # decision column
+    done: str  # milestone column
+    start: str  # event the stage's clock starts from (for working-hour durations)
+    merchant: bool = True  # False: the customer's side, shown apart
+
+
+STAGES = (
+    Stage("processing", "P1", "ship_by", "shipped_at", "placed_at"),
+    Stage("reply", "RP1", "reply_by", "replied_at", "requested_at"),
+    Stage("replacement", "RP3", "replacement_ship_by", "replacement_shipped_at", "return_received_at"),
+    Stage("refund", "RF1, RF2, R0", "refund_by", "refunded_at", "refund_start"),
+    Stage("freight_reimbursement", "F2", "freight_reimburse_by", "freight_reimbursed_at", "freight_claimed_at"),
+    Stage("status_update", "RF3", "status_update_by", "status_updated_at", "requested_at"),
+    Stage("customer_ship", "RP2", "customer_ship_by", "customer_shipped_at", "replied_at", merchant=False),
+)
+STAGE_NAMES = [s.name for s in STAGES]
+MERCHANT_STAGES = [s.name for s in STAGES if s.merchant]
+CUSTOMER_STAGES = [s.name for s in STAGES if not s.merchant]
+
+
+def utc_us(values) -> np.ndarray:
+    """Arrow/pandas timestamps -> int64 UTC microseconds (a fresh array); unknown = NAT."""
+    if isinstance(values, (pa.ChunkedArray, pa.Array)):
+        ints = values.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
+        return pc.fill_null(ints, NAT).to_numpy().copy()
+    s = pd.Series(values)
+    if not isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = pd.to_datetime(s, utc=True)
+    return np.asarray(s.dt.as_unit("us").array.asi8, dtype=np.int64).copy()
+
+
+NAT = int(np.datetime64("NaT").astype("datetime64[us]").view("int64"))
+
+
+class WorkClock:
+    """Local time and working hours for a policy, from a per-day table built by the engine.
+
+    ``w0[d]`` = working hours from the table's first midnight to local midnight of day d,
+    ``rate[d]`` = 1 on working days, 0 otherwise; hours inside a day accrue at ``rate``.
+    """
+
+    def __init__(self, zone: str, first_day: int, w0: np.ndarray, rate: np.ndarray,
+                 fixed_offset_us: int | None = None) -> None:
+        self.zone, self.first_day, self.w0, self.rate = zone, first_day, w0, rate
+        self.fixed_offset_us = fixed_offset_us  # zones without DST: local = UTC + offset
+
+    @classmethod
+    def for_policy(cls, policy, first: dt.date, last: dt.date) -> "WorkClock":
+        from policy import working_hours_between
+
+        zone = policy.calendar.timezone
+        days = pd.date_range(first, last + dt.timedelta(days=1), freq="D")
+        midnights = pd.Series(days.tz_localize(zone))
+        origin = pd.Series([midnights.iloc[0]] * len(midnights))
+        w = working_hours_between(origin, midnights, policy).to_numpy()
+        rate = np.clip(np.round(np.diff(w) / 24.0, 6), 0.0, 1.0)
+        first_day = int((days[0] - pd.Timestamp("1970-01-01")).days)
+        offsets = {m.utcoffset() for m in midnights} | {(m + pd.Timedelta(hours=12)).utcoffset() for m in midnights}
+        fixed = int(offsets.pop() / pd.Timedelta(microseconds=1)) if len(offsets) == 1 else None
+        return cls(zone, first_day, w[:-1], rate, fixed)
+
+    def local_us(self, utc: np.ndarray) -> np.ndarray:
+        known = utc != NAT
+        if self.fixed_offset_us is not None:
+            out = utc + self.fixed_offset_us
+            out[~known] = NAT
+            return out
+        out = np.full(len(utc), NAT)
+        idx = pd.DatetimeIndex(utc[known].view("datetime64[us]")).tz_localize("UTC").tz_convert(self.zone)
+        out[known] = idx.tz_localize(None).as_unit("us").asi8
+        return out
+
+    def hours(self, start_local: np.ndarray, end_local: np.ndarray) -> np.ndarray:
+        """Working hours between two local instants (NaN where either is unknown or off-table)."""
+        return self._w(end_local) - self._w(start_local)
+
+    def _w(self, local: np.ndarray) -> np.ndarray:
+        # In-place arithmetic: this runs over ten million instants per stage.
+        day = local // DAY_US
+        day -= self.first_day
+        idx = np.clip(day, 0, len(self.w0) - 1)
+        out = (local - (idx + self.first_day) * DAY_US).astype(np.float64)
+        out *= 1.0 / HOUR_US
+        out *= self.rate[idx]
+        out += self.w0[idx]
+        out[(day != idx) | (local == NAT)] = np.nan
+        return out
+
+
+def local_dates(local: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    """Local date and the Monday of its ISO week, as Arrow date32."""
+    known = local != NAT
+    day = (local // DAY_US).astype(np.int32)
+    week = day - ((day + 3) % 7)  # 1970-01-01 was a Thursday
+    mask = ~known
+    return (pa.array(day, pa.date32(), mask=mask), pa.array(week.astype(np.int32), pa.date32(), mask=mask))
+
+
+def _ts(us: np.ndarray) -> pa.Array:
+    return pa.array(us, pa.int64(), mask=us == NAT).cast(pa.timestamp("us", tz="UTC"))
+
+
+_STAGE_TYPE = pa.dictionary(pa.int8(), pa.string())
+
+
+def stage_table(
+    clock: WorkClock,
+    stage: Stage,
+    ids: pa.ChunkedArray | pa.Array,
+    category, country,
+    anchor_local: np.ndarray,
+    start_utc: np.ndarray, due_utc: np.ndarray, done_utc: np.ndarray,
+    keep_all: bool = False,
+) -> pa.Table:
+    """Stage rows for the items where the stage applies (due known); ``keep_all`` keeps every
+    item (due NULL where it does not apply) to spare copying millions of ids."""
+    applies = due_utc != NAT
+    if keep_all or applies.all():
+        take = None
+    else:
+        take = pa.array(np.flatnonzero(applies))
+        ids, category, country = ids.take(take), category.take(take), country.take(take)
+        anchor_local, start_utc, due_utc, done_utc = (a[applies] for a in (anchor_local, start_utc, due_utc, done_utc))
+    n = len(due_utc)
+    day, week = local_dates(anchor_local)
+    hours = clock.hours(clock.local_us(start_utc), clock.local_us(done_utc))
+    code = STAGE_NAMES.index(stage.name)
+    stage_col = pa.DictionaryArray.from_arrays(pa.array(np.full(n, code, np.int8)), pa.array(STAGE_NAMES))
+    return pa.table({
+        "stage": stage_col, "item_id": ids, "category": category, "country": country,
+        "week": week, "day": day, "due": _ts(due_utc), "done": _ts(done_utc),
+        "hours": pa.array(hours, from_pandas=True),
+    })
