@@ -11,7 +11,6 @@ lines are skipped by the reader).
 from __future__ import annotations
 
 import csv
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import sql
+from .csv_diagnose import first_problem
 from .columns import REASONS, REQUESTS, REQUIRED, table_columns
 from .db import DataError, bump_data_version
 from .mapping import ColumnMap, parse_map
@@ -85,6 +85,8 @@ def _file_columns(path: Path) -> list[str]:
             header = next(csv.reader(fh))
         except StopIteration:
             raise DataError(f"{path} is empty") from None
+        except UnicodeDecodeError:
+            raise DataError(f"{path.name} is not a readable CSV file: {first_problem(path)}") from None
     if not any(h.strip() for h in header):
         raise DataError(f"{path} has no header line")
     return header
@@ -115,7 +117,8 @@ def _read_csv(path: Path, columns: list[str], progress: Progress | None) -> pa.T
             progress(f"read {rows:,} rows of {path.name} in {time.monotonic() - t0:.1f} s")
             return pa.Table.from_batches(batches, schema=reader.schema)
     except pa.ArrowInvalid as exc:
-        raise DataError(f"{path} is not a readable CSV file: {exc}") from None
+        where = first_problem(path)
+        raise DataError(f"{path.name} is not a readable CSV file: {where or exc}") from None
 
 
 def _as_text(col: pa.ChunkedArray, zone: str) -> pa.ChunkedArray:
@@ -186,12 +189,6 @@ def _stage(path: Path, table: str, cmap: ColumnMap, zone: str, progress: Progres
 
 
 # ---------------------------------------------------------------- validating and writing
-def _params(query: str, values: Mapping[str, object]) -> dict[str, object]:
-    """Only the parameters a query names (DuckDB rejects unused ones)."""
-    code = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("--"))
-    return {k: values[k] for k in set(re.findall(r"\$(\w+)", code))}
-
-
 def _write_rejects(cur: duckdb.DuckDBPyConnection, path: Path, staged: pa.Table, cmap: ColumnMap) -> Path:
     bad = cur.execute(sql.load("import_bad_lines")).df()
     src = staged.to_pandas(types_mapper=pd.ArrowDtype).set_index("line")
@@ -251,9 +248,9 @@ def import_file(
         try:
             for name in ("import_macros", f"import_{table}_parse", f"import_{table}_errors"):
                 q = sql.load(name)
-                cur.execute(q, _params(q, values))
+                cur.execute(q, sql.params_for(q, values))
             q = sql.load("import_errors_list")
-            listed = cur.execute(q, _params(q, values)).df()
+            listed = cur.execute(q, sql.params_for(q, values)).df()
             total = int(listed["total"].iloc[0]) if len(listed) else 0
             result = ImportResult(table=table, path=path, rows=n)
             if total and not skip_bad:
@@ -265,7 +262,7 @@ def import_file(
             if progress and n >= 200_000:
                 progress(f"writing {n - result.rejected:,} rows")
             q = sql.load(f"import_{table}_stage")
-            cur.execute(q, _params(q, values))
+            cur.execute(q, sql.params_for(q, values))
             ins, upd = cur.execute(sql.load("import_write_counts")).fetchall()[0]
             result.inserted, result.updated = int(ins), int(upd)
             result.unchanged = n - result.rejected - result.inserted - result.updated

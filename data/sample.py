@@ -236,11 +236,12 @@ def generate(
 
     # --- the path each case takes (mirrors policy-spec rules; the engine decides for real)
     not_shipped_yet = np.isnat(o_shipped) | (o_shipped > requested)
-    early = (req != "refund_status") & np.isnat(o_deliv) & (not_shipped_yet | (requested <= o_placed + DAY))
+    delivered_then = ~np.isnat(o_deliv) & (o_deliv <= requested)
+    early = (req != "refund_status") & ~delivered_then & (not_shipped_yet | (requested <= o_placed + DAY))
     status_case = req == "refund_status"
     partial = np.isin(reason, list(PARTIAL)) & ~early & ~status_case
     full_now = lost & ~early
-    needs_info = ~(has_num & has_addr) | (~has_media & ~np.isnat(o_deliv))
+    needs_info = ~(has_num & has_addr) | (~has_media & delivered_then)
     returning = ~early & ~status_case & ~partial & ~full_now & prior & ~needs_info
     merchant = returning & np.isin(reason, MERCHANT_FREIGHT)
 

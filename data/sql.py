@@ -6,6 +6,7 @@ hand; Python only binds values (``$name`` parameters), never formats them into t
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,3 +25,9 @@ def load(name: str) -> str:
 def names() -> list[str]:
     """All query names, for tests and for readers."""
     return sorted(p.stem for p in SQL_DIR.glob("*.sql"))
+
+
+def params_for(query: str, values: dict) -> dict:
+    """The subset of ``values`` a query names as ``$name`` (DuckDB rejects unused ones)."""
+    code = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("--"))
+    return {k: values[k] for k in set(re.findall(r"\$(\w+)", code))}

@@ -1,0 +1,21 @@
+"""Data-quality findings: what a real export gets wrong (deliveries before shipping, missing
+dates, zero amounts, ...), counted with examples so the app shows them instead of hiding them."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from . import sql
+
+
+def data_quality_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per check: check, description, count, examples (list of ids, at most five)."""
+    cur = con.cursor()
+    try:
+        out = cur.execute(sql.load("data_quality")).df()
+    finally:
+        cur.close()
+    out = out.rename(columns={"check_name": "check"})
+    out["examples"] = out["examples"].map(lambda v: [] if v is None or v is pd.NA else list(v))
+    return out

@@ -1,0 +1,199 @@
+"""Weekly SLA and refund report (data-contract.md, "Report") and the managers' page queries.
+
+The command line (``python -m data report``) and the app call the same functions here; the
+figures come from SQL over the cached decisions (data/decisions.py), so a second call with
+another filter or as-of time costs only the query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import duckdb
+import pandas as pd
+
+from . import sql
+from .decisions import decisions
+from .sla import CUSTOMER_STAGES, MERCHANT_STAGES
+
+FAR_PAST, FAR_FUTURE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def _policy(policy):
+    if policy is None:
+        from policy import load_policy
+
+        return load_policy()
+    return policy
+
+
+def as_of_instant(as_of, policy) -> pd.Timestamp:
+    """The report's as-of time, tz-aware in the policy zone (naive values are local; default now)."""
+    zone = policy.calendar.timezone
+    ts = pd.Timestamp.now(tz=zone) if as_of is None else pd.Timestamp(as_of)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(zone)
+    return ts.tz_convert(zone).floor("s")
+
+
+def _date(value, default: dt.date) -> dt.date:
+    if value is None or value == "":
+        return default
+    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else pd.Timestamp(value).date()
+
+
+def _filters(policy, date_from, date_to, as_of, category, country) -> dict:
+    ts = as_of_instant(as_of, policy)
+    return {
+        "date_from": _date(date_from, FAR_PAST), "date_to": _date(date_to, FAR_FUTURE),
+        "as_of": ts.to_pydatetime(), "as_of_day": ts.date(),
+        "category": category or None, "country": country or None,
+    }
+
+
+def _run(cur: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
+    text = sql.load(name)
+    return cur.execute(text, sql.params_for(text, params)).df()
+
+
+def iso_week(monday) -> str:
+    year, week, _ = pd.Timestamp(monday).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _money(value) -> float:
+    return float(Decimal(str(value)).quantize(Decimal("0.01"))) if value is not None else 0.0
+
+
+@dataclass
+class WeeklyReport:
+    """The weekly report as tables (for the page's charts) and as the contract's JSON."""
+
+    policy_name: str
+    as_of: pd.Timestamp
+    weeks: pd.DataFrame  # week, orders, cases, refunds..., merchant_freight
+    stages: pd.DataFrame  # week, stage, met, breached, pending, attainment, p50_hours, p90_hours
+    case_mix: pd.DataFrame  # week, dimension (outcome | reason), value, cases
+    return_rate: pd.DataFrame  # category, orders, cases, returns, return_rate
+    filters: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        stages = {(r.week, r.stage): r for r in self.stages.itertuples()}
+        mix: dict = {}
+        for r in self.case_mix.itertuples():
+            mix.setdefault((r.week, r.dimension), {})[r.value] = int(r.cases)
+        weeks = []
+        for w in self.weeks.itertuples():
+            entry = {"week": w.week_label, "week_start": str(pd.Timestamp(w.week).date()),
+                     "orders": int(w.orders), "cases": int(w.cases)}
+            for name in MERCHANT_STAGES:
+                entry[name] = _stage_dict(stages.get((w.week, name)))
+            entry["refunds"] = {"count": int(w.refunds), "full": _money(w.refunds_full),
+                                "partial": _money(w.refunds_partial), "other": _money(w.refunds_other)}
+            entry["merchant_freight"] = _money(w.merchant_freight)
+            entry["customer_side"] = {name: _stage_dict(stages.get((w.week, name))) for name in CUSTOMER_STAGES}
+            entry["cases_by_outcome"] = mix.get((w.week, "outcome"), {})
+            entry["cases_by_reason"] = mix.get((w.week, "reason"), {})
+            weeks.append(entry)
+        return {
+            "policy": self.policy_name,
+            "as_of": self.as_of.isoformat(),
+            "filters": {k: (str(v) if v is not None else None) for k, v in self.filters.items()},
+            "weeks": weeks,
+            "return_rate_by_category": [
+                {"category": r.category, "orders": int(r.orders), "cases": int(r.cases),
+                 "returns": int(r.returns),
+                 "return_rate": None if pd.isna(r.return_rate) else float(r.return_rate)}
+                for r in self.return_rate.itertuples()
+            ],
+        }
+
+    def to_csv_frame(self) -> pd.DataFrame:
+        """One row per week, one column per figure (stage figures as <stage>_<figure>)."""
+        wide = self.weeks.copy()
+        for name in MERCHANT_STAGES + CUSTOMER_STAGES:
+            part = self.stages[self.stages["stage"] == name].drop(columns="stage")
+            part = part.rename(columns={c: f"{name}_{c}" for c in part.columns if c != "week"})
+            wide = wide.merge(part, on="week", how="left")
+        wide["week"] = wide.pop("week_label")
+        for col in wide.columns:
+            if col.endswith(("_met", "_breached", "_pending")):
+                wide[col] = wide[col].fillna(0).astype("int64")
+        return wide
+
+
+def _stage_dict(row) -> dict:
+    if row is None:
+        return {"met": 0, "breached": 0, "pending": 0, "attainment": None,
+                "p50_hours": None, "p90_hours": None}
+    hours = lambda v: None if pd.isna(v) else round(float(v), 2)  # noqa: E731
+    return {"met": int(row.met), "breached": int(row.breached), "pending": int(row.pending),
+            "attainment": None if pd.isna(row.attainment) else float(row.attainment),
+            "p50_hours": hours(row.p50_hours), "p90_hours": hours(row.p90_hours)}
+
+
+def weekly_report(
+    con: duckdb.DuckDBPyConnection,
+    policy=None,
+    date_from=None,
+    date_to=None,
+    as_of=None,
+    category: str | None = None,
+    country: str | None = None,
+) -> WeeklyReport:
+    """Weekly metrics per ISO week (policy zone) for local dates date_from..date_to, as of ``as_of``."""
+    policy = _policy(policy)
+    params = _filters(policy, date_from, date_to, as_of, category, country)
+    cur = decisions(con, policy).register(con.cursor())
+    try:
+        weeks = _run(cur, "report_weeks", params)
+        stages = _run(cur, "report_stages", params)
+        mix = _run(cur, "report_case_mix", params)
+        rate = _run(cur, "report_return_rate", params)
+    finally:
+        cur.close()
+    weeks["week_label"] = [iso_week(w) for w in weeks["week"]]
+    decided = stages["met"] + stages["breached"]
+    stages["attainment"] = (stages["met"] / decided.where(decided > 0)).round(4)
+    stages = stages[["week", "stage", "met", "breached", "pending", "attainment", "p50_hours", "p90_hours"]]
+    return WeeklyReport(policy_name=policy.name, as_of=as_of_instant(as_of, policy), weeks=weeks,
+                        stages=stages, case_mix=mix, return_rate=rate, filters=params)
+
+
+def breached_and_at_risk(
+    con: duckdb.DuckDBPyConnection,
+    policy=None,
+    as_of=None,
+    category: str | None = None,
+    country: str | None = None,
+    stage: str | None = None,
+    open_only: bool = True,
+    limit: int = 1000,
+) -> pd.DataFrame:
+    """Stage items breached, or open and due within one working day of ``as_of`` (at risk).
+
+    Columns: status (breached | at_risk), stage, item_id (order or case), order_id, category,
+    country, due, done, open. ``open_only`` (default) keeps what can still be acted on.
+    """
+    from policy import deadline_after
+
+    policy = _policy(policy)
+    params = _filters(policy, None, None, as_of, category, country)
+    risk_until = deadline_after(pd.Series([pd.Timestamp(params["as_of"])]), 1, policy).iloc[0]
+    params.update(risk_until=risk_until.to_pydatetime(), stage=stage, open_only=open_only, limit=int(limit))
+    cur = decisions(con, policy).register(con.cursor())
+    try:
+        out = _run(cur, "sla_items", params)
+    finally:
+        cur.close()
+    zone = policy.calendar.timezone
+    for col in ("due", "done"):
+        out[col] = pd.to_datetime(out[col], utc=True).dt.tz_convert(zone)
+    return out
+
+
+# The managers' page imports everything it needs from here.
+from .lookup import case_lookup, case_row  # noqa: E402,F401
+from .quality import data_quality_findings  # noqa: E402,F401
