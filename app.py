@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui import context
+
 st.set_page_config(page_title="Returns Desk", page_icon=":material/assignment_return:", layout="wide")
 
 pages = {
@@ -11,4 +13,6 @@ pages = {
                       st.Page("pages/policy_page.py", title="Policy", icon=":material/gavel:")],
     "Admin": [st.Page("pages/data_page.py", title="Data", icon=":material/database:")],
 }
-st.navigation(pages).run()
+page = st.navigation(pages)
+context.sidebar()
+page.run()

@@ -1,29 +1,211 @@
-"""What every page shares: one DuckDB connection per process, the policy in force, the as-of
-time. Pages call these; they never open connections or read files themselves."""
+"""What every page shares: one DuckDB connection per database file, the policy in force, the
+as-of time, and the sidebar where a user chooses them. Pages call these; they never open
+connections or read policy files themselves.
+
+Stable names (other pages import them):
+
+- ``sidebar()``            app.py draws the shared sidebar once per run, before the page.
+- ``connection()``         the cached DuckDB connection for the chosen database file.
+- ``cursor()``             a fresh cursor on it (use one per query: an unread result blocks).
+- ``db_path()``            the chosen database file, as a ``Path``.
+- ``data_version()``       a token that changes when the data changes (cache key).
+- ``policy()``             the chosen ``Policy`` (the shipped default, or a saved version).
+- ``policy_key()``         a plain string identifying that policy (cache key).
+- ``policy_versions()``    ``{label: None | version int | Path}`` the sidebar offers.
+- ``policy_source()``      the chosen entry's source (None = shipped default).
+- ``as_of()``              the as-of instant (aware, policy zone).
+- ``POLICIES_DIR``         where saved policy TOML files live (``var/policies``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 import data
-from policy import Policy, default_policy
+from policy import Policy, PolicyError, default_policy, load_policy
+
+log = logging.getLogger("returns_desk.ui")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+POLICIES_DIR = REPO_ROOT / "var" / "policies"
+DEFAULT_LABEL = "Store policy (shipped default)"
+
+_DB_KEY = "ui_db_path"
+_POLICY_KEY = "ui_policy_version"
+_AS_OF_KEY = "ui_as_of_date"
 
 
-@st.cache_resource(show_spinner="Opening the case database...")
+# --- database -----------------------------------------------------------------------------
+
+def db_path() -> Path:
+    """The database file chosen in the sidebar; ``$RETURNS_DESK_DB`` or the default otherwise."""
+    chosen = str(st.session_state.get(_DB_KEY) or "").strip()
+    return Path(chosen).expanduser() if chosen else data.default_path()
+
+
+@st.cache_resource(show_spinner="Opening the case database...", max_entries=4)
+def _connection_for(path: str):
+    return data.connect(path, quiet=True)
+
+
 def connection():
-    """The process's single DuckDB connection (queries take a fresh ``.cursor()``)."""
-    return data.connect()
+    """The process's DuckDB connection to ``db_path()``; queries take a fresh ``.cursor()``.
+
+    Raises ``data.DataError`` (with a sentence fit to show) when the file cannot be opened.
+    """
+    return _connection_for(str(db_path()))
+
+
+def cursor():
+    """A fresh cursor on the shared connection (one per query)."""
+    return connection().cursor()
+
+
+def data_version() -> str:
+    """Changes whenever orders or cases are written: part of every cached query's key."""
+    from data.db import data_version as _version
+
+    try:
+        return f"{db_path()}#{_version(connection())}"
+    except Exception:  # an old file without the meta table: still usable, just not versioned
+        log.exception("data_version failed")
+        return f"{db_path()}#?"
+
+
+# --- policy -------------------------------------------------------------------------------
+
+def policy_versions() -> dict[str, Path | int | None]:
+    """The versions the sidebar offers, ``{label: source}``: the shipped default (``None``),
+    each version saved in the database's history (``int``, newest first), then each TOML file
+    saved under ``var/policies/`` (``Path``). Files that do not load are left out
+    (``policy_file_errors()`` lists them); a database that cannot be read offers no history."""
+    versions: dict[str, Path | int | None] = {DEFAULT_LABEL: None}
+    try:
+        from data.policy_versions import list_versions
+
+        for row in list_versions(connection()).itertuples():
+            saved = row.saved_at.strftime("%Y-%m-%d") if hasattr(row.saved_at, "strftime") else ""
+            versions[f"v{row.version} · {row.name} (saved {saved})"] = int(row.version)
+    except Exception:  # noqa: BLE001 - no history is not an error for the sidebar
+        log.info("no policy history", exc_info=True)
+    for path, loaded in _saved_policies(_policies_dir_state()).items():
+        if isinstance(loaded, Policy):
+            versions[f"{loaded.name} ({Path(path).name})"] = Path(path)
+    return versions
+
+
+def policy_file_errors() -> dict[str, str]:
+    """``{file name: error}`` for saved policy files that cannot be used."""
+    return {Path(p).name: v for p, v in _saved_policies(_policies_dir_state()).items() if isinstance(v, str)}
+
+
+def _policies_dir_state() -> tuple[tuple[str, float], ...]:
+    if not POLICIES_DIR.is_dir():
+        return ()
+    return tuple(sorted((str(p), p.stat().st_mtime) for p in POLICIES_DIR.glob("*.toml")))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _saved_policies(files: tuple[tuple[str, float], ...]) -> dict[str, Policy | str]:
+    out: dict[str, Policy | str] = {}
+    for path, _mtime in files:
+        try:
+            out[path] = load_policy(path)
+        except PolicyError as exc:
+            out[path] = str(exc)
+    return out
+
+
+def policy_source() -> Path | int | None:
+    """Where the chosen policy comes from: ``None`` (default), a history version, or a file."""
+    label = st.session_state.get(_POLICY_KEY)
+    return policy_versions().get(label) if label else None
 
 
 def policy() -> Policy:
-    """The policy chosen in the sidebar (the shipped default until versions exist)."""
-    return st.session_state.get("policy") or default_policy()
+    """The policy version chosen in the sidebar (the shipped default when none is chosen, or
+    when the chosen one can no longer be read)."""
+    source = policy_source()
+    if source is None:
+        return default_policy()
+    if isinstance(source, int):
+        try:
+            from data.policy_versions import load_version
+
+            return load_version(connection(), source)
+        except Exception:  # noqa: BLE001
+            log.exception("policy version %s", source)
+            return default_policy()
+    loaded = _saved_policies(_policies_dir_state()).get(str(source))
+    return loaded if isinstance(loaded, Policy) else default_policy()
+
+
+def policy_key() -> str:
+    """A plain string that identifies the chosen policy's content (for ``st.cache_data`` keys)."""
+    return policy().to_toml()
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(policy().calendar.timezone)
+
+
+# --- as-of --------------------------------------------------------------------------------
+
+def today() -> dt.date:
+    return dt.datetime.now(zone()).date()
 
 
 def as_of() -> dt.datetime:
-    """The report's as-of time chosen in the sidebar, in the policy's zone."""
-    zone = ZoneInfo(policy().calendar.timezone)
-    return st.session_state.get("as_of") or dt.datetime.now(zone).replace(microsecond=0)
+    """The as-of instant, in the policy's zone: now when the sidebar's date is today (or unset),
+    else the end (23:59:59) of the chosen date."""
+    z = zone()
+    now = dt.datetime.now(z).replace(microsecond=0)
+    chosen = st.session_state.get(_AS_OF_KEY)
+    if not isinstance(chosen, dt.date) or chosen == now.date():
+        return now
+    return dt.datetime.combine(chosen, dt.time(23, 59, 59), tzinfo=z)
+
+
+# --- the sidebar --------------------------------------------------------------------------
+
+def sidebar() -> None:
+    """Draw the shared sidebar: database file, policy version, as-of date. Called by app.py."""
+    with st.sidebar:
+        st.subheader("Returns Desk")
+        if _DB_KEY not in st.session_state:
+            st.session_state[_DB_KEY] = str(data.default_path())
+        st.text_input(
+            "Database file", key=_DB_KEY,
+            help="The DuckDB file with orders and cases. Set RETURNS_DESK_DB to change the default; "
+                 "a file that does not exist is created from the built-in sample data.",
+        )
+        versions = list(policy_versions())
+        if st.session_state.get(_POLICY_KEY) not in versions:
+            st.session_state[_POLICY_KEY] = versions[0]
+        st.selectbox(
+            "Policy version", versions, key=_POLICY_KEY,
+            help=f"The shipped policy, a version saved in the database's policy history, or a policy file saved under {POLICIES_DIR}.",
+        )
+        bad = policy_file_errors()
+        if bad:
+            st.caption(f"{len(bad)} saved policy file(s) could not be read and are not offered: "
+                       + ", ".join(sorted(bad)))
+        if _AS_OF_KEY not in st.session_state:
+            st.session_state[_AS_OF_KEY] = today()
+        st.date_input(
+            "As of", key=_AS_OF_KEY, format="YYYY-MM-DD",
+            help="Deadlines are met, breached or pending as of this date: today means now; "
+                 "another date means the end of that day.",
+        )
+        st.caption(f"Times in {policy().calendar.timezone}. As of {as_of():%Y-%m-%d %H:%M}.")
+
+
+def env_db_path() -> str:
+    """``$RETURNS_DESK_DB`` as set for this process (for display)."""
+    return os.environ.get("RETURNS_DESK_DB", "")

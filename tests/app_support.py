@@ -1,0 +1,44 @@
+"""Shared helpers for the AppTest suites (tests/test_app_*.py). Import, don't copy:
+
+    from tests.app_support import APP, app_test, build_sample_db, patch_pages_dir_quirk
+
+- ``build_sample_db(path)``: a DuckDB file made from the built-in sample (what a new user sees).
+- ``patch_pages_dir_quirk(monkeypatch)``: AppTest builds a fresh ``PagesManager`` for every run
+  and, because a ``pages/`` folder sits beside app.py, switches on the legacy "pages directory"
+  mode; from the second run on it then executes the page file alone, without app.py (no sidebar,
+  no navigation). The real server does not do this (``st.navigation`` clears the flag for the
+  process). The patch keeps the flag off, so every AppTest run goes through app.py as a browser
+  session does.
+- ``app_test()``: ``AppTest.from_file(app.py, default_timeout=90)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def build_sample_db(path: Path) -> Path:
+    import data
+
+    data.connect(path, quiet=True).close()
+    return path
+
+
+def patch_pages_dir_quirk(monkeypatch) -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def app_test(timeout: float = 90) -> AppTest:
+    return AppTest.from_file(APP, default_timeout=timeout)

@@ -1,0 +1,172 @@
+"""Browser tests: the real app (``streamlit run app.py``) driven by headless Chromium.
+
+Fixtures (all session-scoped unless noted):
+
+- ``app_db``       Path of a DuckDB file built from the built-in sample for this test session
+                   (the server reads it through ``RETURNS_DESK_DB``; ``var/`` is never touched).
+- ``app_server``   the running app: an object with ``.url`` (``http://127.0.0.1:<port>``),
+                   ``.db`` (= ``app_db``) and ``.log`` (Path of the server's output). Started
+                   once with ``--server.headless true`` on a free localhost port, stopped at the
+                   end of the session.
+- ``browser``      a Playwright Chromium ``Browser`` (Debian's ``/usr/bin/chromium``, headless).
+- ``page``         (function-scoped) a fresh ``Page`` 1400x1000 in a new context, already pointed
+                   at nothing; use ``goto(page, app_server, "case_lookup", case="RC0001")``.
+- ``goto``         helper function (not a fixture): opens a page path of the app, waits until
+                   Streamlit has finished running the script, and returns the page.
+- ``wait_idle``    helper function: waits until the app shows no running indicator.
+- ``SCREENSHOTS``  ``docs/screenshots`` (created); save with
+                   ``page.screenshot(path=SCREENSHOTS / "name.png", full_page=True)``.
+
+Import the helpers with ``from tests.browser.conftest import SCREENSHOTS, goto, wait_idle``.
+Mark tests ``@pytest.mark.browser``. Chromium or Playwright missing: the tests are skipped on a
+workstation, but FAIL when ``CI=true`` (CI must run them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+START_TIMEOUT_S = 90
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class AppServer:
+    url: str
+    db: Path
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def app_db(tmp_path_factory) -> Path:
+    import data
+
+    path = tmp_path_factory.mktemp("browser-db") / "returns_desk.duckdb"
+    con = data.connect(path, quiet=True)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_server(app_db, tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
+    env = dict(os.environ, RETURNS_DESK_DB=str(app_db), PYTHONUNBUFFERED="1")
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start in {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield AppServer(url=url, db=app_db, log=log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install playwright)")
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def wait_idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the script run has finished and the page has settled: main content exists,
+    and for 1 s in a row there is no 'running' status widget and no loading skeleton."""
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]', timeout=timeout_ms)
+    busy = ('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], '
+            '[data-testid="stSpinner"], [data-stale="true"]')
+    waited, quiet = 0, 0
+    while quiet < 5:
+        if page.locator(busy).count():
+            quiet = 0
+        else:
+            quiet += 1
+        page.wait_for_timeout(200)
+        waited += 200
+        if waited > timeout_ms:
+            raise TimeoutError("the app did not finish running in time")
+
+
+def goto(page, server: AppServer, path: str = "", **query: str):
+    """Open ``server.url/<path>?<query>`` and wait until the page has rendered."""
+    from urllib.parse import urlencode
+
+    url = f"{server.url}/{path}" + (f"?{urlencode(query)}" if query else "")
+    page.goto(url, wait_until="domcontentloaded")
+    wait_idle(page)
+    return page
+
+
+def no_exception_on_screen(page) -> None:
+    """Fail if Streamlit shows an exception box (a traceback) anywhere on the page."""
+    assert page.locator('[data-testid="stException"]').count() == 0, "an exception is shown"
+
+
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)

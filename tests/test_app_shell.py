@@ -1,0 +1,89 @@
+"""The app shell: every page renders on the sample data; the shared sidebar and display helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk
+from ui import display
+
+PAGES = ["pages/weekly_metrics.py", "pages/case_lookup.py", "pages/what_if.py",
+         "pages/policy_page.py", "pages/data_page.py"]
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("shell-db") / "sample.duckdb")
+
+
+@pytest.fixture()
+def app_env(sample_db, tmp_path, monkeypatch):
+    import ui.context
+
+    patch_pages_dir_quirk(monkeypatch)
+    monkeypatch.setenv("RETURNS_DESK_DB", str(sample_db))
+    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    return tmp_path / "policies"
+
+
+def _app():
+    return app_test()
+
+
+def test_home_renders_with_the_sidebar(app_env, sample_db):
+    at = _app().run()
+    assert not at.exception
+    assert at.sidebar.text_input(key="ui_db_path").value == str(sample_db)
+    assert at.sidebar.selectbox(key="ui_policy_version").value.startswith("Store policy")
+    assert isinstance(at.sidebar.date_input(key="ui_as_of_date").value, dt.date)
+    at.run()  # a rerun goes through app.py again: the sidebar is still there
+    assert at.sidebar.text_input(key="ui_db_path").value == str(sample_db)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(app_env, page):
+    at = _app().run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title
+
+
+def test_saved_policy_files_are_offered_and_bad_ones_named(app_env):
+    app_env.mkdir()
+    (app_env / "long-window.toml").write_text('name = "Long window"\n[returns]\nwindow_days = 45\n')
+    (app_env / "broken.toml").write_text('[returns]\nwindow_days = -1\n')
+    at = _app().run()
+    box = at.sidebar.selectbox(key="ui_policy_version")
+    assert "Long window (long-window.toml)" in box.options
+    assert not any("broken" in o for o in box.options)
+    assert any("broken.toml" in c.value for c in at.sidebar.caption)
+    box.set_value("Long window (long-window.toml)").run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="ui_policy_version").value == "Long window (long-window.toml)"
+
+
+def test_md_escapes_markdown_and_html():
+    text = display.md("**bold** [x](http://e.vil) <b>hi</b> :red[no] $x$ `c`\nnext")
+    for raw in ("**", "[x]", "<b>", ":red[", "$x$", "`c`", "\n"):
+        assert raw not in text
+    assert display.md(None) == ""
+
+
+def test_labels_and_formatting():
+    assert display.outcome_label("cancel_free") == "Cancel free of charge"
+    assert display.outcome_label("something_new") == "something new"
+    assert display.money("12") == "12.00 USD"
+    assert display.money(None) == "—"
+    assert display.status_chip("breached", "2 days late") == ":red-badge[2 days late]"
+    assert display.when(dt.datetime(2025, 2, 5, 23, 59, 59)) == "Wed 2025-02-05 23:59"
+
+
+def test_safe_frame_neutralises_formulas():
+    import pandas as pd
+
+    out = display.safe_frame(pd.DataFrame({"a": ["=1+1", "ok", "@x", None], "n": [1, 2, 3, 4]}))
+    assert list(out["a"][:3]) == ["'=1+1", "ok", "'@x"]

@@ -1,0 +1,219 @@
+"""Display helpers every page uses: plain-word labels, status chips, safe text, money, dates,
+links to a case, and errors as sentences. Nothing here decides anything.
+
+Safe text: values that come from data (case ids, names, reasons typed by someone) are shown
+with ``st.text`` / ``st.code`` / dataframes, or passed through ``md()`` before they go into
+markdown. Never ``unsafe_allow_html``.
+
+Stable names (other pages import them): ``md``, ``OUTCOME_LABELS``, ``outcome_label``,
+``REASON_LABELS``, ``reason_label``, ``REQUEST_LABELS``, ``request_label``, ``PAYER_LABELS``,
+``payer_label``, ``STATUS_COLORS``, ``status_chip``, ``status_badge``, ``money``, ``when``,
+``LOOKUP_PAGE``, ``case_link``, ``open_case``, ``guard``, ``show_error``, ``safe_frame``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+log = logging.getLogger("returns_desk.ui")
+
+LOOKUP_PAGE = "pages/case_lookup.py"
+
+OUTCOME_LABELS = {
+    "cancel_free": "Cancel free of charge",
+    "return_refund": "Return, then full refund",
+    "exchange": "Exchange (return, then send a new one)",
+    "partial_refund": "Partial refund, item kept",
+    "full_refund": "Full refund, no return needed",
+    "needs_info": "Needs more information",
+    "manual_review": "Manual review (outside the standard rules)",
+    "rejected": "Rejected",
+    "status_update": "Refund status update",
+}
+OUTCOME_COLORS = {
+    "cancel_free": "green", "return_refund": "blue", "exchange": "blue", "partial_refund": "violet",
+    "full_refund": "green", "needs_info": "orange", "manual_review": "orange", "rejected": "red",
+    "status_update": "gray",
+}
+REQUEST_LABELS = {
+    "cancel": "Cancel the order", "refund": "Refund", "exchange": "Exchange",
+    "refund_status": "Where is my refund?",
+}
+REASON_LABELS = {
+    "changed_mind": "Changed mind", "not_suitable": "Not suitable", "damaged": "Damaged, unusable",
+    "dirty": "Dirty", "not_as_described": "Not as described", "faulty": "Faulty",
+    "delayed_shipping": "Delayed shipping", "lost_in_transit": "Lost in transit",
+    "carrier_delay": "Carrier delay (item kept)", "missing_accessory": "Missing accessory",
+    "slight_defect": "Slight defect",
+}
+PAYER_LABELS = {
+    "customer": "Customer", "merchant": "The store", "none": "Nobody (nothing travels back)",
+    "negotiated": "Negotiated with the customer",
+}
+OTHER_COSTS_LABELS = {
+    "merchant": "The store", "negotiated": "Negotiated with the customer", "none": "None",
+}
+PROVIDED_LABELS = {
+    "order_number": "Order number", "shipping_address": "Shipping address",
+    "media": "Pictures/videos of product and packaging",
+}
+DEADLINE_LABELS = {
+    "ship_by": "Ship the order (P1)",
+    "free_cancel_until": "Free cancellation ends (C1)",
+    "return_window_ends": "Return window ends (RE1)",
+    "reply_by": "Reply to the request (RP1)",
+    "customer_ship_by": "Customer ships the return (RP2)",
+    "replacement_ship_by": "Ship the replacement (RP3)",
+    "refund_by": "Refund paid (RF1/RF2/R0)",
+    "freight_reimburse_by": "Reimburse prepaid freight (F2)",
+    "status_update_by": "Refund status update (RF3)",
+}
+STATUS_COLORS = {
+    "met": "green", "breached": "red", "pending": "blue", "due soon": "orange",
+    "open": "blue", "closed": "gray", "at risk": "orange",
+}
+
+_PUNCT = set(string.punctuation)
+
+
+def md(value: Any) -> str:
+    """``value`` as literal text inside markdown: every ASCII punctuation mark backslash-escaped
+    (so ``*``, ``[x](y)``, ``:red[...]``, ``$...$``, ``<b>`` show as typed) and newlines folded."""
+    text = "" if value is None else str(value)
+    text = " ".join(text.split())
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in text)
+
+
+def _label(table: dict[str, str], value: Any) -> str:
+    key = getattr(value, "value", value)
+    if key is None or (isinstance(key, float) and pd.isna(key)):
+        return "—"
+    return table.get(str(key), str(key).replace("_", " "))
+
+
+def outcome_label(outcome: Any) -> str:
+    return _label(OUTCOME_LABELS, outcome)
+
+
+def request_label(request: Any) -> str:
+    return _label(REQUEST_LABELS, request)
+
+
+def reason_label(reason: Any) -> str:
+    return _label(REASON_LABELS, reason)
+
+
+def payer_label(payer: Any) -> str:
+    return _label(PAYER_LABELS, payer)
+
+
+def other_costs_label(payer: Any) -> str:
+    return _label(OTHER_COSTS_LABELS, payer)
+
+
+def provided_label(item: Any) -> str:
+    return _label(PROVIDED_LABELS, item)
+
+
+def deadline_label(name: str) -> str:
+    return _label(DEADLINE_LABELS, name)
+
+
+def status_chip(status: str, text: str | None = None) -> str:
+    """Markdown for a coloured chip (``:green-badge[met]``); ``text`` is escaped."""
+    color = STATUS_COLORS.get(status, OUTCOME_COLORS.get(status, "gray"))
+    return f":{color}-badge[{md(text if text is not None else status)}]"
+
+
+def status_badge(status: str, text: str | None = None) -> None:
+    """Draw ``status_chip`` on its own."""
+    st.markdown(status_chip(status, text))
+
+
+def money(amount: Any, currency: str | None = "USD") -> str:
+    """``12.00 USD``; '—' for a missing amount."""
+    if amount is None or (isinstance(amount, float) and pd.isna(amount)):
+        return "—"
+    value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    return f"{value:,.2f} {currency}" if currency else f"{value:,.2f}"
+
+
+def when(moment: Any, with_time: bool = True) -> str:
+    """``Wed 2025-02-05 23:59`` in the moment's own zone; '—' for missing."""
+    if moment is None or (not isinstance(moment, dt.datetime) and pd.isna(moment)):
+        return "—"
+    if isinstance(moment, pd.Timestamp):
+        moment = moment.to_pydatetime()
+    return moment.strftime("%a %Y-%m-%d %H:%M" if with_time else "%a %Y-%m-%d")
+
+
+# --- links to a case ------------------------------------------------------------------------
+
+def case_link(case_id: str, label: str | None = None, **kwargs: Any) -> None:
+    """A link that opens ``case_id`` on the Case lookup page (``?case=<id>``)."""
+    st.page_link(LOOKUP_PAGE, label=label or f"Open case {case_id}", icon=":material/open_in_new:",
+                 query_params={"case": str(case_id)}, **kwargs)
+
+
+def open_case(case_id: str) -> None:
+    """Switch to the Case lookup page showing ``case_id`` (e.g. from a table selection)."""
+    st.switch_page(LOOKUP_PAGE, query_params={"case": str(case_id)})
+
+
+# --- errors as sentences --------------------------------------------------------------------
+
+def show_error(exc: BaseException | str, what_to_do: str = "") -> None:
+    """One sentence on screen (never a traceback); the details go to the log."""
+    text = str(exc).strip() or type(exc).__name__
+    st.error(md(text) + (" " + md(what_to_do) if what_to_do else ""), icon=":material/error:")
+
+
+@contextmanager
+def guard(what: str, what_to_do: str = "Check the input and try again; if it keeps happening, "
+                                        "tell the team that runs Returns Desk.") -> Iterator[None]:
+    """Run a block; an error inside it becomes a sentence on screen and the page goes on.
+
+    Known errors (data, policy or case errors) show their own message, which names the field and
+    what is wrong; anything else shows ``what`` failed and ``what_to_do``. ``st.stop``/``rerun``
+    pass through (they are not ``Exception``)."""
+    from data import DataError
+    from policy import CaseError, PolicyError
+
+    try:
+        yield
+    except (DataError, PolicyError, CaseError) as exc:
+        log.info("%s: %s", what, exc)
+        show_error(f"{what}: {exc}.", "" if isinstance(exc, DataError) else what_to_do)
+    except Exception as exc:  # noqa: BLE001 - the screen gets a sentence, the log the traceback
+        log.exception("%s failed", what)
+        show_error(f"{what} failed ({type(exc).__name__}).", what_to_do)
+
+
+# --- tables -------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell that spreadsheet programs will not read as a formula (``'=1+1``)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell made formula-safe (for CSV downloads)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(safe_cell)
+    return out
