@@ -367,6 +367,9 @@ def _parse_timestamps(values: pd.Series, zone: str) -> pd.Series:
     """Text or objects to timestamps: offsets converted to the zone, naive ones left local."""
     objects = values.astype("object").where(values.notna(), None)
     objects = objects.map(lambda v: None if v == "" else v)
+    numbers = objects.map(lambda v: isinstance(v, (int, float, np.number)))
+    if numbers.any():  # a bare number is no timestamp (and pandas would read it as an epoch)
+        raise ValueError(f"a number, {objects[numbers].iloc[0]!r}, where a timestamp belongs")
     try:
         return pd.to_datetime(objects, format="ISO8601")
     except (ValueError, TypeError):
