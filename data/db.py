@@ -107,3 +107,24 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql.load("bump_data_version"))
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> int:
+    """Upsert already-typed rows (a DataFrame or Arrow table with our column names) into
+    ``orders`` or ``cases``; for programs and tests (files go through data.importer)."""
+    if table not in ("orders", "cases"):
+        raise ValueError(f"unknown table {table!r}")
+    cur = con.cursor()
+    cur.register("frame_rows", frame)
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        cur.execute(sql.load(f"insert_{table}_frame"))
+        cur.execute(sql.load("bump_data_version"))
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.unregister("frame_rows")
+        cur.close()
+    return len(frame)

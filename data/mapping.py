@@ -33,7 +33,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "case_id": ("ticketid", "caseid", "ticket", "rmaid", "rma", "requestid"),
     "request": ("requesttype", "type", "casetype"),
     "reason": ("returnreason", "reasoncode"),
-    "requested_at": ("createdat", "openedat", "requestdate", "ticketcreated"),
+    "requested_at": ("createdat", "created", "createddate", "openedat", "opened", "requestdate", "ticketcreated"),
     "replied_at": ("firstresponseat", "firstreplyat", "answeredat"),
     "refunded_at": ("refunddate", "refundedon"),
     "closed_at": ("resolvedat", "closedon"),

@@ -32,7 +32,10 @@ def _policy(policy):
 def as_of_instant(as_of, policy) -> pd.Timestamp:
     """The report's as-of time, tz-aware in the policy zone (naive values are local; default now)."""
     zone = policy.calendar.timezone
-    ts = pd.Timestamp.now(tz=zone) if as_of is None else pd.Timestamp(as_of)
+    try:
+        ts = pd.Timestamp.now(tz=zone) if as_of is None or as_of == "" else pd.Timestamp(as_of)
+    except (ValueError, TypeError):
+        raise ValueError(f"not a timestamp: {as_of!r} (use ISO 8601, e.g. 2026-11-26T10:00:00+08:00)") from None
     if ts.tzinfo is None:
         ts = ts.tz_localize(zone)
     return ts.tz_convert(zone).floor("s")
@@ -41,7 +44,12 @@ def as_of_instant(as_of, policy) -> pd.Timestamp:
 def _date(value, default: dt.date) -> dt.date:
     if value is None or value == "":
         return default
-    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else pd.Timestamp(value).date()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return pd.Timestamp(value).date()
+    except (ValueError, TypeError):
+        raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
 
 
 def _filters(policy, date_from, date_to, as_of, category, country) -> dict:
@@ -186,6 +194,30 @@ def breached_and_at_risk(
     cur = decisions(con, policy).register(con.cursor())
     try:
         out = _run(cur, "sla_items", params)
+    finally:
+        cur.close()
+    zone = policy.calendar.timezone
+    for col in ("due", "done"):
+        out[col] = pd.to_datetime(out[col], utc=True).dt.tz_convert(zone)
+    return out
+
+
+def stage_status(
+    con: duckdb.DuckDBPyConnection,
+    policy=None,
+    as_of=None,
+    stage: str | None = None,
+    item_id: str | None = None,
+) -> pd.DataFrame:
+    """Every SLA stage item as of ``as_of``: stage, item_id, category, country, week, day, due,
+    done, hours (working hours from the stage's start to done), status (met/breached/pending).
+    Filter to one stage and/or one order or case id; a case's page shows its own stages."""
+    policy = _policy(policy)
+    params = _filters(policy, None, None, as_of, None, None)
+    params.update(stage=stage, item_id=item_id)
+    cur = decisions(con, policy).register(con.cursor())
+    try:
+        out = _run(cur, "sla_status", params)
     finally:
         cur.close()
     zone = policy.calendar.timezone

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -28,59 +28,49 @@ OUTCOMES = ["cancel_free", "return_refund", "exchange", "partial_refund", "full_
             "needs_info", "manual_review", "rejected", "status_update"]
 DECISION_FIELDS = ["outcome", "refund_kind", "refund_due", "freight_payer", "other_costs_payer", "missing"]
 
-# One row per case of the period with its baseline (b_) and scenario (s_) decision.
-_PAIRS = """
-SELECT f.case_id, f.order_id, f.category, f.country, f.request, f.reason, f.day,
-       CAST(f.freight_paid AS DOUBLE) AS freight_paid,
-       CAST(b.outcome AS VARCHAR) AS b_outcome, CAST(s.outcome AS VARCHAR) AS s_outcome,
-       CAST(b.refund_kind AS VARCHAR) AS b_refund_kind, CAST(s.refund_kind AS VARCHAR) AS s_refund_kind,
-       CAST(b.refund_due AS DOUBLE) AS b_refund, CAST(s.refund_due AS DOUBLE) AS s_refund,
-       CAST(b.freight_payer AS VARCHAR) AS b_freight_payer, CAST(s.freight_payer AS VARCHAR) AS s_freight_payer,
-       CAST(b.other_costs_payer AS VARCHAR) AS b_other_costs_payer,
-       CAST(s.other_costs_payer AS VARCHAR) AS s_other_costs_payer,
-       CAST(b.missing AS VARCHAR) AS b_missing, CAST(s.missing AS VARCHAR) AS s_missing,
-       (b.outcome IS DISTINCT FROM s.outcome OR b.refund_kind IS DISTINCT FROM s.refund_kind
-        OR b.refund_due IS DISTINCT FROM s.refund_due OR b.freight_payer IS DISTINCT FROM s.freight_payer
-        OR b.other_costs_payer IS DISTINCT FROM s.other_costs_payer
-        OR b.missing IS DISTINCT FROM s.missing) AS decision_changed,
-       ({deadline_changed}) AS deadline_changed
+# Each case of the period joined to its baseline (b) and scenario (s) decision.
+_JOIN = """
 FROM b_facts f
 JOIN b_cases b USING (case_id)
 JOIN s_cases s USING (case_id)
 WHERE f.day BETWEEN $first AND $last
 """
+_CHANGED_DECISION = """(b.outcome IS DISTINCT FROM s.outcome OR b.refund_kind IS DISTINCT FROM s.refund_kind
+        OR b.refund_due IS DISTINCT FROM s.refund_due OR b.freight_payer IS DISTINCT FROM s.freight_payer
+        OR b.other_costs_payer IS DISTINCT FROM s.other_costs_payer OR b.missing IS DISTINCT FROM s.missing)"""
 
-_SUMMARY = """
-SELECT count(*) AS cases,
-       count(*) FILTER (WHERE decision_changed) AS changed,
-       count(*) FILTER (WHERE deadline_changed AND NOT decision_changed) AS deadline_only,
-       coalesce(sum(b_refund), 0) AS refund_before, coalesce(sum(s_refund), 0) AS refund_after,
-       coalesce(sum(b_refund) FILTER (WHERE b_refund_kind = 'full'), 0) AS full_before,
-       coalesce(sum(s_refund) FILTER (WHERE s_refund_kind = 'full'), 0) AS full_after,
-       coalesce(sum(b_refund) FILTER (WHERE b_refund_kind = 'partial'), 0) AS partial_before,
-       coalesce(sum(s_refund) FILTER (WHERE s_refund_kind = 'partial'), 0) AS partial_after,
-       count(*) FILTER (WHERE b_freight_payer = 'merchant') AS merchant_freight_cases_before,
-       count(*) FILTER (WHERE s_freight_payer = 'merchant') AS merchant_freight_cases_after,
-       coalesce(sum(coalesce(freight_paid, $unit)) FILTER (WHERE b_freight_payer = 'merchant'), 0) AS freight_before,
-       coalesce(sum(coalesce(freight_paid, $unit)) FILTER (WHERE s_freight_payer = 'merchant'), 0) AS freight_after,
-       count(*) FILTER (WHERE s_freight_payer = 'merchant' AND freight_paid IS NULL) AS freight_estimated
-FROM whatif_pairs
+# One pass over the join, grouped finely enough that every figure (counts, matrix, costs) is a
+# sum over the groups: a few hundred rows, whatever the number of cases.
+_GROUPS = """
+SELECT CAST(b.outcome AS VARCHAR) AS b_outcome, CAST(s.outcome AS VARCHAR) AS s_outcome,
+       CAST(b.refund_kind AS VARCHAR) AS b_kind, CAST(s.refund_kind AS VARCHAR) AS s_kind,
+       CAST(b.freight_payer AS VARCHAR) AS b_freight, CAST(s.freight_payer AS VARCHAR) AS s_freight,
+       {changed} AS decision_changed,
+       ({deadline_changed}) AS deadline_changed,
+       f.freight_paid IS NULL AS freight_unknown,
+       count(*) AS cases,
+       coalesce(sum(CAST(b.refund_due AS DOUBLE)), 0) AS b_refund,
+       coalesce(sum(CAST(s.refund_due AS DOUBLE)), 0) AS s_refund,
+       coalesce(sum(CAST(f.freight_paid AS DOUBLE)), 0) AS freight_paid
+{join}
+GROUP BY ALL
 """
 
 # A typical return shipment's cost: the mean freight the store actually paid (all cases), used
 # for a case the scenario makes the store pay for but that has no recorded freight amount.
 _UNIT_FREIGHT = "SELECT coalesce(avg(CAST(freight_paid AS DOUBLE)), 0) FROM b_facts WHERE freight_paid > 0"
 
-_MATRIX = "SELECT b_outcome, s_outcome, count(*) AS cases FROM whatif_pairs GROUP BY ALL"
-
 _CHANGED = """
-SELECT case_id, order_id, category, country, request, reason, day AS requested_on,
-       b_outcome AS outcome_before, s_outcome AS outcome_after,
-       b_refund AS refund_before, s_refund AS refund_after,
-       b_freight_payer AS freight_payer_before, s_freight_payer AS freight_payer_after,
-       b_missing AS missing_before, s_missing AS missing_after
-FROM whatif_pairs WHERE decision_changed
-ORDER BY day DESC, case_id LIMIT $limit
+SELECT f.case_id, f.order_id, f.category, f.country, f.request, f.reason, f.day AS requested_on,
+       CAST(b.outcome AS VARCHAR) AS outcome_before, CAST(s.outcome AS VARCHAR) AS outcome_after,
+       CAST(b.refund_due AS DOUBLE) AS refund_before, CAST(s.refund_due AS DOUBLE) AS refund_after,
+       CAST(b.freight_payer AS VARCHAR) AS freight_payer_before,
+       CAST(s.freight_payer AS VARCHAR) AS freight_payer_after,
+       CAST(b.missing AS VARCHAR) AS missing_before, CAST(s.missing AS VARCHAR) AS missing_after
+{join}
+  AND {changed}
+ORDER BY f.day DESC, f.case_id
+LIMIT $limit
 """
 
 # SLA stages (data-contract.md): met when done <= due; breached when done > due, or not done by
@@ -175,12 +165,11 @@ def compare(
         cur.register("s_stages", scen.stage_facts)
         deadline_changed = " OR ".join(f"b.{d} IS DISTINCT FROM s.{d}" for d in DEADLINES)
         period_params = {"first": first, "last": last}
-        pairs_table = cur.sql(_PAIRS.format(deadline_changed=deadline_changed), params=period_params).to_arrow_table()
-        cur.register("whatif_pairs", pairs_table)
+        groups = cur.execute(_GROUPS.format(changed=_CHANGED_DECISION, deadline_changed=deadline_changed,
+                                            join=_JOIN), period_params).df()
         unit = float(cur.execute(_UNIT_FREIGHT).fetchall()[0][0] or 0.0)
-        summary = cur.execute(_SUMMARY, {"unit": unit}).df().iloc[0]
-        pairs = cur.execute(_MATRIX).df()
-        changed_rows = cur.execute(_CHANGED, {"limit": MAX_CHANGED_ROWS}).df()
+        changed_rows = cur.execute(_CHANGED.format(join=_JOIN, changed=_CHANGED_DECISION),
+                                   {**period_params, "limit": MAX_CHANGED_ROWS}).df()
         report(0.9, "Comparing SLA attainment")
         stage_params = {**period_params, "as_of": _as_of(as_of).to_pydatetime()}
         before = _attainment(cur, "b_stages", stage_params)
@@ -191,28 +180,45 @@ def compare(
     finally:
         cur.close()
 
-    matrix = _matrix(pairs)
-    costs = pd.DataFrame(
-        {"before": [summary.refund_before, summary.full_before, summary.partial_before, summary.freight_before],
-         "after": [summary.refund_after, summary.full_after, summary.partial_after, summary.freight_after]},
-        index=pd.Index(["refunds", "full refunds", "partial refunds", "store-paid freight"], name="cost"),
-    ).astype(float).round(2)
-    costs["change"] = (costs["after"] - costs["before"]).round(2)
+    matrix = _matrix(groups)
+    costs = _costs(groups, unit)
     attainment = _attainment_table(before, after)
     report(1.0, "Done")
     return WhatIfResult(
-        first=first, last=last, cases=int(summary.cases), orders=orders,
-        changed=int(summary.changed), deadline_only=int(summary.deadline_only),
+        first=first, last=last, cases=int(groups["cases"].sum()), orders=orders,
+        changed=int(groups.loc[groups["decision_changed"], "cases"].sum()),
+        deadline_only=int(groups.loc[groups["deadline_changed"] & ~groups["decision_changed"], "cases"].sum()),
         matrix=matrix, costs=costs, attainment=attainment, changed_rows=changed_rows,
-        freight_unit=round(unit, 2), freight_estimated=int(summary.freight_estimated),
+        freight_unit=round(unit, 2), freight_estimated=int(groups.loc[(groups["s_freight"] == "merchant") & groups["freight_unknown"], "cases"].sum()),
         changed_keys=changed_keys(baseline, scenario), seconds=time.perf_counter() - t0,
     )
 
 
-def _matrix(pairs: pd.DataFrame) -> pd.DataFrame:
+def _costs(groups: pd.DataFrame, unit: float) -> pd.DataFrame:
+    """Refunds due (all, full, partial) and the return freight the store pays, before and after.
+
+    Freight is what the case's record says was paid, or ``unit`` where nothing is recorded (a
+    case the scenario newly makes the store pay for)."""
+    freight = groups["freight_paid"] + groups["freight_unknown"] * groups["cases"] * unit
+
+    def side(prefix: str) -> list[float]:
+        refund, kind = groups[f"{prefix}_refund"], groups[f"{prefix}_kind"]
+        return [refund.sum(), refund[kind == "full"].sum(), refund[kind == "partial"].sum(),
+                freight[groups[f"{prefix}_freight"] == "merchant"].sum()]
+
+    costs = pd.DataFrame(
+        {"before": side("b"), "after": side("s")},
+        index=pd.Index(["refunds", "full refunds", "partial refunds", "store-paid freight"], name="cost"),
+    ).astype(float).round(2)
+    costs["change"] = (costs["after"] - costs["before"]).round(2)
+    return costs
+
+
+def _matrix(groups: pd.DataFrame) -> pd.DataFrame:
     """Outcome-to-outcome counts; rows and columns list only outcomes that occur, in contract order."""
-    if pairs.empty:
+    if groups.empty:
         return pd.DataFrame(dtype="int64")
+    pairs = groups.groupby(["b_outcome", "s_outcome"], as_index=False, dropna=False)["cases"].sum()
     seen = set(pairs["b_outcome"]) | set(pairs["s_outcome"])
     order = [o for o in OUTCOMES if o in seen] + sorted(seen - set(OUTCOMES))
     table = pairs.pivot_table(index="b_outcome", columns="s_outcome", values="cases", aggfunc="sum", fill_value=0)

@@ -1,0 +1,158 @@
+"""``python -m data``: create the sample database, import exports, print the weekly report.
+
+Errors meant for a person (missing file, bad rows, locked database) print as one message on
+stderr with exit status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .db import DataError, connect, resolve_path
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_import(args) -> int:
+    from .importer import import_file
+    from .mapping import load_map
+
+    cmap = load_map(args.map, args.table) if args.map else None
+    if not args.file.exists():
+        raise DataError(f"{args.file} not found")
+    con = connect(args.db, create_sample=False)
+    try:
+        result = import_file(con, args.table, args.file, cmap, skip_bad=args.skip_bad, progress=_progress)
+    finally:
+        con.close()
+    print(result.summary())
+    return 0
+
+
+def _load_policy(path):
+    from policy import PolicyError, load_policy
+
+    try:
+        return load_policy(path) if path else load_policy()
+    except (PolicyError, OSError) as exc:
+        raise DataError(f"policy file {path}: {exc}") from None
+
+
+def cmd_report(args) -> int:
+    from .report import weekly_report
+
+    policy = _load_policy(args.policy)
+    con = connect(args.db, read_only=False)
+    try:
+        report = weekly_report(con, policy, args.date_from, args.date_to, args.as_of,
+                               category=args.category, country=args.country)
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+    finally:
+        con.close()
+    if args.csv:
+        report.to_csv_frame().to_csv(sys.stdout, index=False)
+    else:
+        json.dump(report.to_dict(), sys.stdout, indent=2 if args.pretty else None)
+        print()
+    return 0
+
+
+def cmd_sample(args) -> int:
+    from .sample import load_sample
+
+    path = resolve_path(args.db)
+    if path.exists():
+        if not args.replace:
+            raise DataError(f"{path} exists; add --replace to overwrite it with a new sample")
+        path.unlink()
+        Path(str(path) + ".wal").unlink(missing_ok=True)
+    t0 = time.monotonic()
+    con = connect(path, create_sample=False)
+    try:
+        n_orders, n_cases = load_sample(con, args.orders, args.cases, seed=args.seed)
+    finally:
+        con.close()
+    print(f"{path}: {n_orders:,} orders and {n_cases:,} cases in {time.monotonic() - t0:.1f} s")
+    return 0
+
+
+def cmd_quality(args) -> int:
+    from .quality import data_quality_findings
+
+    con = connect(args.db)
+    try:
+        out = data_quality_findings(con)
+    finally:
+        con.close()
+    for row in out.itertuples():
+        print(f"{row.count:>8,}  {row.description}" + (f"  e.g. {', '.join(row.examples)}" if row.count else ""))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m data", description="Returns Desk case data.")
+    sub = p.add_subparsers(dest="command", required=True)
+    db_help = "database file (default: $RETURNS_DESK_DB or var/returns_desk.duckdb)"
+
+    imp = sub.add_parser("import", help="import orders or cases from a CSV or Parquet export")
+    imp.add_argument("table", choices=["orders", "cases"])
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--map", type=Path, help="TOML column map (data-contract.md, Import)")
+    imp.add_argument("--db", help=db_help)
+    imp.add_argument("--skip-bad", action="store_true",
+                     help="import the good rows; write the bad ones to FILE.rejects.csv")
+    imp.set_defaults(func=cmd_import)
+
+    rep = sub.add_parser("report", help="weekly SLA and refund report")
+    rep.add_argument("--db", help=db_help)
+    rep.add_argument("--policy", type=Path, help="policy TOML file (default: the store's policy)")
+    rep.add_argument("--from", dest="date_from", help="first local date (YYYY-MM-DD)")
+    rep.add_argument("--to", dest="date_to", help="last local date (YYYY-MM-DD)")
+    rep.add_argument("--as-of", dest="as_of", help="ISO timestamp (default: now; naive = policy zone)")
+    rep.add_argument("--category")
+    rep.add_argument("--country")
+    rep.add_argument("--pretty", action="store_true", help="indent the JSON")
+    fmt = rep.add_mutually_exclusive_group(required=True)
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+    rep.set_defaults(func=cmd_report)
+
+    smp = sub.add_parser("sample", help="(re)create a database from the seeded sample generator")
+    smp.add_argument("--db", help=db_help)
+    smp.add_argument("--orders", type=int, default=60_000)
+    smp.add_argument("--cases", type=int, default=10_000)
+    smp.add_argument("--seed", type=int, default=20261126)
+    smp.add_argument("--replace", action="store_true", help="overwrite an existing file")
+    smp.set_defaults(func=cmd_sample)
+
+    q = sub.add_parser("quality", help="data-quality findings")
+    q.add_argument("--db", help=db_help)
+    q.set_defaults(func=cmd_quality)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into head & co.
+        sys.stdout = open(os.devnull, "w")
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
