@@ -1,0 +1,82 @@
+"""The built-in sample: seeded, every request and reason, deadlines mostly met but breached the
+way real teams breach them, and the data-quality problems a real export has."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from data import db as dbmod  # noqa: E402
+from data.columns import REASONS, REQUESTS  # noqa: E402
+from data.report import data_quality_findings, stage_status  # noqa: E402
+from data.sample import generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    t0 = time.monotonic()
+    con = dbmod.connect(path, quiet=True)
+    elapsed = time.monotonic() - t0
+    yield con, elapsed
+    con.close()
+
+
+def test_first_use_creates_the_sample_quickly(sample_db):
+    con, elapsed = sample_db
+    orders, cases = con.cursor().execute("SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM cases)").fetchall()[0]
+    assert orders == 60_000 and 9_000 <= cases <= 10_000
+    assert elapsed < 20
+
+
+def test_env_var_and_flag_choose_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv(dbmod.ENV_VAR, str(tmp_path / "env.duckdb"))
+    assert dbmod.default_path() == tmp_path / "env.duckdb"
+    assert dbmod.resolve_path(tmp_path / "flag.duckdb") == tmp_path / "flag.duckdb"
+    monkeypatch.delenv(dbmod.ENV_VAR)
+    assert dbmod.default_path() == ROOT / "var" / "returns_desk.duckdb"
+
+
+def test_seeded():
+    a, b = generate(2_000, 400, seed=5), generate(2_000, 400, seed=5)
+    assert a.orders.equals(b.orders) and a.cases.equals(b.cases)
+    assert not generate(2_000, 400, seed=6).orders.equals(a.orders)
+
+
+def test_every_request_and_reason(sample_db):
+    con, _ = sample_db
+    cur = con.cursor()
+    requests = dict(cur.execute("SELECT request, count(*) FROM cases GROUP BY 1").fetchall())
+    reasons = dict(cur.execute("SELECT reason, count(*) FROM cases WHERE reason IS NOT NULL GROUP BY 1").fetchall())
+    assert set(requests) == set(REQUESTS) and set(reasons) == set(REASONS)
+    assert requests["refund"] > requests["exchange"] > 0
+    categories = {r[0] for r in cur.execute("SELECT DISTINCT category FROM orders").fetchall()}
+    assert "electronics" in categories and len(categories) >= 6
+
+
+def test_deadlines_mostly_met_with_realistic_breaches(sample_db):
+    con, _ = sample_db
+    items = stage_status(con, as_of="2026-11-26T10:00:00+08:00")
+    done = items[items["status"] != "pending"]
+    attainment = (done["status"] == "met").groupby(done["stage"]).mean()
+    for name in ("processing", "reply", "refund", "status_update"):
+        assert 0.8 < attainment[name] < 0.99, name
+    reply = done[done["stage"] == "reply"].copy()
+    reply["monday"] = [d.weekday() == 0 for d in reply["day"]]
+    by_day = (reply["status"] == "met").groupby(reply["monday"]).mean()
+    assert by_day[True] < by_day[False] - 0.03  # slow Mondays
+    spring = reply[(reply["day"].astype(str) >= "2026-02-16") & (reply["day"].astype(str) <= "2026-03-05")]
+    assert (spring["status"] == "met").mean() < attainment["reply"] - 0.1  # Spring Festival backlog
+
+
+def test_data_quality_problems_are_planted(sample_db):
+    con, _ = sample_db
+    found = data_quality_findings(con).set_index("check")["count"]
+    for check in ("delivered_before_shipped", "delivered_without_date", "zero_amount"):
+        assert found[check] > 0, check
