@@ -1,0 +1,164 @@
+"""Benchmark of the case data layer (issue 3 targets, on this machine):
+
+  generate 10M orders + 2M cases; import a 1M-row CSV (target <= 10 s); weekly report over all
+  of it cold, decisions included (<= 5 s) and warm (<= 1 s); peak memory of the report
+  process (<= 4 GB).
+
+    python bench/bench_data.py [--orders 10000000] [--cases 2000000] [--dir DIR] [--keep]
+
+Each measured step runs in its own process so its peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _rss_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # Linux: KiB
+
+
+def step_generate(db: Path, orders: int, cases: int) -> dict:
+    from data.db import connect
+    from data.sample import generate, load_sample
+
+    t0 = time.perf_counter()
+    sample = generate(orders, cases)
+    gen = time.perf_counter() - t0
+    con = connect(db, create_sample=False)
+    t1 = time.perf_counter()
+    load_sample(con, sample=sample)
+    load = time.perf_counter() - t1
+    con.close()
+    return {"generate_s": gen, "load_s": load, "orders": sample.orders.num_rows,
+            "cases": sample.cases.num_rows, "peak_rss_gb": _rss_gb()}
+
+
+def step_make_csv(csv: Path, rows: int) -> dict:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    from data.sample import generate
+
+    t0 = time.perf_counter()
+    orders = generate(rows, 0, seed=99).orders
+    ids = pc.binary_join_element_wise("BN", pc.utf8_slice_codeunits(orders.column("order_id"), 2), "")
+    orders = orders.set_column(0, "order_id", ids)
+    cols = {name: (pc.strftime(orders.column(name), format="%Y-%m-%dT%H:%M:%S%z")
+                   if pa.types.is_timestamp(orders.schema.field(name).type) else orders.column(name))
+            for name in orders.column_names}
+    pacsv.write_csv(pa.table(cols), csv)
+    return {"csv_rows": rows, "csv_mb": csv.stat().st_size / 1e6, "make_csv_s": time.perf_counter() - t0}
+
+
+def step_import(db: Path, csv: Path) -> dict:
+    from data.db import connect
+    from data.importer import import_file
+
+    con = connect(db, create_sample=False)
+    t0 = time.perf_counter()
+    first = import_file(con, "orders", csv)
+    t_first = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    again = import_file(con, "orders", csv)
+    t_again = time.perf_counter() - t1
+    con.close()
+    return {"import_1m_s": t_first, "inserted": first.inserted, "reimport_1m_s": t_again,
+            "reimport_unchanged": again.unchanged, "peak_rss_gb": _rss_gb()}
+
+
+def step_report(db: Path) -> dict:
+    from data.db import connect
+    from data.report import breached_and_at_risk, weekly_report
+
+    con = connect(db, read_only=True)
+    as_of = "2026-11-26T10:00:00+08:00"
+    t0 = time.perf_counter()
+    report = weekly_report(con, as_of=as_of)
+    cold = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    weekly_report(con, as_of=as_of)
+    warm = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    weekly_report(con, as_of=as_of, category="electronics")
+    warm_filtered = time.perf_counter() - t2
+    t3 = time.perf_counter()
+    items = breached_and_at_risk(con, as_of=as_of)
+    at_risk = time.perf_counter() - t3
+    t4 = time.perf_counter()
+    json.dumps(report.to_dict())
+    to_json = time.perf_counter() - t4
+    con.close()
+    return {"report_cold_s": cold, "report_warm_s": warm, "report_warm_filtered_s": warm_filtered,
+            "breached_list_s": at_risk, "breached_rows": len(items), "to_json_s": to_json,
+            "weeks": len(report.weeks), "peak_rss_gb": _rss_gb()}
+
+
+def _child(step: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--step", step, *args], cwd=ROOT,
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"step {step} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--orders", type=int, default=10_000_000)
+    p.add_argument("--cases", type=int, default=2_000_000)
+    p.add_argument("--import-rows", type=int, default=1_000_000)
+    p.add_argument("--dir", type=Path, help="work directory (default: a temporary one)")
+    p.add_argument("--keep", action="store_true", help="keep the work directory")
+    p.add_argument("--step", help=argparse.SUPPRESS)
+    p.add_argument("args", nargs="*", help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if a.step:
+        fn = {"generate": lambda: step_generate(Path(a.args[0]), int(a.args[1]), int(a.args[2])),
+              "csv": lambda: step_make_csv(Path(a.args[0]), int(a.args[1])),
+              "import": lambda: step_import(Path(a.args[0]), Path(a.args[1])),
+              "report": lambda: step_report(Path(a.args[0]))}[a.step]
+        print(json.dumps(fn()))
+        return
+
+    work = a.dir or Path(tempfile.mkdtemp(prefix="bench_data_"))
+    work.mkdir(parents=True, exist_ok=True)
+    big, csv, fresh = work / "big.duckdb", work / "orders_1m.csv", work / "fresh.duckdb"
+    for f in (big, fresh):
+        f.unlink(missing_ok=True)
+    try:
+        print(f"work directory: {work}", flush=True)
+        gen = _child("generate", str(big), str(a.orders), str(a.cases))
+        print(f"generate {gen['orders']:,} orders + {gen['cases']:,} cases: {gen['generate_s']:.1f} s "
+              f"(+ {gen['load_s']:.1f} s writing the database), peak {gen['peak_rss_gb']:.2f} GB", flush=True)
+        mk = _child("csv", str(csv), str(a.import_rows))
+        print(f"made a {mk['csv_rows']:,}-row CSV ({mk['csv_mb']:.0f} MB) in {mk['make_csv_s']:.1f} s", flush=True)
+        rep = _child("report", str(big))
+        print(f"weekly report, {rep['weeks']} weeks: cold (decisions included) {rep['report_cold_s']:.2f} s "
+              f"[target 5], warm {rep['report_warm_s']:.2f} s [target 1], warm one category "
+              f"{rep['report_warm_filtered_s']:.2f} s, breached/at-risk list {rep['breached_list_s']:.2f} s, "
+              f"peak {rep['peak_rss_gb']:.2f} GB [target 4]", flush=True)
+        imp_big = _child("import", str(big), str(csv))
+        print(f"import 1M-row CSV into the 10M-order database: {imp_big['import_1m_s']:.2f} s [target 10] "
+              f"({imp_big['inserted']:,} inserted); same file again {imp_big['reimport_1m_s']:.2f} s "
+              f"({imp_big['reimport_unchanged']:,} unchanged), peak {imp_big['peak_rss_gb']:.2f} GB", flush=True)
+        imp_fresh = _child("import", str(fresh), str(csv))
+        print(f"import 1M-row CSV into an empty database: {imp_fresh['import_1m_s']:.2f} s", flush=True)
+    finally:
+        if not a.keep and not a.dir:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
