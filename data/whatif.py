@@ -73,14 +73,17 @@ ORDER BY f.day DESC, f.case_id
 LIMIT $limit
 """
 
-# SLA stages (data-contract.md): met when done <= due; breached when done > due, or not done by
-# the as-of time and as-of is past due; pending otherwise. A milestone after as-of had not happened.
+# SLA attainment over the whole period, per stage: the rule of sql/report_stages.sql (met when
+# done <= due; breached when done > due, or not done by as-of and as-of past due; a milestone
+# after as-of had not happened yet), summed over the period instead of per week and without the
+# duration quantiles, which the replay does not show and which would double its time on 1M cases.
+# tests/test_whatif.py checks the figures equal weekly_report's summed over the same weeks.
 _STAGES = """
 SELECT CAST(stage AS VARCHAR) AS stage,
        count(*) FILTER (WHERE done <= due AND done <= $as_of) AS met,
        count(*) FILTER (WHERE (done > due AND done <= $as_of) OR ((done IS NULL OR done > $as_of) AND $as_of > due)) AS breached
 FROM {table}
-WHERE due IS NOT NULL AND day BETWEEN $first AND $last
+WHERE due IS NOT NULL AND day BETWEEN $first AND $last AND day <= $as_of_day
 GROUP BY ALL
 """
 
@@ -122,11 +125,11 @@ def _period(period) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def _as_of(as_of) -> pd.Timestamp:
-    if as_of is None:
-        return pd.Timestamp.now(tz="UTC")
-    ts = pd.Timestamp(as_of)
-    return ts.tz_localize("UTC") if ts.tz is None else ts.tz_convert("UTC")
+def _as_of(as_of, policy) -> pd.Timestamp:
+    """The as-of instant in the baseline's zone (its local date bounds the items, as in the report)."""
+    from .report import as_of_instant
+
+    return as_of_instant(as_of, policy)
 
 
 def _attainment(cur: duckdb.DuckDBPyConnection, table: str, params: dict) -> pd.DataFrame:
@@ -171,7 +174,8 @@ def compare(
         changed_rows = cur.execute(_CHANGED.format(join=_JOIN, changed=_CHANGED_DECISION),
                                    {**period_params, "limit": MAX_CHANGED_ROWS}).df()
         report(0.9, "Comparing SLA attainment")
-        stage_params = {**period_params, "as_of": _as_of(as_of).to_pydatetime()}
+        moment = _as_of(as_of, baseline)
+        stage_params = {**period_params, "as_of": moment.to_pydatetime(), "as_of_day": moment.date()}
         before = _attainment(cur, "b_stages", stage_params)
         after = _attainment(cur, "s_stages", stage_params)
         orders = int(cur.execute(

@@ -1,0 +1,159 @@
+"""data.whatif.compare: replaying a period under a baseline and a scenario policy (no Streamlit).
+
+Every figure is checked against an independent computation from the decisions tables or the
+weekly report, on the built-in sample.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import data
+from data import whatif
+from data.decisions import decisions
+from data.report import weekly_report
+from data.whatif import compare
+from policy import default_policy
+from tests.app_support import build_sample_db
+
+AS_OF = "2026-11-26T10:00:00+08:00"
+PERIOD = (dt.date(2026, 1, 1), dt.date(2026, 10, 31))
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    path = build_sample_db(tmp_path_factory.mktemp("whatif") / "sample.duckdb")
+    connection = data.connect(path, quiet=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def base():
+    return default_policy()
+
+
+@pytest.fixture(scope="module")
+def longer(base):
+    return base.replace({"returns.window_days": 45})
+
+
+def _period_cases(con, policy) -> pd.DataFrame:
+    d = decisions(con, policy)
+    facts = d.case_facts.select(["case_id", "day", "reason", "freight_paid"]).to_pandas()
+    cases = d.cases.select(["case_id", "outcome", "refund_kind", "refund_due", "freight_payer",
+                            "other_costs_payer", "missing"]).to_pandas()
+    for col in ("outcome", "refund_kind", "freight_payer", "other_costs_payer", "missing"):
+        cases[col] = cases[col].astype(str)
+    frame = facts.merge(cases, on="case_id")
+    day = pd.to_datetime(frame["day"]).dt.date
+    return frame[(day >= PERIOD[0]) & (day <= PERIOD[1])].set_index("case_id")
+
+
+def test_same_policy_changes_nothing(con, base):
+    r = compare(con, base, base, PERIOD, as_of=AS_OF)
+    assert r.cases > 1000 and r.orders > r.cases
+    assert r.changed == 0 and r.deadline_only == 0 and r.changed_rows.empty
+    off_diagonal = r.matrix.to_numpy().sum() - r.matrix.to_numpy().trace()
+    assert off_diagonal == 0 and r.matrix.to_numpy().sum() == r.cases
+    assert (r.costs["change"] == 0).all()
+    assert r.attainment["change"].fillna(0).eq(0).all()
+    assert r.changed_keys == []
+
+
+def test_longer_return_window_counts_match_the_decisions(con, base, longer):
+    r = compare(con, base, longer, PERIOD, as_of=AS_OF)
+    before, after = _period_cases(con, base), _period_cases(con, longer).loc[_period_cases(con, base).index]
+    fields = ["outcome", "refund_kind", "refund_due", "freight_payer", "other_costs_payer", "missing"]
+    differs = (before[fields].astype(str) != after[fields].astype(str)).any(axis=1)
+    assert r.cases == len(before)
+    assert r.changed == int(differs.sum()) > 0
+    # 15 more days: only manual reviews (late returns/exchanges) go through; nothing gets worse
+    moved = r.matrix.copy()
+    for o in moved.index:
+        moved.loc[o, o] = 0
+    assert set(moved.stack()[lambda s: s > 0].index) <= {("manual_review", "return_refund"),
+                                                         ("manual_review", "exchange")}
+    assert moved.to_numpy().sum() == r.changed
+    assert r.deadline_only > 0  # the end of the return window moves for every delivered order
+    assert r.changed_keys == [("returns.window_days", 30, 45)]
+    # the changed rows are exactly the cases that differ, newest first
+    assert set(r.changed_rows["case_id"]) == set(differs[differs].index)
+    assert list(r.changed_rows["requested_on"]) == sorted(r.changed_rows["requested_on"], reverse=True)
+    assert (r.changed_rows["outcome_before"] == "manual_review").all()
+
+
+def test_costs_match_the_decisions(con, base, longer):
+    r = compare(con, base, longer, PERIOD, as_of=AS_OF)
+    before = _period_cases(con, base)
+    after = _period_cases(con, longer)
+    assert r.costs.at["refunds", "before"] == pytest.approx(float(before["refund_due"].astype(float).sum()), abs=0.01)
+    assert r.costs.at["refunds", "after"] == pytest.approx(float(after["refund_due"].astype(float).sum()), abs=0.01)
+    partial = before[before["refund_kind"] == "partial"]["refund_due"].astype(float).sum()
+    assert r.costs.at["partial refunds", "before"] == pytest.approx(float(partial), abs=0.01)
+    assert r.costs.at["refunds", "change"] > 0
+    # freight: recorded amount where there is one, the mean recorded amount otherwise
+    unit = r.freight_unit
+    paid = after["freight_paid"].astype(float)
+    merchant = after["freight_payer"] == "merchant"
+    expected = paid[merchant].fillna(unit).sum()
+    assert r.costs.at["store-paid freight", "after"] == pytest.approx(float(expected), abs=0.05)
+    assert r.freight_estimated == int((merchant & paid.isna()).sum())
+    assert r.costs.at["store-paid freight", "change"] >= 0
+
+
+def test_attainment_equals_the_weekly_report_over_the_period(con, base):
+    r = compare(con, base, base, PERIOD, as_of=AS_OF)
+    rep = weekly_report(con, base, PERIOD[0], PERIOD[1], AS_OF)
+    summed = rep.stages.groupby("stage")[["met", "breached"]].sum()
+    for stage, row in r.attainment.iterrows():
+        met = int(summed.at[stage, "met"]) if stage in summed.index else 0
+        breached = int(summed.at[stage, "breached"]) if stage in summed.index else 0
+        assert (row["met_before"], row["breached_before"]) == (met, breached), stage
+        if met + breached:
+            assert row["attainment_before"] == pytest.approx(met / (met + breached), abs=1e-4)
+    assert int(rep.weeks["orders"].sum()) == r.orders
+
+
+def test_shorter_deadlines_lower_attainment(con, base):
+    tight = base.replace({"working_days.reply": 1, "processing.hours": 24})
+    r = compare(con, base, tight, PERIOD, as_of=AS_OF)
+    assert r.attainment.at["reply", "attainment_after"] < r.attainment.at["reply", "attainment_before"]
+    assert r.attainment.at["processing", "attainment_after"] < r.attainment.at["processing", "attainment_before"]
+    assert r.changed == 0  # deadlines only: no decision changes
+    assert r.deadline_only > 0
+
+
+def test_empty_period(con, base, longer):
+    r = compare(con, base, longer, (dt.date(2001, 1, 1), dt.date(2001, 1, 31)), as_of=AS_OF)
+    assert (r.cases, r.orders, r.changed) == (0, 0, 0)
+    assert r.matrix.empty and r.changed_rows.empty
+    assert (r.costs["before"] == 0).all()
+    assert r.attainment["attainment_before"].isna().all()
+
+
+def test_reversed_period_and_progress(con, base, longer):
+    seen = []
+    r = compare(con, base, longer, (PERIOD[1], PERIOD[0]), as_of=AS_OF, progress=lambda f, t: seen.append((f, t)))
+    assert (r.first, r.last) == PERIOD
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(seen) >= 4
+    assert all(isinstance(t, str) and t for _, t in seen)
+
+
+def test_changed_rows_are_capped_but_counted(con, base, longer, monkeypatch):
+    monkeypatch.setattr(whatif, "MAX_CHANGED_ROWS", 3)
+    r = compare(con, base, longer, PERIOD, as_of=AS_OF)
+    assert len(r.changed_rows) == 3 and r.changed > 3
+
+
+def test_partial_rate_changes_amounts_not_outcomes(con, base):
+    r = compare(con, base, base.replace({"partial_refund_rates.slight_defect": 0.30}), PERIOD, as_of=AS_OF)
+    assert r.changed > 0
+    assert r.matrix.to_numpy().sum() == r.matrix.to_numpy().trace()  # same outcomes
+    assert r.costs.at["partial refunds", "change"] > 0
+    assert r.costs.at["full refunds", "change"] == 0
+    assert (r.changed_rows["reason"] == "slight_defect").all()
