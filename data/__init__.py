@@ -3,6 +3,6 @@
 No Streamlit here: the app's pages and the ``python -m data`` command call the same functions.
 """
 
-from .db import DataError, DatabaseLocked, connect, default_path
+from .db import DatabaseLocked, DataError, connect, default_path
 
 __all__ = ["DataError", "DatabaseLocked", "connect", "default_path"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import csv
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 import duckdb
 import pandas as pd
@@ -24,9 +24,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import sql
-from .csv_diagnose import first_problem
 from .columns import REASONS, REQUESTS, REQUIRED, table_columns
-from .db import DataError, bump_data_version
+from .csv_diagnose import first_problem
+from .db import DataError
 from .mapping import ColumnMap, parse_map
 
 Progress = Callable[[str], None]

@@ -73,7 +73,7 @@ class WorkClock:
         self.fixed_offset_us = fixed_offset_us  # zones without DST: local = UTC + offset
 
     @classmethod
-    def for_policy(cls, policy, first: dt.date, last: dt.date) -> "WorkClock":
+    def for_policy(cls, policy, first: dt.date, last: dt.date) -> WorkClock:
         from policy import working_hours_between
 
         zone = policy.calendar.timezone

@@ -7,13 +7,13 @@ hand; Python only binds values (``$name`` parameters), never formats them into t
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> str:
     """Return the text of ``sql/<name>.sql``; a KeyError names the missing query."""
     path = SQL_DIR / f"{name}.sql"

@@ -16,7 +16,11 @@ sys.path.insert(0, str(ROOT))
 
 from data.db import connect, insert_frame  # noqa: E402
 from data.report import (  # noqa: E402
-    breached_and_at_risk, case_lookup, case_row, data_quality_findings, weekly_report,
+    breached_and_at_risk,
+    case_lookup,
+    case_row,
+    data_quality_findings,
+    weekly_report,
 )
 
 Z = "Asia/Shanghai"
