@@ -1,4 +1,260 @@
+"""Data (admin): import orders or cases from a CSV/Parquet export, a data dictionary of the
+tables, and the data-quality findings.
+
+Layout only: the mapping suggestion, the import (all-or-nothing, the command line's rules) and the
+findings come from ``data.mapping``, ``data.importer`` and ``data.quality``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
 import streamlit as st
 
+from data import DataError
+from data.columns import KEYS, REQUIRED, TABLES
+from data.export import to_safe_csv
+from data.importer import ImportFailed, import_file
+from data.mapping import suggest_mapping
+from data.quality import data_quality_findings
+from ui import context as ctx
+from ui import display as ui
+
+NOT_IN_FILE = "— not in the file —"
+PREVIEW_ROWS = 20
+RESULT = "dp_result"
+
+DESCRIPTIONS = {
+    "orders": {
+        "order_id": "The order's id (key: a second import of the same id updates the row).",
+        "placed_at": "When the order was placed; starts the 48-hour processing clock (P1) and the 24-hour free cancellation (C1).",
+        "shipped_at": "Handed to the carrier; empty = not shipped yet.",
+        "delivered_at": "Received by the customer; starts the return window (RE1) and the warranty (A1).",
+        "promised_delivery_at": "Latest delivery promised at checkout (for 'delayed shipping').",
+        "order_amount": "Goods value paid; refunds are computed from it.",
+        "currency": "ISO 4217 code, e.g. USD.",
+        "category": "Product category; the warranty categories (e.g. electronics) get A1's 3-month rule.",
+        "country": "Destination country.",
+        "status": "'cancelled' orders are left out of the processing SLA.",
+    },
+    "cases": {
+        "case_id": "The after-sales request's id (key).",
+        "order_id": "The order it is about; must exist in orders.",
+        "request": "cancel, refund, exchange or refund_status.",
+        "reason": "Why: changed_mind, not_suitable, damaged, dirty, not_as_described, faulty, delayed_shipping, "
+                  "lost_in_transit, carrier_delay, missing_accessory, slight_defect.",
+        "requested_at": "When the customer asked; starts the reply clock (RP1).",
+        "prior_contact": "False: the item was sent back with no request first (N1).",
+        "has_order_number": "The customer gave the order number (RE3).",
+        "has_shipping_address": "The customer gave the shipping address (RE3).",
+        "has_media": "The customer sent pictures/videos (RE3, RF1).",
+        "correct_use": "Used correctly (A1's electronics rule).",
+        "replied_at": "The store answered (RP1 done; starts RP2).",
+        "media_received_at": "Pictures/videos arrived (starts RF1).",
+        "customer_shipped_at": "The customer shipped the return (RP2 done).",
+        "return_received_at": "The return arrived (starts RF2 / RP3).",
+        "replacement_shipped_at": "The replacement shipped (RP3 done).",
+        "refunded_at": "The refund was paid (RF1 / RF2 / R0 done).",
+        "freight_claimed_at": "The customer claimed prepaid freight (starts F2).",
+        "freight_reimbursed_at": "The freight was reimbursed (F2 done).",
+        "status_updated_at": "The customer got a refund status update (RF3 done).",
+        "closed_at": "The case was closed.",
+        "refund_amount": "What was actually refunded.",
+        "freight_amount": "Return freight the store actually paid.",
+        "agent": "Who handled it.",
+    },
+}
+TYPE_WORDS = {"text": "text", "timestamp": "timestamp (ISO 8601 with offset, or the map's format)",
+              "money": "amount (2 decimals)", "bool": "true / false"}
+
+
+def _safe_name(name: str) -> str:
+    """The uploaded file's own name, reduced to a harmless file name in our temp folder."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).strip("._") or "upload"
+    return base[:80]
+
+
+def _columns_and_preview(path: Path) -> tuple[list[str], pd.DataFrame]:
+    if path.suffix.lower() == ".parquet":
+        table = pq.ParquetFile(path)
+        head = next(table.iter_batches(batch_size=PREVIEW_ROWS), None)
+        frame = head.to_pandas() if head is not None else pd.DataFrame(columns=table.schema_arrow.names)
+        return list(table.schema_arrow.names), frame
+    frame = pd.read_csv(path, nrows=PREVIEW_ROWS, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return list(frame.columns), frame
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _findings(_con, data_token: str) -> pd.DataFrame:
+    return data_quality_findings(_con)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _counts(_con, data_token: str) -> dict[str, int]:
+    cur = _con.cursor()
+    try:
+        orders, cases = cur.execute("SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM cases)").fetchall()[0]
+    finally:
+        cur.close()
+    return {"orders": int(orders), "cases": int(cases)}
+
+
+# --------------------------------------------------------------------------- page
 st.title("Data")
-st.info("This page is being built.")
+try:
+    con = ctx.connection()
+except DataError as exc:
+    ui.show_error(exc, "Choose another database file in the sidebar.")
+    st.stop()
+token = ctx.data_version()
+counts = _counts(con, token)
+st.caption(f"Database {ctx.db_path()}: {counts['orders']:,} orders, {counts['cases']:,} cases.")
+
+# --- data-quality findings (first: what a new user should see) --------------------------------
+st.subheader("Data-quality findings")
+findings = _findings(con, token)
+found = findings[findings["count"] > 0]
+if found.empty:
+    st.success("No data-quality problem found.", icon=":material/check_circle:")
+else:
+    st.caption(f"{len(found)} check(s) find problems in {int(found['count'].sum()):,} row(s); "
+               "decisions on these rows may be wrong until the source is fixed and re-imported.")
+cols = st.columns(min(len(findings), 5) or 1)
+for i, row in enumerate(findings.itertuples()):
+    cols[i % len(cols)].metric(row.description, f"{int(row.count):,}", border=True,
+                               help=f"Check {row.check}")
+table = findings.assign(examples=findings["examples"].map(lambda ids: ", ".join(map(str, ids))))
+st.dataframe(table, hide_index=True, key="dp_findings",
+             column_config={"check": "check", "description": "what it finds",
+                            "count": st.column_config.NumberColumn("rows", format="%d"),
+                            "examples": "examples (up to five ids)"})
+
+# --- import ---------------------------------------------------------------------------------
+st.subheader("Import an export")
+st.caption("CSV or Parquet. All or nothing, as on the command line (python -m data import): one bad row and "
+           "nothing changes, and the error names the line, the column and the value. Rows are keyed by "
+           "order_id / case_id: importing the same file twice changes nothing; a changed row is updated.")
+left, right = st.columns([1, 3])
+table_name = left.radio("Table", ["orders", "cases"], key="dp_table", horizontal=True)
+uploaded = right.file_uploader("File", type=["csv", "parquet"], key="dp_file")
+
+if uploaded is not None and st.session_state.get("dp_last_file") != uploaded.file_id:
+    st.session_state["dp_last_file"] = uploaded.file_id
+    st.session_state.pop(RESULT, None)  # a new file: the last import's report no longer applies
+
+if uploaded is not None:
+    folder = Path(st.session_state.setdefault("dp_dir", tempfile.mkdtemp(prefix="returns-desk-upload-")))
+    if not folder.is_dir():
+        folder = Path(tempfile.mkdtemp(prefix="returns-desk-upload-"))
+        st.session_state["dp_dir"] = str(folder)
+    path = folder / _safe_name(uploaded.name)
+    if path.suffix.lower() not in (".csv", ".parquet"):
+        path = path.with_suffix(".csv")
+    path.write_bytes(uploaded.getvalue())
+    try:
+        file_columns, preview = _columns_and_preview(path)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file becomes a sentence
+        ui.show_error(f"{uploaded.name} cannot be read as a {path.suffix[1:]} file ({type(exc).__name__}).",
+                      "Check that it is a CSV with a header line, or a Parquet file.")
+        st.stop()
+
+    suggested = suggest_mapping(file_columns, table_name)
+    st.markdown(f"**Map the columns of {ui.md(uploaded.name)}** (suggested from the names; required columns "
+                f"are marked \\*)")
+    options = [NOT_IN_FILE, *file_columns]
+    mapping: dict[str, str] = {}
+    grid = st.columns(4)
+    sig = f"{uploaded.file_id}:{table_name}"
+    for i, (column, kind) in enumerate(TABLES[table_name].items()):
+        key = f"dp_map:{sig}:{column}"
+        if key not in st.session_state:
+            st.session_state[key] = suggested.get(column, NOT_IN_FILE)
+        required = column in REQUIRED[table_name]
+        choice = grid[i % 4].selectbox(column + (" *" if required else ""), options, key=key,
+                                       help=DESCRIPTIONS[table_name].get(column, "") + f" Type: {TYPE_WORDS[kind]}.")
+        if choice != NOT_IN_FILE:
+            mapping[column] = choice
+    t1, t2, t3 = st.columns(3)
+    ts_format = t1.text_input("Timestamp format (empty: ISO 8601)", key="dp_ts_format",
+                              placeholder="%m/%d/%Y %H:%M")
+    zone = t2.text_input("Zone of timestamps without an offset", key="dp_zone",
+                         value=ctx.policy().calendar.timezone)
+    skip_bad = t3.checkbox("Import the good rows and reject the bad ones (--skip-bad)", key="dp_skip_bad")
+
+    st.markdown("**Preview** (first rows, as mapped)")
+    shown = preview[[c for c in mapping.values() if c in preview.columns]].copy()
+    shown.columns = [canon for canon, src in mapping.items() if src in preview.columns]
+    st.dataframe(shown, hide_index=True, key="dp_preview")
+    unmapped = [c for c in file_columns if c not in mapping.values()]
+    if unmapped:
+        st.caption("Not imported (no column of ours): " + ", ".join(unmapped))
+    missing = [c for c in REQUIRED[table_name] if c not in mapping]
+    if missing:
+        st.warning(f"Map the required column(s) {', '.join(missing)} before importing.")
+
+    if st.button(f"Import into {table_name}", type="primary", key="dp_import", disabled=bool(missing),
+                 icon=":material/upload:"):
+        spec = {"columns": mapping, "timestamps": {}}
+        if ts_format.strip():
+            spec["timestamps"]["format"] = ts_format.strip()
+        if zone.strip():
+            spec["timestamps"]["timezone"] = zone.strip()
+        status = st.status(f"Importing {uploaded.name} into {table_name}...", expanded=True)
+        try:
+            result = import_file(con, table_name, path, spec, skip_bad=skip_bad, progress=status.write)
+        except ImportFailed as exc:
+            status.update(label="Nothing was imported", state="error")
+            st.session_state[RESULT] = ("failed", uploaded.name, exc.total, exc.errors)
+        except DataError as exc:
+            status.update(label="Nothing was imported", state="error")
+            st.session_state[RESULT] = ("error", uploaded.name, str(exc), None)
+        else:
+            status.update(label="Import finished", state="complete", expanded=False)
+            rejects = result.rejects_path.read_bytes() if result.rejects_path and result.rejects_path.exists() else None
+            st.session_state[RESULT] = ("ok", uploaded.name, result, rejects)
+
+outcome = st.session_state.get(RESULT)
+if outcome:
+    kind, name, detail, extra = outcome
+    if kind == "ok":
+        r = detail
+        st.success(f"{ui.md(name)}: {r.rows:,} row(s) read, {r.inserted:,} inserted, {r.updated:,} updated, "
+                   f"{r.unchanged:,} unchanged, {r.rejected:,} rejected ({r.seconds:.1f} s).",
+                   icon=":material/check_circle:")
+        m = st.columns(4)
+        for col, (label, value) in zip(m, (("Inserted", r.inserted), ("Updated", r.updated),
+                                            ("Unchanged", r.unchanged), ("Rejected", r.rejected))):
+            col.metric(label, f"{value:,}", border=True)
+        if r.rejected:
+            st.dataframe(r.errors, hide_index=True, key="dp_rejected")
+            if extra:
+                st.download_button("Download the rejected rows with their reasons (CSV)", extra,
+                                   file_name=f"{_safe_name(name)}.rejects.csv", mime="text/csv", key="dp_dl_rejects")
+    elif kind == "failed":
+        st.error(f"{ui.md(name)}: {detail:,} bad cell(s); nothing was imported. Fix the rows below in the file "
+                 "(or tick --skip-bad) and import it again.", icon=":material/error:")
+        st.dataframe(extra, hide_index=True, key="dp_errors",
+                     column_config={"line": st.column_config.NumberColumn("line", format="%d",
+                                                                          help="line of the file; the header is line 1")})
+        st.download_button("Download these errors (CSV)", to_safe_csv(extra), file_name=f"{_safe_name(name)}.errors.csv",
+                           mime="text/csv", key="dp_dl_errors")
+    else:
+        ui.show_error(detail, "Nothing was imported. Check the mapping and the file.")
+
+# --- data dictionary ------------------------------------------------------------------------
+st.subheader("Data dictionary")
+dict_tabs = st.tabs(["orders", "cases"])
+for tab, name in zip(dict_tabs, ("orders", "cases")):
+    rows = [{"column": col, "type": TYPE_WORDS[kind],
+             "required": "yes" if col in REQUIRED[name] else "",
+             "key": "yes" if col == KEYS[name] else "",
+             "meaning": DESCRIPTIONS[name].get(col, "")} for col, kind in TABLES[name].items()]
+    tab.dataframe(pd.DataFrame(rows), hide_index=True, key=f"dp_dict_{name}")
+
+if "dp_dir" in st.session_state and uploaded is None:  # tidy the upload folder once the file is gone
+    shutil.rmtree(st.session_state.pop("dp_dir"), ignore_errors=True)

@@ -1,4 +1,256 @@
+"""Weekly metrics (managers): one ISO week's orders, cases, SLA attainment, refunds and freight,
+each against the week before; twelve weeks of trends; the week's breached items.
+
+Layout only: every figure comes from ``data.report`` (weekly_report, stage_status), cached by
+plain arguments (database + data version, policy, as-of, week, filters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
+from data import DataError
+from data.export import to_safe_csv
+from data.report import iso_week, stage_status, weekly_report
+from data.sla import CUSTOMER_STAGES, MERCHANT_STAGES
+from policy import Policy
+from ui import context as ctx
+from ui import display as ui
+
+WEEKS_SHOWN = 12
+STAGE_LABELS = {
+    "processing": "Processing (P1)", "reply": "Reply (RP1)", "replacement": "Replacement (RP3)",
+    "refund": "Refund (RF1/RF2/R0)", "freight_reimbursement": "Freight reimbursed (F2)",
+    "status_update": "Status update (RF3)", "customer_ship": "Customer ships return (RP2)",
+}
+HASH = {Policy: hash}
+
+
+# --------------------------------------------------------------------------- cached queries
+@st.cache_data(max_entries=32, show_spinner="Computing the weekly report...", hash_funcs=HASH)
+def _report(_con, data_token: str, policy: Policy, date_from: dt.date, date_to: dt.date,
+            as_of: dt.datetime, category: str | None, country: str | None):
+    rep = weekly_report(_con, policy, date_from, date_to, as_of, category, country)
+    return rep.weeks, rep.stages, rep.case_mix, rep.return_rate, rep.to_csv_frame()
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
+def _all_weeks(_con, data_token: str, policy: Policy, as_of: dt.datetime) -> pd.DataFrame:
+    """Every week with orders or cases (for the week picker)."""
+    return weekly_report(_con, policy, None, None, as_of).weeks[["week", "week_label", "orders", "cases"]]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _filter_values(_con, data_token: str) -> tuple[list[str], list[str]]:
+    """Categories and countries present in the orders (plain read, no user value in SQL)."""
+    cur = _con.cursor()
+    try:
+        rows = cur.execute("SELECT DISTINCT 'category', category FROM orders WHERE category IS NOT NULL "
+                           "UNION SELECT DISTINCT 'country', country FROM orders WHERE country IS NOT NULL").fetchall()
+    finally:
+        cur.close()
+    return (sorted(v for k, v in rows if k == "category"), sorted(v for k, v in rows if k == "country"))
+
+
+@st.cache_data(max_entries=16, show_spinner="Finding the week's breaches...", hash_funcs=HASH)
+def _breaches(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date,
+              category: str | None, country: str | None) -> pd.DataFrame:
+    items = stage_status(_con, policy, as_of)
+    items = items[(items["status"] == "breached") & (pd.to_datetime(items["week"]).dt.date == week)]
+    if category:
+        items = items[items["category"] == category]
+    if country:
+        items = items[items["country"] == country]
+    return items.drop(columns=["week", "status"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- helpers
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _delta(now, before, kind: str = "count") -> str | None:
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return None
+    diff = now - before
+    if kind == "rate":
+        return f"{diff * 100:+.1f} pts"
+    if kind == "money":
+        return f"{diff:+,.2f}"
+    return f"{int(diff):+,}"
+
+
+def _pct(value) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.1%}"
+
+
+# --------------------------------------------------------------------------- page
 st.title("Weekly metrics")
-st.info("This page is being built.")
+st.caption("SLA attainment, refunds and freight of one ISO week against the week before. "
+           "A stage item belongs to the week of its starting event (orders by placing, cases by request).")
+
+try:
+    con = ctx.connection()
+except DataError as exc:
+    ui.show_error(exc, "Choose another database file in the sidebar.")
+    st.stop()
+
+policy = ctx.policy()
+as_of = ctx.as_of().replace(second=0)  # to the minute: the cached figures are reused within a minute
+token = ctx.data_version()
+currency = policy.money.currency
+
+weeks_all = _all_weeks(con, token, policy, as_of)
+this_monday = _monday(as_of.date())
+last_complete = this_monday - dt.timedelta(days=7)
+complete = weeks_all[pd.to_datetime(weeks_all["week"]).dt.date <= last_complete]
+if complete.empty and weeks_all.empty:
+    st.info("The database has no orders or cases yet. Import some on the Data page.")
+    st.stop()
+week_options = [pd.Timestamp(w).date() for w in (complete if not complete.empty else weeks_all)["week"]][::-1]
+default_week = last_complete if last_complete in week_options else week_options[0]
+if last_complete not in week_options:
+    st.caption(f"The last complete week ({iso_week(last_complete)}) has no orders or cases; "
+               f"showing the latest complete week with data.")
+
+categories, countries = _filter_values(con, token)
+c1, c2, c3, c4 = st.columns([2, 2, 2, 1])
+week = c1.selectbox("Week", week_options, index=week_options.index(default_week), key="wm_week",
+                    format_func=lambda d: f"{iso_week(d)} ({d:%b %d} – {d + dt.timedelta(days=6):%b %d})")
+category = c2.selectbox("Category", ["All categories", *categories], key="wm_category")
+country = c3.selectbox("Country", ["All countries", *countries], key="wm_country")
+target = c4.number_input("SLA target %", min_value=50.0, max_value=100.0, value=95.0, step=0.5, key="wm_target",
+                         help="The attainment each stage should reach; drawn as a line on the trend chart.")
+category = None if category == "All categories" else category
+country = None if country == "All countries" else country
+
+first = week - dt.timedelta(weeks=WEEKS_SHOWN - 1)
+weeks, stages, mix, rates, csv_frame = _report(con, token, policy, first, week + dt.timedelta(days=6),
+                                               as_of, category, country)
+by_week = weeks.assign(week=pd.to_datetime(weeks["week"]).dt.date).set_index("week")
+stages = stages.assign(week=pd.to_datetime(stages["week"]).dt.date)
+prev = week - dt.timedelta(days=7)
+
+
+def _week_value(day: dt.date, column: str):
+    return by_week.at[day, column] if day in by_week.index else 0
+
+
+def _attainment(day: dt.date, stage: str):
+    row = stages[(stages["week"] == day) & (stages["stage"] == stage)]
+    return None if row.empty else row["attainment"].iloc[0]
+
+
+def _refunds(day: dt.date) -> float:
+    return float(sum(_week_value(day, c) for c in ("refunds_full", "refunds_partial", "refunds_other")))
+
+
+st.subheader(f"{iso_week(week)} · {week:%a %Y-%m-%d} to {week + dt.timedelta(days=6):%a %Y-%m-%d}")
+tiles = st.columns(4)
+tiles[0].metric("Orders", f"{int(_week_value(week, 'orders')):,}",
+                _delta(_week_value(week, "orders"), _week_value(prev, "orders")), border=True)
+tiles[1].metric("Cases", f"{int(_week_value(week, 'cases')):,}",
+                _delta(_week_value(week, "cases"), _week_value(prev, "cases")), delta_color="inverse", border=True)
+tiles[2].metric("Refunds paid", ui.money(_refunds(week), currency),
+                _delta(_refunds(week), _refunds(prev), "money"), delta_color="off", border=True,
+                help=f"{int(_week_value(week, 'refunds'))} refund(s) paid by the as-of time for the week's cases.")
+tiles[3].metric("Return freight the store paid", ui.money(_week_value(week, "merchant_freight"), currency),
+                _delta(_week_value(week, "merchant_freight"), _week_value(prev, "merchant_freight"), "money"),
+                delta_color="inverse", border=True)
+stage_tiles = st.columns(len(MERCHANT_STAGES) + len(CUSTOMER_STAGES))
+for col, stage in zip(stage_tiles, MERCHANT_STAGES + CUSTOMER_STAGES):
+    now = _attainment(week, stage)
+    row = stages[(stages["week"] == week) & (stages["stage"] == stage)]
+    counts = (f"{int(row['met'].iloc[0])} met, {int(row['breached'].iloc[0])} breached, "
+              f"{int(row['pending'].iloc[0])} pending" if not row.empty else "no items this week")
+    col.metric(STAGE_LABELS[stage], _pct(now), _delta(now, _attainment(prev, stage), "rate"), border=True,
+               help=("Customer's side, shown apart. " if stage in CUSTOMER_STAGES else "") + counts)
+st.caption(f"As of {as_of:%Y-%m-%d %H:%M} ({policy.calendar.timezone}); policy: {policy.name}. "
+           "Attainment = met / (met + breached); pending items are not counted yet.")
+
+# --- charts ---------------------------------------------------------------------------------
+left, right = st.columns(2)
+trend = stages[stages["stage"].isin(MERCHANT_STAGES)].copy()
+trend["label"] = [iso_week(w) for w in trend["week"]]
+trend["stage"] = trend["stage"].map(STAGE_LABELS)
+fig = px.line(trend, x="label", y="attainment", color="stage", markers=True,
+              title=f"SLA attainment per stage, {WEEKS_SHOWN} weeks", labels={"label": "week", "attainment": ""})
+fig.add_hline(y=target / 100, line_dash="dash", line_color="red", annotation_text=f"target {target:g}%")
+fig.update_yaxes(tickformat=".0%")
+left.plotly_chart(fig, key="wm_trend")
+
+dur = stages[stages["week"] == week][["stage", "p50_hours", "p90_hours"]].copy()
+dur["stage"] = dur["stage"].map(STAGE_LABELS)
+dur = dur.melt(id_vars="stage", var_name="percentile", value_name="hours")
+dur["percentile"] = dur["percentile"].map({"p50_hours": "p50", "p90_hours": "p90"})
+fig = px.bar(dur, x="stage", y="hours", color="percentile", barmode="group",
+             title=f"Working hours to done, {iso_week(week)} (p50 / p90)", labels={"stage": ""})
+right.plotly_chart(fig, key="wm_durations")
+
+left, right = st.columns(2)
+week_mix = mix[pd.to_datetime(mix["week"]).dt.date == week].copy()
+for column, dimension, label_of, title in ((left, "outcome", ui.outcome_label, "Cases by outcome"),
+                                           (right, "reason", ui.reason_label, "Cases by reason")):
+    part = week_mix[week_mix["dimension"] == dimension].copy()
+    part["label"] = [label_of(v) if v != "none" else "No reason (cancel / status)" for v in part["value"]]
+    fig = px.bar(part.sort_values("cases"), x="cases", y="label", orientation="h",
+                 title=f"{title}, {iso_week(week)}", labels={"label": ""})
+    column.plotly_chart(fig, key=f"wm_mix_{dimension}")
+
+left, right = st.columns(2)
+money_weeks = weeks.assign(label=weeks["week_label"])
+fig = go.Figure([go.Bar(name="full", x=money_weeks["label"], y=money_weeks["refunds_full"]),
+                 go.Bar(name="partial", x=money_weeks["label"], y=money_weeks["refunds_partial"])])
+fig.update_layout(barmode="stack", title=f"Refunds paid, full vs partial ({currency})")
+left.plotly_chart(fig, key="wm_refunds")
+fig = px.bar(rates, x="category", y="return_rate", hover_data=["orders", "returns"],
+             title=f"Return rate by category, {WEEKS_SHOWN} weeks to {iso_week(week)}",
+             labels={"return_rate": "returns / orders", "category": ""})
+fig.update_yaxes(tickformat=".1%")
+right.plotly_chart(fig, key="wm_return_rate")
+
+# --- breached items ---------------------------------------------------------------------------
+st.subheader(f"Breached in {iso_week(week)}")
+breaches = _breaches(con, token, policy, as_of, week, category, country)
+if breaches.empty:
+    st.success("No breached deadline this week.", icon=":material/check_circle:")
+else:
+    table = breaches.copy()
+    is_case = table["stage"] != "processing"
+    table.insert(0, "open", ["case_lookup?case=" + i if c else None for i, c in zip(table["item_id"], is_case)])
+    table["stage"] = table["stage"].map(STAGE_LABELS)
+    table["late_by_hours"] = ((table["done"].fillna(pd.Timestamp(as_of)) - table["due"]).dt.total_seconds() / 3600).round(1)
+    st.caption(f"{len(table):,} item(s): {int(is_case.sum()):,} case deadline(s), "
+               f"{int((~is_case).sum()):,} order(s) shipped late or not yet. Open a case from the first column.")
+    st.dataframe(
+        table, hide_index=True, key="wm_breaches",
+        column_config={
+            "open": st.column_config.LinkColumn("Case", display_text=r"case_lookup\?case=(.*)",
+                                                help="Opens the case on the Case lookup page"),
+            "item_id": st.column_config.TextColumn("Order / case"),
+            "due": st.column_config.DatetimeColumn("Due", format="YYYY-MM-DD HH:mm"),
+            "done": st.column_config.DatetimeColumn("Done", format="YYYY-MM-DD HH:mm"),
+            "hours": st.column_config.NumberColumn("Working hours to done", format="%.1f"),
+            "late_by_hours": st.column_config.NumberColumn("Late by (hours)", format="%.1f"),
+        },
+    )
+    case_ids = list(dict.fromkeys(breaches.loc[is_case, "item_id"]))
+    if case_ids:
+        pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
+        chosen = pick.selectbox("Breached case", case_ids, key="wm_breach_case")
+        with go_to:
+            ui.case_link(chosen, label=f"Open case {chosen} in Case lookup")
+
+# --- download -------------------------------------------------------------------------------
+week_row = csv_frame[csv_frame["week"] == iso_week(week)]
+d1, d2 = st.columns(2)
+d1.download_button("Download the week's figures (CSV)", to_safe_csv(week_row), key="wm_dl_week",
+                   file_name=f"returns-desk-{iso_week(week)}.csv", mime="text/csv", icon=":material/download:")
+d2.download_button("Download the week's breached items (CSV)", to_safe_csv(breaches), key="wm_dl_breaches",
+                   file_name=f"returns-desk-{iso_week(week)}-breaches.csv", mime="text/csv",
+                   icon=":material/download:", disabled=breaches.empty)

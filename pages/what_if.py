@@ -1,4 +1,319 @@
+"""What-if lab (policy owners): change any parameter of the policy file, replay a period's
+cases (and orders, for processing) under the baseline and the scenario, and see what changes.
+
+Layout only: the replay and every figure come from ``data.whatif.compare``; validation from
+``Policy.replace`` / ``parse_policy`` (their PolicyError sentence is what the user sees).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import holidays
+import pandas as pd
+import plotly.express as px
 import streamlit as st
 
+from data import DataError
+from data.whatif import compare
+from policy import PolicyError, changed_keys, parse_policy
+from ui import context as ctx
+from ui import display as ui
+
+K = "wi:"  # prefix of the scenario inputs' session keys: "wi:returns.window_days"
+RESULT = "wi_result"
+LOADED = "wi_loaded_file"
+BASELINE_KEY = "wi_baseline"
+PERIOD_WEEKS = 26
+
+PAUSE_ON = {
+    "non_working_days": "Non-working days (default): the 48-hour clock stops on weekends that are not "
+                        "make-up working days and on public holidays.",
+    "public_holidays": "Public holidays only: weekends count as processing time; only public holidays stop the clock.",
+    "nothing": "Nothing: 48 plain hours from placing the order, whatever the day.",
+}
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+SECTIONS = {
+    "calendar": ("Calendar", "Which days are working days, and the zone every policy clock runs in."),
+    "processing": ("Processing (P1)", "Orders are handed to the carrier within 48 hours, holidays excepted."),
+    "cancellation": ("Cancellation (C1)", "Free cancellation within this many hours after placing the order."),
+    "returns": ("Returns (RE1)", "No-reason return within this many days after receipt."),
+    "warranty": ("Warranty (A1)", "A faulty product of these categories, used correctly, within this many months."),
+    "working_days": ("Working days", "Each \"within N working days\" of the policy."),
+    "partial_refund_rates": ("Partial refund rates (A2)", "Opening offers as a share of the order amount."),
+    "money": ("Money", "The currency refunds are stated in."),
+}
+LABELS = {
+    "working_days.reply": "Reply to a request (RP1)", "working_days.customer_ship": "Customer ships the return (RP2)",
+    "working_days.replacement": "Ship the replacement (RP3)",
+    "working_days.refund_after_return": "Refund after the return arrives (RF2)",
+    "working_days.partial_refund": "Partial refund after the pictures (RF1)",
+    "working_days.refund_receipt": "Refund reaches the customer (R0)",
+    "working_days.freight_reimburse": "Reimburse prepaid freight (F2)",
+    "working_days.status_update": "Refund status update (RF3)",
+}
+
+
+# --------------------------------------------------------------------------- helpers
+def _show(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) or "(none)"
+    return "(empty)" if value == "" else str(value)
+
+
+def _set_inputs(values: dict) -> None:
+    """Put a policy's flat values into the input widgets' session state (before they are drawn)."""
+    for key, value in values.items():
+        if key == "calendar.weekend":
+            value = [WEEKDAYS[d] for d in value]
+        elif key == "warranty.categories":
+            value = ", ".join(value)
+        elif key in ("processing.hours", "cancellation.free_hours") or key.startswith("partial_refund_rates."):
+            value = float(value)
+        st.session_state[K + key] = value
+
+
+def _scenario_values() -> dict:
+    out = {}
+    for key in baseline_flat:
+        value = st.session_state.get(K + key)
+        if key == "calendar.weekend":
+            value = sorted(WEEKDAYS.index(d) for d in value or [])
+        elif key == "warranty.categories":
+            value = [c.strip() for c in str(value or "").split(",") if c.strip()]
+        out[key] = value
+    return out
+
+
+def _label(key: str) -> str:
+    return LABELS.get(key, key.split(".", 1)[1].replace("_", " ").capitalize())
+
+
+def _field(container, key: str) -> None:
+    """One input for one key of the policy file, with the baseline value beside it."""
+    base = baseline_flat[key]
+    help_text = f"Baseline: {_show(base)}. Policy file key: {key}"
+    label = _label(key)
+    w = K + key
+    if key == "calendar.country":
+        codes = sorted(c for c in holidays.list_supported_countries() if len(c) == 2)
+        container.selectbox(label, codes, key=w, help=help_text)
+    elif key == "calendar.timezone":
+        container.selectbox(label, sorted(zoneinfo.available_timezones()), key=w, help=help_text)
+    elif key == "calendar.weekend":
+        container.multiselect("Weekend days (empty: the country's own)", WEEKDAYS, key=w, help=help_text)
+    elif key == "processing.pause_on":
+        container.radio("The clock pauses on", list(PAUSE_ON), key=w, help=help_text,
+                        format_func=lambda v: PAUSE_ON[v])
+    elif key.startswith("partial_refund_rates."):
+        container.number_input(label, min_value=0.0, max_value=1.0, step=0.01, format="%.2f", key=w, help=help_text)
+    elif key in ("processing.hours", "cancellation.free_hours"):
+        container.number_input(label + " (hours)", min_value=0.0, step=1.0, format="%g", key=w, help=help_text)
+    elif isinstance(base, int):
+        container.number_input(label, min_value=0, step=1, key=w, help=help_text)
+    else:
+        container.text_input(label, key=w, help=help_text,
+                             placeholder="comma-separated" if key == "warranty.categories" else None)
+    current = st.session_state.get(w)
+    shown = _show(base)
+    if _scenario_values_one(key, current) != base:
+        container.caption(f":orange[changed] · baseline {ui.md(shown)}")
+    else:
+        container.caption(f"baseline {ui.md(shown)}")
+
+
+def _scenario_values_one(key: str, value):
+    if key == "calendar.weekend":
+        return sorted(WEEKDAYS.index(d) for d in value or [])
+    if key == "warranty.categories":
+        return [c.strip().lower() for c in str(value or "").split(",") if c.strip()]
+    return value
+
+
+# --------------------------------------------------------------------------- page
 st.title("What-if lab")
-st.info("This page is being built.")
+st.caption("Change any parameter of the policy file, replay a period's cases and orders under the "
+           "baseline and your scenario, and see which decisions, costs and SLA figures change.")
+
+try:
+    con = ctx.connection()
+except DataError as exc:
+    ui.show_error(exc, "Choose another database file in the sidebar.")
+    st.stop()
+baseline = ctx.policy()
+baseline_flat = baseline.flat()
+as_of = ctx.as_of().replace(second=0)
+
+if st.session_state.get(BASELINE_KEY) != baseline.to_toml():  # first visit, or another baseline chosen
+    _set_inputs(baseline_flat)
+    st.session_state[BASELINE_KEY] = baseline.to_toml()
+    st.session_state.pop(RESULT, None)
+
+# --- load a scenario file (before the inputs are drawn, so it can fill them) -------------------
+top_left, top_right = st.columns([3, 2])
+with top_right:
+    uploaded = st.file_uploader("Load a scenario (policy TOML file)", type=["toml"], key="wi_upload",
+                                help="A policy file as saved here or as described in the policy spec; "
+                                     "keys it does not name keep their defaults.")
+    if uploaded is not None and st.session_state.get(LOADED) != uploaded.file_id:
+        try:
+            loaded = parse_policy(uploaded.getvalue().decode("utf-8"))
+        except UnicodeDecodeError:
+            ui.show_error(f"{uploaded.name} is not a UTF-8 text file.", "Upload a .toml policy file.")
+        except PolicyError as exc:
+            ui.show_error(f"{uploaded.name} cannot be used as a policy: {exc}.",
+                          "Fix that key in the file and upload it again.")
+        else:
+            _set_inputs(loaded.flat())
+            st.session_state[LOADED] = uploaded.file_id
+            st.session_state.pop(RESULT, None)
+            st.toast(f"Loaded {uploaded.name}: {len(changed_keys(baseline, loaded))} key(s) differ from the baseline.")
+    if st.button("Reset every input to the baseline", key="wi_reset", icon=":material/restart_alt:"):
+        _set_inputs(baseline_flat)
+        st.session_state.pop(RESULT, None)
+        st.rerun()
+with top_left:
+    st.markdown(f"**Baseline:** {ui.md(baseline.name)} (effective {baseline.effective_from}), the policy chosen in "
+                "the sidebar. Each input shows the baseline value under it.")
+
+# --- the scenario's parameters, grouped as the policy file ------------------------------------
+with st.container(border=True):
+    st.markdown("**Scenario**")
+    c1, c2 = st.columns(2)
+    c1.text_input("Name", key=K + "name", help=f"Baseline: {baseline_flat['name']}")
+    c2.date_input("Effective from", key=K + "effective_from", format="YYYY-MM-DD",
+                  help=f"Baseline: {baseline_flat['effective_from']}. A what-if applies the scenario to every case.")
+    sections: dict[str, list[str]] = {}
+    for key in baseline_flat:
+        if "." in key:
+            sections.setdefault(key.split(".", 1)[0], []).append(key)
+    tabs_order = list(sections)
+    row1 = st.columns(4)
+    row2 = st.columns(4)
+    for slot, section in zip(row1 + row2, tabs_order):
+        title, blurb = SECTIONS.get(section, (section, ""))
+        with slot.container(border=True):
+            st.markdown(f"**{title}**")
+            st.caption(blurb)
+            for key in sections[section]:
+                _field(st, key)
+
+scenario = None
+try:
+    scenario = baseline.replace(_scenario_values())
+except PolicyError as exc:
+    ui.show_error(f"The scenario is not a valid policy: {exc}.", "Change that input.")
+changes = changed_keys(baseline, scenario) if scenario is not None else []
+
+if scenario is not None:
+    d1, d2 = st.columns([3, 2])
+    with d1:
+        if changes:
+            st.markdown(f"**{len(changes)} parameter(s) differ from the baseline**")
+            st.dataframe(pd.DataFrame([(k, _show(a), _show(b)) for k, a, b in changes],
+                                      columns=["key", "baseline", "scenario"]), hide_index=True)
+        else:
+            st.caption("The scenario equals the baseline: change a parameter above, then replay.")
+    d2.download_button("Save the scenario as a policy file (TOML)", scenario.to_toml().encode("utf-8"),
+                       file_name="scenario-policy.toml", mime="application/toml", key="wi_save",
+                       icon=":material/download:")
+
+# --- replay -----------------------------------------------------------------------------------
+st.subheader("Replay")
+end = as_of.date()
+p1, p2 = st.columns([3, 2], vertical_alignment="bottom")
+period = p1.date_input("Period (cases by request date, orders by placing date)",
+                       value=(end - dt.timedelta(weeks=PERIOD_WEEKS), end), key="wi_period", format="YYYY-MM-DD")
+run = p2.button("Replay baseline and scenario", type="primary", key="wi_replay",
+                icon=":material/play_arrow:", disabled=scenario is None)
+if not isinstance(period, (tuple, list)) or len(period) != 2:
+    st.info("Pick the last day of the period too.")
+    st.stop()
+
+request = (ctx.data_version(), baseline, scenario, period[0], period[1], as_of)
+stored = st.session_state.get(RESULT)
+if scenario is not None and (run or stored is None):
+    bar = st.progress(0.0, text="Starting the replay...")
+    try:
+        result = compare(con, baseline, scenario, period, as_of=as_of,
+                         progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
+    except (DataError, PolicyError) as exc:
+        bar.empty()
+        ui.show_error(f"The replay failed: {exc}.", "Check the period and the scenario.")
+        st.stop()
+    bar.empty()
+    st.session_state[RESULT] = stored = (request, result)
+
+if stored is None:
+    st.stop()
+ran_for, result = stored
+if ran_for != request:
+    st.info("The inputs changed since this replay: press **Replay** to update the figures below.",
+            icon=":material/info:")
+ran_scenario = ran_for[2]
+currency = baseline.money.currency
+
+st.caption(f"Replayed {result.cases:,} case(s) and {result.orders:,} order(s) from {result.first} to "
+           f"{result.last} in {result.seconds:.2f} s, as of {as_of:%Y-%m-%d %H:%M}.")
+m = st.columns(4)
+m[0].metric("Decisions that change", f"{result.changed:,}",
+            f"{result.changed / result.cases:.1%} of {result.cases:,} cases" if result.cases else None,
+            delta_color="off", border=True,
+            help="Outcome, refund kind or amount, who pays freight or other costs, or what is missing.")
+m[1].metric("Only deadlines move", f"{result.deadline_only:,}", delta_color="off", border=True,
+            help="Same decision, but at least one deadline (e.g. the end of the return window) moves.")
+refund = result.costs.loc["refunds"]
+freight = result.costs.loc["store-paid freight"]
+m[2].metric("Refund cost", ui.money(refund["after"], currency), f"{refund['change']:+,.2f} vs baseline",
+            delta_color="inverse", border=True, help=f"Baseline {ui.money(refund['before'], currency)}.")
+m[3].metric("Return freight the store pays", ui.money(freight["after"], currency),
+            f"{freight['change']:+,.2f} vs baseline", delta_color="inverse", border=True,
+            help=f"Baseline {ui.money(freight['before'], currency)}. Recorded freight per case; "
+                 f"{result.freight_estimated:,} case(s) without a record priced at the mean "
+                 f"{ui.money(result.freight_unit, currency)}.")
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**Outcome before → after**")
+    matrix = result.matrix.rename(index=ui.outcome_label, columns=ui.outcome_label)
+    if not matrix.empty:
+        fig = px.imshow(matrix, text_auto=True, color_continuous_scale="Blues", aspect="auto",
+                        labels={"x": "scenario", "y": "baseline", "color": "cases"})
+        fig.update_layout(margin={"t": 10}, coloraxis_showscale=False)
+        st.plotly_chart(fig, key="wi_matrix_chart")
+        st.dataframe(result.matrix, key="wi_matrix")
+with right:
+    st.markdown("**SLA attainment per stage, before and after**")
+    att = result.attainment.reset_index()
+    long = att.melt(id_vars=["stage"], value_vars=["attainment_before", "attainment_after"],
+                    var_name="policy", value_name="attainment")
+    long["policy"] = long["policy"].map({"attainment_before": "baseline", "attainment_after": "scenario"})
+    fig = px.bar(long, x="stage", y="attainment", color="policy", barmode="group", labels={"stage": ""})
+    fig.update_yaxes(tickformat=".0%")
+    fig.update_layout(margin={"t": 10})
+    st.plotly_chart(fig, key="wi_attainment_chart")
+    st.dataframe(result.attainment, key="wi_attainment",
+                 column_config={c: st.column_config.NumberColumn(format="percent")
+                                for c in ("attainment_before", "attainment_after", "change")})
+st.markdown("**Costs, before and after**")
+st.dataframe(result.costs, key="wi_costs")
+
+st.subheader(f"Changed cases ({result.changed:,})")
+if result.changed_rows.empty:
+    st.caption("No decision changes under this scenario for the period.")
+else:
+    rows = result.changed_rows.copy()
+    rows.insert(0, "open", "case_lookup?case=" + rows["case_id"].astype(str))
+    if result.changed > len(rows):
+        st.caption(f"Showing the newest {len(rows):,} of {result.changed:,}.")
+    st.dataframe(rows, hide_index=True, key="wi_changed",
+                 column_config={"open": st.column_config.LinkColumn("Case", display_text=r"case_lookup\?case=(.*)",
+                                                                    help="Opens the case on the Case lookup page")})
+    pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
+    chosen = pick.selectbox("Changed case", list(rows["case_id"]), key="wi_case")
+    with go_to:
+        ui.case_link(chosen, label=f"Open case {chosen} in Case lookup")
+if ran_scenario is not None and changed_keys(baseline, ran_scenario):
+    st.caption("Changed keys replayed: " + ", ".join(f"{k} {_show(a)} → {_show(b)}"
+                                                     for k, a, b in changed_keys(baseline, ran_scenario)))

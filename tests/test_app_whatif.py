@@ -1,0 +1,154 @@
+"""What-if lab (AppTest): first load replays the baseline; a 45-day window changes decisions by
+exactly what data.whatif.compare says; scenarios save and load; a bad policy file is a sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import data
+from data.whatif import compare
+from policy import default_policy, parse_policy
+from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk
+
+PAGE = "pages/what_if.py"
+ZONE = ZoneInfo("Asia/Shanghai")
+AS_OF_DAY = dt.date(2026, 9, 30)
+AS_OF = dt.datetime(2026, 9, 30, 23, 59, tzinfo=ZONE)
+PERIOD = (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("whatif-db") / "sample.duckdb")
+
+
+@pytest.fixture(scope="module")
+def con(sample_db):
+    c = data.connect(sample_db, quiet=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture()
+def downloads(monkeypatch):
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    seen: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def load(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            seen[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load)
+    return seen
+
+
+@pytest.fixture()
+def at(sample_db, tmp_path, monkeypatch):
+    import ui.context
+
+    patch_pages_dir_quirk(monkeypatch)
+    monkeypatch.setenv("RETURNS_DESK_DB", str(sample_db))
+    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    app = app_test().run()
+    app.switch_page(PAGE).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _metric(app, label: str):
+    return next(m for m in app.metric if m.label == label)
+
+
+def _ok(app):
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    return app
+
+
+def test_first_load_replays_the_baseline(at):
+    _ok(at)
+    assert _metric(at, "Decisions that change").value == "0"
+    assert any(c.value.startswith("Replayed ") for c in at.caption)
+    # every key of the policy file has an input holding the baseline value
+    flat = default_policy().flat()
+    keys = {w.key for w in [*at.number_input, *at.text_input, *at.selectbox, *at.radio, *at.multiselect,
+                            *at.date_input] if w.key}
+    assert {"wi:" + k for k in flat} <= keys
+    assert at.number_input(key="wi:returns.window_days").value == 30
+    assert at.radio(key="wi:processing.pause_on").value == "non_working_days"
+    assert len(at.radio(key="wi:processing.pause_on").options) == 3
+
+
+def test_longer_window_changes_what_compare_says(at, con):
+    at.sidebar.date_input(key="ui_as_of_date").set_value(AS_OF_DAY).run()
+    at.date_input(key="wi_period").set_value(PERIOD).run()
+    at.number_input(key="wi:returns.window_days").set_value(45).run()
+    _ok(at)
+    assert any("inputs changed" in i.value for i in at.info)
+    at.button(key="wi_replay").click().run()
+    _ok(at)
+    base = default_policy()
+    expected = compare(con, base, base.replace({"returns.window_days": 45}), PERIOD, as_of=AS_OF)
+    assert expected.changed > 0
+    assert _metric(at, "Decisions that change").value == f"{expected.changed:,}"
+    assert _metric(at, "Only deadlines move").value == f"{expected.deadline_only:,}"
+    assert _metric(at, "Refund cost").value == f"{expected.costs.at['refunds', 'after']:,.2f} USD"
+    assert any(s.value == f"Changed cases ({expected.changed:,})" for s in at.subheader)
+    assert not any("inputs changed" in i.value for i in at.info)
+    frames = [d.value for d in at.dataframe]
+    changed = next(f for f in frames if "open" in f.columns)
+    assert set(changed["case_id"]) == set(expected.changed_rows["case_id"])
+    assert changed["open"].iloc[0] == f"case_lookup?case={changed['case_id'].iloc[0]}"
+    link = next(p for p in at.get("page_link") if "Open case" in p.proto.label)
+    assert link.proto.query_string == f"case={at.selectbox(key='wi_case').value}"
+
+
+def test_save_the_scenario_as_toml(at, downloads):
+    at.number_input(key="wi:returns.window_days").set_value(45).run()
+    at.radio(key="wi:processing.pause_on").set_value("nothing").run()
+    _ok(at)
+    saved = parse_policy(downloads["scenario-policy.toml"].decode("utf-8"))
+    assert saved.returns.window_days == 45
+    assert saved.processing.pause_on.value == "nothing"
+
+
+def test_load_a_scenario_fills_the_inputs(at):
+    text = b'name = "Generous"\n[returns]\nwindow_days = 60\n[working_days]\nreply = 2\n'
+    at.file_uploader(key="wi_upload").set_value(("generous.toml", text, "application/toml")).run()
+    _ok(at)
+    assert at.number_input(key="wi:returns.window_days").value == 60
+    assert at.number_input(key="wi:working_days.reply").value == 2
+    assert at.text_input(key="wi:name").value == "Generous"
+    at.button(key="wi_reset").click().run()
+    _ok(at)
+    assert at.number_input(key="wi:returns.window_days").value == 30
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"[returns]\nwindow_days = -3\n", "returns.window_days"),
+    (b"[returns]\nwindow_dayz = 40\n", "returns.window_dayz: unknown key"),
+    (b"[calendar]\ncountry = \"XX\"\n", "calendar.country"),
+    (b"this is = = not toml", "not a valid TOML file"),
+    (b"\xff\xfe\x00bad", "not a UTF-8 text file"),
+])
+def test_an_invalid_policy_file_shows_its_error(at, content, words):
+    at.file_uploader(key="wi_upload").set_value(("bad.toml", content, "application/toml")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert len(errors) == 1 and words in errors[0], errors
+    assert "Traceback" not in errors[0]
+    assert at.number_input(key="wi:returns.window_days").value == 30  # nothing was loaded
+
+
+def test_an_invalid_input_is_a_sentence(at):
+    at.text_input(key="wi:money.currency").set_value("dollars").run()
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any("money.currency" in e for e in errors), errors
