@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import sql
 from .db import DataError, data_version
@@ -120,6 +121,34 @@ def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
                        utc_us(orders.column("shipped_at")), keep_all=True)
 
 
+ORDER_FIELDS = ["placed_at", "shipped_at", "delivered_at", "promised_delivery_at", "order_amount",
+                "currency", "category", "country"]
+
+
+def _with_orders(cases: pa.Table, orders: pa.Table) -> pa.Table:
+    """Attach each case's order fields by rowid (a sorted search, not a second join on text)."""
+    rid = orders.column("rid").to_numpy()
+    if len(rid) > 1 and not (np.diff(rid) > 0).all():  # scans keep insertion order; be safe anyway
+        order = np.argsort(rid, kind="stable")
+        orders, rid = orders.take(pa.array(order)), rid[order]
+    want = cases.column("order_rid")
+    known = ~pc.is_null(want).to_numpy(zero_copy_only=False)
+    values = pc.fill_null(want, -1).to_numpy()
+    pos = np.clip(np.searchsorted(rid, values), 0, max(len(rid) - 1, 0))
+    known &= len(rid) > 0
+    if len(rid):
+        known &= rid[pos] == values
+    take = pa.array(pos, mask=~known) if len(rid) else pa.nulls(len(values), pa.int64())
+    for name in ORDER_FIELDS:
+        col = orders.column(name).take(take) if len(rid) else pa.nulls(len(values), orders.schema.field(name).type)
+        if name == "order_amount":
+            col = pc.fill_null(col, 0.0)
+        elif name in ("category", "country"):
+            col = pc.fill_null(col, "unknown")
+        cases = cases.append_column(name, col)
+    return cases
+
+
 def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Table], pa.Table, pa.Table]:
     """Decide every case; the case stages, per-case facts and the decision table."""
     from policy import CaseError, decide_frame
@@ -173,6 +202,15 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None
         cur.close()
 
 
+def _order_counts(con: duckdb.DuckDBPyConnection, processing: pa.Table) -> pa.Table:
+    cur = con.cursor()
+    try:
+        cur.register("order_days", processing)
+        return _arrow(cur, "facts_order_counts")
+    finally:
+        cur.close()
+
+
 def compute(con: duckdb.DuckDBPyConnection, policy) -> Decisions:
     """Decide everything for ``policy`` now (no cache).
 
@@ -181,14 +219,13 @@ def compute(con: duckdb.DuckDBPyConnection, policy) -> Decisions:
     would only fight over the GIL.
     """
     clock = _clock(con, policy)
-    params = {"zone": policy.calendar.timezone}
     with ThreadPoolExecutor(max_workers=1) as pool:
         orders = _query(con, "decide_orders_input")
         cases_f = pool.submit(_query, con, "decide_cases_input")
         processing = _processing(orders, policy, clock)
+        cases = _with_orders(cases_f.result(), orders)
         del orders
-        cases = cases_f.result()
-        counts_f = pool.submit(_query, con, "facts_order_counts", params)
+        counts_f = pool.submit(_order_counts, con, processing)
         case_stages, case_facts, decision_table = _cases_part(cases, policy, clock)
         del cases
         order_counts = counts_f.result()

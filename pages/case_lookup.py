@@ -1,4 +1,270 @@
+"""Case lookup (agents): find a case by case id or order id and read its answer card; decide a
+phone or email enquiry that is not in the data; on first load, the at-risk queue and the latest
+cases. The open case lives in the URL (``?case=RC0001234``) so a link can be shared."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
 import streamlit as st
 
+from data.app_queries import case_events
+from data.lookup import case_lookup, case_row
+from data.report import breached_and_at_risk
+from policy import decide
+from policy.answer_view import WORKED_EXAMPLES
+from policy.decision import Provided, Reason, Request
+from ui import context, display as d
+from ui.answer import answer_card
+
 st.title("Case lookup")
-st.info("This page is being built.")
+
+policy = context.policy()
+zone = policy.calendar.timezone
+as_of = context.as_of()
+
+MODES = ["Find a case", "Phone or email enquiry"]
+mode = st.segmented_control("What do you need?", MODES, default=MODES[0], key="lookup_mode",
+                            label_visibility="collapsed") or MODES[0]
+
+
+@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
+def _search(version: str, text: str, limit: int) -> pd.DataFrame:
+    return case_lookup(context.connection(), text, limit)
+
+
+@st.cache_data(max_entries=16, ttl=600, show_spinner="Checking deadlines...")
+def _queue(version: str, policy_key: str, as_of_iso: str) -> pd.DataFrame:
+    return breached_and_at_risk(context.connection(), policy, as_of_iso, open_only=True, limit=5000)
+
+
+CASE_COLUMNS = {
+    "case_id": st.column_config.TextColumn("Case"),
+    "order_id": st.column_config.TextColumn("Order"),
+    "request": st.column_config.TextColumn("Request"),
+    "reason": st.column_config.TextColumn("Reason"),
+    "requested_at": st.column_config.DatetimeColumn("Requested", format="YYYY-MM-DD HH:mm", timezone=zone),
+    "agent": st.column_config.TextColumn("Agent"),
+    "category": st.column_config.TextColumn("Category"),
+    "country": st.column_config.TextColumn("Country"),
+    "order_amount": st.column_config.NumberColumn("Amount", format="%.2f"),
+    "closed_at": st.column_config.DatetimeColumn("Closed", format="YYYY-MM-DD", timezone=zone),
+}
+
+
+def open_case(case_id: str) -> None:
+    st.query_params["case"] = str(case_id)
+    st.rerun()
+
+
+def case_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None) -> None:
+    """A table of cases; selecting a row opens that case."""
+    shown = frame[columns] if columns else frame
+    event = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
+                         column_config=CASE_COLUMNS, width="stretch")
+    rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
+    if rows:
+        open_case(frame.iloc[rows[0]]["case_id"])
+
+
+def show_case(case_id: str) -> None:
+    con = context.connection()
+    row = case_row(con, case_id, zone)
+    if row is None:
+        st.warning(f"There is no case {d.md(case_id)} in this database. Check the id, or search by "
+                   "order id above.", icon=":material/search_off:")
+        return
+    events = case_events(con, case_id, zone) or {}
+    head, close = st.columns([6, 1], vertical_alignment="bottom")
+    head.subheader(f"Case {d.md(row['case_id'])} · order {d.md(row['order_id'])}")
+    if close.button("Close case", icon=":material/close:", key="lookup_close"):
+        del st.query_params["case"]
+        st.rerun()
+    facts = [d.request_label(row.get("request")), d.reason_label(row.get("reason")) if row.get("reason") else None,
+             row.get("category"), events.get("country"), d.money(row.get("order_amount"), row.get("currency")),
+             f"agent {events.get('agent')}" if events.get("agent") else None]
+    st.caption(" · ".join(d.md(f) for f in facts if f))
+    decision = decide(row, policy)
+    answer_card(decision, events, as_of, policy, key=f"case_{case_id}")
+
+
+def first_load() -> None:
+    st.markdown("#### At risk: due within one working day")
+    queue = _queue(context.data_version(), context.policy_key(), as_of.isoformat())
+    at_risk = queue[queue["status"] == "at_risk"]
+    case_items = at_risk[at_risk["stage"] != "processing"]
+    orders_due = at_risk[at_risk["stage"] == "processing"]
+    if case_items.empty:
+        latest = _search(context.data_version(), "", 1)
+        last = d.when(latest["requested_at"].iloc[0].tz_convert(zone), with_time=False) if len(latest) else "—"
+        st.info(f"No open case has a deadline within one working day of {d.md(d.when(as_of))}. "
+                f"The latest request in the data is from {d.md(last)}: pick an earlier as-of date in the "
+                "sidebar to see the queue as it stood then.", icon=":material/event_available:")
+    else:
+        table = case_items.rename(columns={"item_id": "case_id"})[["due", "stage", "case_id", "order_id",
+                                                                  "category", "country"]]
+        table = table.sort_values("due").reset_index(drop=True)
+        st.caption(f"{len(table)} case deadline(s) due by the end of the next working day. "
+                   "Select a row to open the case.")
+        ev = st.dataframe(table, hide_index=True, key="lookup_at_risk", on_select="rerun",
+                          selection_mode="single-row", width="stretch", column_config={
+                              "due": st.column_config.DatetimeColumn("Due", format="ddd YYYY-MM-DD HH:mm",
+                                                                     timezone=zone),
+                              "stage": "Stage", "case_id": "Case", "order_id": "Order"})
+        if ev is not None and ev.selection.rows:
+            open_case(table.iloc[ev.selection.rows[0]]["case_id"])
+    if not orders_due.empty:
+        st.caption(f"Also {len(orders_due)} order(s) must be handed to the carrier within one working day (P1).")
+    overdue = queue[(queue["status"] == "breached") & (queue["stage"] != "processing")]
+    if not overdue.empty:
+        st.caption(f"{len(overdue)} open case deadline(s) are already breached; the Weekly metrics page lists them.")
+
+    st.markdown("#### Latest cases")
+    latest = _search(context.data_version(), "", 15)
+    if latest.empty:
+        st.info("The database has no cases yet. Import some on the Data page.", icon=":material/inbox:")
+    else:
+        case_table(latest, "lookup_latest", ["case_id", "order_id", "request", "reason", "requested_at",
+                                             "category", "country", "order_amount", "agent"])
+
+
+def find_a_case() -> None:
+    text = st.text_input("Case id or order id", key="lookup_search", placeholder="e.g. RC0009987 or SO00052300",
+                         help="Part of an id is enough; the most recent cases come first.")
+    text = (text or "").strip()
+    selected = st.query_params.get("case")
+    if text:
+        results = _search(context.data_version(), text, 50)
+        if results.empty:
+            st.warning(f"No case id or order id contains {d.md(text)}. Check the id, or try fewer characters.",
+                       icon=":material/search_off:")
+        elif len(results) == 1 and selected != results.iloc[0]["case_id"] and \
+                st.session_state.get("lookup_last_auto") != text:
+            st.session_state["lookup_last_auto"] = text
+            open_case(results.iloc[0]["case_id"])
+        else:
+            st.caption(f"{len(results)} case(s) match{' (first 50 shown)' if len(results) == 50 else ''}; "
+                       "select one to open it.")
+            case_table(results, "lookup_results")
+    if selected:
+        with d.guard(f"Deciding case {selected}"):
+            show_case(str(selected))
+    elif not text:
+        with d.guard("Loading the queues"):
+            first_load()
+
+
+# --- the enquiry form -------------------------------------------------------------------------
+
+STAMPS = [("placed_at", "Order placed"), ("shipped_at", "Shipped"), ("delivered_at", "Delivered"),
+          ("promised_delivery_at", "Promised delivery"), ("requested_at", "Customer asked")]
+LATER = [("replied_at", "Store replied"), ("media_received_at", "Pictures received"),
+         ("return_received_at", "Return received"), ("freight_claimed_at", "Freight claimed")]
+NO_REASON = "—"
+
+
+def _prefill() -> None:
+    """Put a worked example into the form's widgets."""
+    example = WORKED_EXAMPLES.get(st.session_state.get("enq_example"))
+    if not example:
+        return
+    ss = st.session_state
+    ss["enq_order_id"] = example.get("order_id", "")
+    ss["enq_amount"] = float(example.get("order_amount", 0))
+    ss["enq_category"] = example.get("category", "")
+    ss["enq_request"] = example.get("request", "refund")
+    ss["enq_reason"] = example.get("reason") or NO_REASON
+    ss["enq_prior_contact"] = example.get("prior_contact", True)
+    ss["enq_correct_use"] = example.get("correct_use", True)
+    ss["enq_provided"] = list(example.get("provided", [p.value for p in Provided]))
+    for name, _ in STAMPS + LATER:
+        value = example.get(name)
+        moment = dt.datetime.fromisoformat(value) if value else None
+        ss[f"enq_{name}_date"] = moment.date() if moment else None
+        ss[f"enq_{name}_time"] = moment.time() if moment else dt.time(12, 0)
+
+
+def _defaults() -> None:
+    """The form's starting values, set once per session (widgets take them from Session State)."""
+    ss = st.session_state
+    start = {"enq_order_id": "PHONE", "enq_amount": 100.0, "enq_currency": policy.money.currency,
+             "enq_category": "", "enq_request": "refund", "enq_reason": NO_REASON,
+             "enq_provided": [p.value for p in Provided], "enq_prior_contact": True, "enq_correct_use": True}
+    start.update({f"enq_{name}_date": None for name, _ in STAMPS + LATER})
+    start.update({f"enq_{name}_time": dt.time(12, 0) for name, _ in STAMPS + LATER})
+    start["enq_requested_at_date"] = context.today()
+    for key, value in start.items():
+        ss.setdefault(key, value)
+
+
+def _stamp(name: str, label: str, col) -> dt.datetime | None:
+    with col:
+        day = st.date_input(label, key=f"enq_{name}_date", format="YYYY-MM-DD")
+        time = st.time_input(f"{label}, time", key=f"enq_{name}_time", step=900, label_visibility="collapsed")
+    return dt.datetime.combine(day, time or dt.time()) if day else None
+
+
+def enquiry() -> None:
+    st.caption("Decide a request that is not in the data (a phone call, an email). Times are in "
+               f"{zone}. Fill what you know; leave unknown dates empty.")
+    st.selectbox("Start from a worked example of the policy spec (optional)", [""] + list(WORKED_EXAMPLES),
+                 key="enq_example", on_change=_prefill, format_func=lambda k: k or "—")
+    _defaults()
+    with st.form("enquiry", border=True):
+        c = st.columns(4)
+        order_id = c[0].text_input("Order id", key="enq_order_id")
+        amount = c[1].number_input("Order amount", min_value=0.0, step=1.0, format="%.2f", key="enq_amount")
+        currency = c[2].text_input("Currency", key="enq_currency")
+        category = c[3].text_input("Category", key="enq_category",
+                                   help=f"Warranty categories: {', '.join(policy.warranty.categories)}")
+        c = st.columns(4)
+        request = c[0].selectbox("Request", [r.value for r in Request], key="enq_request",
+                                 format_func=d.request_label)
+        reason = c[1].selectbox("Reason", [NO_REASON] + [r.value for r in Reason], key="enq_reason",
+                                format_func=lambda r: r if r == NO_REASON else d.reason_label(r))
+        provided = c[2].multiselect("Customer provided", [p.value for p in Provided],
+                                    key="enq_provided",
+                                    format_func=d.provided_label)
+        with c[3]:
+            prior_contact = st.checkbox("Asked before sending anything back", key="enq_prior_contact")
+            correct_use = st.checkbox("Used correctly (electronics)", key="enq_correct_use")
+        cols = st.columns(len(STAMPS))
+        stamps = {name: _stamp(name, label, col) for (name, label), col in zip(STAMPS, cols)}
+        st.caption("Later milestones (if any)")
+        cols = st.columns(len(LATER) + 1)
+        stamps.update({name: _stamp(name, label, col) for (name, label), col in zip(LATER, cols)})
+        submitted = st.form_submit_button("Decide", type="primary", icon=":material/gavel:", key="enq_submit")
+    if submitted:
+        if stamps["requested_at"] is None:
+            st.warning("Enter when the customer asked (the date is required).", icon=":material/event:")
+            st.session_state.pop("enq_case", None)
+            return
+        try:
+            money = Decimal(str(amount)).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            money = Decimal(0)
+        case = {"case_id": None, "order_id": order_id.strip() or "PHONE", "order_amount": money,
+                "currency": currency.strip().upper() or policy.money.currency, "category": category.strip(),
+                "request": request, "reason": None if reason == NO_REASON else reason,
+                "prior_contact": prior_contact, "correct_use": correct_use, "provided": list(provided)}
+        case.update({k: v for k, v in stamps.items() if v is not None})
+        st.session_state["enq_case"] = {k: v for k, v in case.items() if v is not None}
+    case = st.session_state.get("enq_case")
+    if case:
+        with d.guard("Deciding the enquiry", "Correct the field named above and press Decide again."):
+            decision = decide(case, policy)
+            st.subheader(f"Enquiry · order {d.md(case.get('order_id'))}")
+            answer_card(decision, _aware_events(case), as_of, policy, key="enquiry")
+
+
+def _aware_events(case: dict) -> dict:
+    z = context.zone()
+    return {k: v.replace(tzinfo=z) for k, v in case.items() if k.endswith("_at") and isinstance(v, dt.datetime)}
+
+
+if mode == MODES[0]:
+    find_a_case()
+else:
+    enquiry()

@@ -1,8 +1,4 @@
--- facts_order_counts: orders per local day and ISO week of placed_at (in $zone), category and country, so reports need not rescan every order.
-WITH d AS (
-    SELECT CAST(timezone($zone, placed_at) AS DATE) AS day,
-           coalesce(category, 'unknown') AS category, coalesce(country, 'unknown') AS country
-    FROM orders
-)
-SELECT day, CAST(date_trunc('week', day) AS DATE) AS week, category, country, count(*) AS orders
-FROM d GROUP BY ALL;
+-- facts_order_counts: orders per local day and ISO week of placed_at, category and country, from order_days (the processing stage rows of every order, cancelled ones included), so reports need not rescan every order.
+SELECT day, week, CAST(category AS VARCHAR) AS category, CAST(country AS VARCHAR) AS country,
+       count(*) AS orders
+FROM order_days GROUP BY ALL;

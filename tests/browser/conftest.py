@@ -4,6 +4,9 @@ Fixtures (all session-scoped unless noted):
 
 - ``app_db``       Path of a DuckDB file built from the built-in sample for this test session
                    (the server reads it through ``RETURNS_DESK_DB``; ``var/`` is never touched).
+- ``app_facts``    ids picked from ``app_db`` before the server opens it (DuckDB lets one process
+                   hold the file): ``{"return_case": {"case_id", "order_id"}, "latest_case_id": ...}``;
+                   add what your flow needs here.
 - ``app_server``   the running app: an object with ``.url`` (``http://127.0.0.1:<port>``),
                    ``.db`` (= ``app_db``) and ``.log`` (Path of the server's output). Started
                    once with ``--server.headless true`` on a free localhost port, stopped at the
@@ -14,10 +17,13 @@ Fixtures (all session-scoped unless noted):
 - ``goto``         helper function (not a fixture): opens a page path of the app, waits until
                    Streamlit has finished running the script, and returns the page.
 - ``wait_idle``    helper function: waits until the app shows no running indicator.
-- ``SCREENSHOTS``  ``docs/screenshots`` (created); save with
-                   ``page.screenshot(path=SCREENSHOTS / "name.png", full_page=True)``.
+- ``screenshot``   helper function: ``screenshot(page, "name")`` saves the whole page (not just
+                   the first screen) as ``docs/screenshots/name.png``.
+- ``no_exception_on_screen``  helper function: asserts no exception box is shown.
+- ``SCREENSHOTS``  ``docs/screenshots`` (created).
 
-Import the helpers with ``from tests.browser.conftest import SCREENSHOTS, goto, wait_idle``.
+Import the helpers with
+``from tests.browser.conftest import goto, no_exception_on_screen, screenshot, wait_idle``.
 Mark tests ``@pytest.mark.browser``. Chromium or Playwright missing: the tests are skipped on a
 workstation, but FAIL when ``CI=true`` (CI must run them).
 """
@@ -75,7 +81,31 @@ def app_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_server(app_db, tmp_path_factory):
+def app_facts(app_db) -> dict:
+    import data
+    from data.lookup import case_row
+    from policy import decide, default_policy
+
+    policy = default_policy()
+    con = data.connect(app_db, read_only=True)
+    try:
+        candidates = con.cursor().execute(
+            "SELECT case_id, order_id FROM cases c WHERE request = 'refund' AND reason IN ('damaged', 'faulty', "
+            "'not_as_described') AND refunded_at IS NOT NULL AND return_received_at IS NOT NULL "
+            "AND (SELECT count(*) FROM cases x WHERE x.order_id = c.order_id) = 1 "
+            "ORDER BY requested_at DESC LIMIT 200").fetchall()
+        chosen = next((c for c in candidates
+                       if decide(case_row(con, c[0], policy.calendar.timezone), policy).outcome.value
+                       == "return_refund"), candidates[0])
+        latest = con.cursor().execute(
+            "SELECT case_id FROM cases ORDER BY requested_at DESC, case_id LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+    return {"return_case": {"case_id": chosen[0], "order_id": chosen[1]}, "latest_case_id": latest}
+
+
+@pytest.fixture(scope="session")
+def app_server(app_db, app_facts, tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
     env = dict(os.environ, RETURNS_DESK_DB=str(app_db), PYTHONUNBUFFERED="1")
@@ -162,6 +192,22 @@ def goto(page, server: AppServer, path: str = "", **query: str):
     page.goto(url, wait_until="domcontentloaded")
     wait_idle(page)
     return page
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the whole page as ``docs/screenshots/<name>.png``. Streamlit scrolls inside its main
+    block, so ``full_page`` alone captures one screen: grow the viewport to the content first."""
+    size = page.viewport_size or {"width": 1400, "height": 1000}
+    height = page.evaluate(
+        """() => { const m = document.querySelector('[data-testid="stMain"]');
+                   const b = document.querySelector('[data-testid="stMainBlockContainer"]');
+                   return Math.max(m ? m.scrollHeight : 0, b ? b.scrollHeight + 120 : 0, window.innerHeight); }""")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height), 6000)})
+    page.wait_for_timeout(600)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    page.set_viewport_size(size)
+    return path
 
 
 def no_exception_on_screen(page) -> None:

@@ -1,0 +1,70 @@
+"""An agent's flow in the real app (headless Chromium): first load of Case lookup, a lookup by
+order id with its answer card, a shared link to a case, and a phone enquiry."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import goto, no_exception_on_screen, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_app_starts_and_shows_the_sidebar(page, app_server):
+    goto(page, app_server)
+    page.get_by_text("Database file").first.wait_for()
+    no_exception_on_screen(page)
+
+
+def test_first_load_shows_the_queues(page, app_server):
+    goto(page, app_server, "case_lookup")
+    page.get_by_text("At risk: due within one working day").wait_for()
+    page.get_by_text("Latest cases").wait_for()
+    no_exception_on_screen(page)
+    screenshot(page, "case_lookup_first_load")
+
+
+def test_agent_looks_up_a_case_by_order_id(page, app_server, app_facts):
+    case = app_facts["return_case"]
+    goto(page, app_server, "case_lookup")
+    box = page.get_by_role("textbox", name="Case id or order id")
+    box.fill(case["order_id"])
+    box.press("Enter")
+    wait_idle(page)
+    page.get_by_text(f"Case {case['case_id']} · order {case['order_id']}").wait_for()
+    assert f"case={case['case_id']}" in page.url
+    main = page.locator('[data-testid="stMain"]')
+    for text in ("Refund (full)", "Return freight paid by", "Read to the customer", "Deadlines",
+                 "Why: the clauses behind this decision", "Timeline", "Reply to the request (RP1)"):
+        assert main.get_by_text(text, exact=True).first.is_visible(), text
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
+    # A clause opens its passage of the policy.
+    page.locator('[data-testid="stExpander"] summary').first.click()
+    page.wait_for_timeout(500)
+    no_exception_on_screen(page)
+    screenshot(page, "case_lookup_answer_card")
+
+
+def test_a_shared_link_opens_the_case(page, app_server, app_facts):
+    case_id = app_facts["latest_case_id"]
+    goto(page, app_server, "case_lookup", case=case_id)
+    page.get_by_text(f"Case {case_id} ·").wait_for()
+    no_exception_on_screen(page)
+
+
+def test_phone_enquiry_gives_the_worked_example(page, app_server):
+    goto(page, app_server, "case_lookup")
+    page.get_by_text("Phone or email enquiry").click()
+    wait_idle(page)
+    page.get_by_role("combobox", name="Start from a worked example", exact=False).click()
+    page.get_by_role("option", name="2 · Changed mind on day 30").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Decide").click()
+    wait_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("Return, then full refund").first.wait_for()
+    assert main.get_by_text("Customer", exact=True).first.is_visible()
+    assert main.get_by_text("40.00 USD").first.is_visible()
+    assert main.get_by_text("Mon 2025-04-14 23:59").first.is_visible()
+    no_exception_on_screen(page)
+    screenshot(page, "case_lookup_enquiry")
