@@ -49,7 +49,7 @@ def cmd_report(args) -> int:
     from .report import weekly_report
 
     policy = _load_policy(args.policy)
-    con = connect(args.db, read_only=False)
+    con = connect(args.db, read_only=True)
     try:
         report = weekly_report(con, policy, args.date_from, args.date_to, args.as_of,
                                category=args.category, country=args.country)
@@ -87,7 +87,7 @@ def cmd_sample(args) -> int:
 def cmd_quality(args) -> int:
     from .quality import data_quality_findings
 
-    con = connect(args.db)
+    con = connect(args.db, read_only=True)
     try:
         out = data_quality_findings(con)
     finally:

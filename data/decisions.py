@@ -107,13 +107,16 @@ SHIP_BY_CHUNK = 2_500_000  # bounds the engine's working memory on 10M orders
 
 def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
     """Processing stage (P1) for every order; cancelled orders get no due date."""
-    from policy import ship_by_frame
+    from policy import CaseError, ship_by_frame
 
     placed = orders.column("placed_at")
-    due = np.concatenate([
-        utc_us(ship_by_frame(placed.slice(i, SHIP_BY_CHUNK).to_pandas(), policy))
-        for i in range(0, max(len(placed), 1), SHIP_BY_CHUNK)
-    ])[: len(placed)]
+    try:
+        due = np.concatenate([
+            utc_us(ship_by_frame(placed.slice(i, SHIP_BY_CHUNK).to_pandas(), policy))
+            for i in range(0, max(len(placed), 1), SHIP_BY_CHUNK)
+        ])[: len(placed)]
+    except CaseError as exc:
+        raise DataError(f"a stored order cannot be decided ({exc}); fix it with an import") from None
     due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = NAT
     placed_us = utc_us(placed)
     return stage_table(clock, STAGES[0], orders.column("order_id"), orders.column("category"),

@@ -75,6 +75,7 @@ BAD_CELLS = {
     "text_amount": ("B1,2025-03-04T09:00:00,,ten,USD,x,US,", "order_amount", "ten", "not an amount"),
     "negative_amount": ("B1,2025-03-04T09:00:00,,-5,USD,x,US,", "order_amount", "-5", "negative"),
     "bad_currency": ("B1,2025-03-04T09:00:00,,5,dollars,x,US,", "currency", "dollars", "ISO 4217"),
+    "year_out_of_calendar": ("B1,1970-01-01T00:00:00Z,,5,USD,x,US,", "placed_at", "1970-01-01T00:00:00Z", "year outside 2000..2069"),
     "impossible_date": ("B1,2025-02-30T09:00:00,,5,USD,x,US,", "placed_at", "2025-02-30T09:00:00", "not a timestamp"),
 }
 
