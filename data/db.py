@@ -100,7 +100,8 @@ def connect(
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Token that changes whenever orders or cases are written (see bump_data_version.sql)."""
+    """Changes whenever orders or cases are written: the token bump_data_version.sql writes
+    (every write in data/ bumps it) plus row counts and highest rowids (data_version.sql)."""
     rows = con.cursor().execute(sql.load("data_version")).fetchall()
     return rows[0][0] if rows else ""
 

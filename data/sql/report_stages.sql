@@ -9,12 +9,15 @@ WITH s AS (
       AND ($category IS NULL OR category = $category)
       AND ($country IS NULL OR country = $country)
 )
-SELECT week, CAST(stage AS VARCHAR) AS stage,
-       count(*) FILTER (WHERE done IS NOT NULL AND done <= due) AS met,
-       count(*) FILTER (WHERE (done IS NOT NULL AND done > due) OR (done IS NULL AND $as_of > due)) AS breached,
-       count(*) FILTER (WHERE done IS NULL AND $as_of <= due) AS pending,
-       quantile_cont(hours, 0.5) AS p50_hours,
-       quantile_cont(hours, 0.9) AS p90_hours
-FROM s
-GROUP BY ALL
+), g AS (
+    SELECT week, CAST(stage AS VARCHAR) AS stage,
+           count(*) FILTER (WHERE done IS NOT NULL AND done <= due) AS met,
+           count(*) FILTER (WHERE (done IS NOT NULL AND done > due) OR (done IS NULL AND $as_of > due)) AS breached,
+           count(*) FILTER (WHERE done IS NULL AND $as_of <= due) AS pending,
+           quantile_cont(hours, [0.5, 0.9]) AS q  -- one sort per group for both
+    FROM s
+    GROUP BY ALL
+)
+SELECT week, stage, met, breached, pending, q[1] AS p50_hours, q[2] AS p90_hours
+FROM g
 ORDER BY week, stage;
