@@ -126,8 +126,8 @@ else:
                "decisions on these rows may be wrong until the source is fixed and re-imported.")
 cols = st.columns(min(len(findings), 5) or 1)
 for i, row in enumerate(findings.itertuples()):
-    cols[i % len(cols)].metric(row.description, f"{int(row.count):,}", border=True,
-                               help=f"Check {row.check}")
+    cols[i % len(cols)].metric(row.check.replace("_", " ").capitalize(), f"{int(row.count):,}", border=True,
+                               help=f"{row.description} (check {row.check})")
 table = findings.assign(examples=findings["examples"].map(lambda ids: ", ".join(map(str, ids))))
 st.dataframe(table, hide_index=True, key="dp_findings",
              column_config={"check": "check", "description": "what it finds",

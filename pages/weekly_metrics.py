@@ -162,7 +162,7 @@ tiles[2].metric("Refunds paid", ui.money(_refunds(week), currency),
 tiles[3].metric("Return freight the store paid", ui.money(_week_value(week, "merchant_freight"), currency),
                 _delta(_week_value(week, "merchant_freight"), _week_value(prev, "merchant_freight"), "money"),
                 delta_color="inverse", border=True)
-stage_tiles = st.columns(len(MERCHANT_STAGES) + len(CUSTOMER_STAGES))
+stage_tiles = st.columns(4) + st.columns(4)
 for col, stage in zip(stage_tiles, MERCHANT_STAGES + CUSTOMER_STAGES):
     now = _attainment(week, stage)
     row = stages[(stages["week"] == week) & (stages["stage"] == stage)]
@@ -182,6 +182,7 @@ fig = px.line(trend, x="label", y="attainment", color="stage", markers=True,
               title=f"SLA attainment per stage, {WEEKS_SHOWN} weeks", labels={"label": "week", "attainment": ""})
 fig.add_hline(y=target / 100, line_dash="dash", line_color="red", annotation_text=f"target {target:g}%")
 fig.update_yaxes(tickformat=".0%")
+fig.update_layout(legend={"orientation": "h", "y": -0.3, "title": None})
 left.plotly_chart(fig, key="wm_trend")
 
 dur = stages[stages["week"] == week][["stage", "p50_hours", "p90_hours"]].copy()
@@ -221,30 +222,34 @@ if breaches.empty:
     st.success("No breached deadline this week.", icon=":material/check_circle:")
 else:
     table = breaches.copy()
-    is_case = table["stage"] != "processing"
-    table.insert(0, "open", ["case_lookup?case=" + i if c else None for i, c in zip(table["item_id"], is_case)])
-    table["stage"] = table["stage"].map(STAGE_LABELS)
     table["late_by_hours"] = ((table["done"].fillna(pd.Timestamp(as_of)) - table["due"]).dt.total_seconds() / 3600).round(1)
-    st.caption(f"{len(table):,} item(s): {int(is_case.sum()):,} case deadline(s), "
-               f"{int((~is_case).sum()):,} order(s) shipped late or not yet. Open a case from the first column.")
-    st.dataframe(
-        table, hide_index=True, key="wm_breaches",
-        column_config={
-            "open": st.column_config.LinkColumn("Case", display_text=r"case_lookup\?case=(.*)",
-                                                help="Opens the case on the Case lookup page"),
-            "item_id": st.column_config.TextColumn("Order / case"),
-            "due": st.column_config.DatetimeColumn("Due", format="YYYY-MM-DD HH:mm"),
-            "done": st.column_config.DatetimeColumn("Done", format="YYYY-MM-DD HH:mm"),
-            "hours": st.column_config.NumberColumn("Working hours to done", format="%.1f"),
-            "late_by_hours": st.column_config.NumberColumn("Late by (hours)", format="%.1f"),
-        },
-    )
-    case_ids = list(dict.fromkeys(breaches.loc[is_case, "item_id"]))
-    if case_ids:
+    table["stage"] = table["stage"].map(STAGE_LABELS)
+    is_case = breaches["stage"] != "processing"
+    cases_part, orders_part = table[is_case].copy(), table[~is_case].copy()
+    st.caption(f"{len(table):,} item(s): {len(cases_part):,} case deadline(s), "
+               f"{len(orders_part):,} order(s) shipped late or not yet.")
+    columns = {
+        "due": st.column_config.DatetimeColumn("Due", format="YYYY-MM-DD HH:mm"),
+        "done": st.column_config.DatetimeColumn("Done", format="YYYY-MM-DD HH:mm"),
+        "day": st.column_config.DateColumn("Started", format="YYYY-MM-DD"),
+        "hours": st.column_config.NumberColumn("Working hours to done", format="%.1f"),
+        "late_by_hours": st.column_config.NumberColumn("Late by (hours)", format="%.1f"),
+    }
+    if not cases_part.empty:
+        cases_part = cases_part.sort_values("late_by_hours", ascending=False)
+        cases_part.insert(0, "open", "case_lookup?case=" + cases_part["item_id"].astype(str))
+        st.markdown(f"**Case deadlines breached ({len(cases_part):,})** · open a case from the first column")
+        st.dataframe(cases_part.rename(columns={"item_id": "case_id"}), hide_index=True, key="wm_breaches",
+                     column_config={**columns, "open": st.column_config.LinkColumn(
+                         "Case", display_text=r"case_lookup\?case=(.*)", help="Opens the case on the Case lookup page")})
         pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
-        chosen = pick.selectbox("Breached case", case_ids, key="wm_breach_case")
+        chosen = pick.selectbox("Breached case", list(cases_part["item_id"]), key="wm_breach_case")
         with go_to:
             ui.case_link(chosen, label=f"Open case {chosen} in Case lookup")
+    if not orders_part.empty:
+        st.markdown(f"**Orders not shipped within the processing time (P1) ({len(orders_part):,})**")
+        st.dataframe(orders_part.sort_values("late_by_hours", ascending=False).rename(columns={"item_id": "order_id"}),
+                     hide_index=True, key="wm_late_orders", column_config=columns)
 
 # --- download -------------------------------------------------------------------------------
 week_row = csv_frame[csv_frame["week"] == iso_week(week)]

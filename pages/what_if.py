@@ -91,36 +91,34 @@ def _label(key: str) -> str:
 
 
 def _field(container, key: str) -> None:
-    """One input for one key of the policy file, with the baseline value beside it."""
+    """One input for one key of the policy file, with the baseline value beside it (in its label)."""
     base = baseline_flat[key]
-    help_text = f"Baseline: {_show(base)}. Policy file key: {key}"
-    label = _label(key)
+    help_text = f"Policy file key: {key}. Baseline: {_show(base)}."
     w = K + key
+    label = f"{_label(key)} · baseline {_show(base)}"
     if key == "calendar.country":
         codes = sorted(c for c in holidays.list_supported_countries() if len(c) == 2)
         container.selectbox(label, codes, key=w, help=help_text)
     elif key == "calendar.timezone":
         container.selectbox(label, sorted(zoneinfo.available_timezones()), key=w, help=help_text)
     elif key == "calendar.weekend":
-        container.multiselect("Weekend days (empty: the country's own)", WEEKDAYS, key=w, help=help_text)
+        container.multiselect(f"Weekend days (empty: the country's own) · baseline {_show(base)}", WEEKDAYS,
+                              key=w, help=help_text)
     elif key == "processing.pause_on":
-        container.radio("The clock pauses on", list(PAUSE_ON), key=w, help=help_text,
+        container.radio(f"The 48-hour clock pauses on · baseline {base}", list(PAUSE_ON), key=w, help=help_text,
                         format_func=lambda v: PAUSE_ON[v])
     elif key.startswith("partial_refund_rates."):
         container.number_input(label, min_value=0.0, max_value=1.0, step=0.01, format="%.2f", key=w, help=help_text)
     elif key in ("processing.hours", "cancellation.free_hours"):
-        container.number_input(label + " (hours)", min_value=0.0, step=1.0, format="%g", key=w, help=help_text)
+        container.number_input(f"{_label(key)} (hours) · baseline {_show(base)}", min_value=0.0, step=1.0,
+                               format="%g", key=w, help=help_text)
     elif isinstance(base, int):
         container.number_input(label, min_value=0, step=1, key=w, help=help_text)
     else:
         container.text_input(label, key=w, help=help_text,
                              placeholder="comma-separated" if key == "warranty.categories" else None)
-    current = st.session_state.get(w)
-    shown = _show(base)
-    if _scenario_values_one(key, current) != base:
-        container.caption(f":orange[changed] · baseline {ui.md(shown)}")
-    else:
-        container.caption(f"baseline {ui.md(shown)}")
+    if _scenario_values_one(key, st.session_state.get(w)) != base:
+        container.caption(f":orange[changed from {ui.md(_show(base))}]")
 
 
 def _scenario_values_one(key: str, value):
@@ -188,16 +186,30 @@ with st.container(border=True):
     for key in baseline_flat:
         if "." in key:
             sections.setdefault(key.split(".", 1)[0], []).append(key)
-    tabs_order = list(sections)
-    row1 = st.columns(4)
-    row2 = st.columns(4)
-    for slot, section in zip(row1 + row2, tabs_order):
-        title, blurb = SECTIONS.get(section, (section, ""))
-        with slot.container(border=True):
-            st.markdown(f"**{title}**")
-            st.caption(blurb)
-            for key in sections[section]:
-                _field(st, key)
+
+    def section(container, name: str, per_row: int = 1) -> None:
+        title, blurb = SECTIONS.get(name, (name, ""))
+        with container.container(border=True):
+            st.markdown(f"**{title}** · {blurb}")
+            keys = sections.get(name, [])
+            cols = st.columns(per_row) if per_row > 1 else [st]
+            for i, key in enumerate(keys):
+                _field(cols[i % per_row], key)
+
+    section(st, "calendar", per_row=4)
+    a, b, c, d = st.columns([2, 1, 1, 1])
+    section(a, "processing")
+    section(b, "cancellation")
+    section(c, "returns")
+    section(d, "warranty")
+    section(st, "working_days", per_row=4)
+    a, b = st.columns([3, 1])
+    section(a, "partial_refund_rates", per_row=3)
+    section(b, "money")
+    known = {"calendar", "processing", "cancellation", "returns", "warranty", "working_days",
+             "partial_refund_rates", "money"}
+    for extra in [n for n in sections if n not in known]:  # a key added to the policy file later
+        section(st, extra, per_row=4)
 
 scenario = None
 try:
@@ -258,29 +270,31 @@ st.caption(f"Replayed {result.cases:,} case(s) and {result.orders:,} order(s) fr
            f"{result.last} in {result.seconds:.2f} s, as of {as_of:%Y-%m-%d %H:%M}.")
 m = st.columns(4)
 m[0].metric("Decisions that change", f"{result.changed:,}",
-            f"{result.changed / result.cases:.1%} of {result.cases:,} cases" if result.cases else None,
+            f"{result.changed / result.cases:.1%} of cases" if result.cases else None,
             delta_color="off", border=True,
             help="Outcome, refund kind or amount, who pays freight or other costs, or what is missing.")
 m[1].metric("Only deadlines move", f"{result.deadline_only:,}", delta_color="off", border=True,
             help="Same decision, but at least one deadline (e.g. the end of the return window) moves.")
 refund = result.costs.loc["refunds"]
 freight = result.costs.loc["store-paid freight"]
-m[2].metric("Refund cost", ui.money(refund["after"], currency), f"{refund['change']:+,.2f} vs baseline",
+m[2].metric(f"Refund cost ({currency})", f"{refund['after']:,.0f}", f"{refund['change']:+,.2f}",
             delta_color="inverse", border=True, help=f"Baseline {ui.money(refund['before'], currency)}.")
-m[3].metric("Return freight the store pays", ui.money(freight["after"], currency),
-            f"{freight['change']:+,.2f} vs baseline", delta_color="inverse", border=True,
+m[3].metric(f"Store-paid freight ({currency})", f"{freight['after']:,.0f}",
+            f"{freight['change']:+,.2f}", delta_color="inverse", border=True,
             help=f"Baseline {ui.money(freight['before'], currency)}. Recorded freight per case; "
                  f"{result.freight_estimated:,} case(s) without a record priced at the mean "
                  f"{ui.money(result.freight_unit, currency)}.")
 
-left, right = st.columns(2)
+left, right = st.columns([3, 2])
 with left:
-    st.markdown("**Outcome before → after**")
-    matrix = result.matrix.rename(index=ui.outcome_label, columns=ui.outcome_label)
+    st.markdown("**Outcome before → after** (cases; rows: baseline, columns: scenario)")
+    short = lambda code: str(code).replace("_", " ")  # noqa: E731 - short labels keep the cells readable
+    matrix = result.matrix.rename(index=short, columns=short)
     if not matrix.empty:
         fig = px.imshow(matrix, text_auto=True, color_continuous_scale="Blues", aspect="auto",
                         labels={"x": "scenario", "y": "baseline", "color": "cases"})
-        fig.update_layout(margin={"t": 10}, coloraxis_showscale=False)
+        fig.update_layout(margin={"t": 10, "l": 10, "r": 10}, coloraxis_showscale=False, height=440)
+        fig.update_xaxes(side="top")
         st.plotly_chart(fig, key="wi_matrix_chart")
         st.dataframe(result.matrix, key="wi_matrix")
 with right:
@@ -290,10 +304,13 @@ with right:
                     var_name="policy", value_name="attainment")
     long["policy"] = long["policy"].map({"attainment_before": "baseline", "attainment_after": "scenario"})
     fig = px.bar(long, x="stage", y="attainment", color="policy", barmode="group", labels={"stage": ""})
-    fig.update_yaxes(tickformat=".0%")
-    fig.update_layout(margin={"t": 10})
+    low = long["attainment"].min()
+    fig.update_yaxes(tickformat=".0%", range=[max(0.0, (low if pd.notna(low) else 0.0) - 0.05), 1.0])
+    fig.update_layout(margin={"t": 10}, height=440, legend={"orientation": "h", "y": -0.35, "title": None})
     st.plotly_chart(fig, key="wi_attainment_chart")
-    st.dataframe(result.attainment, key="wi_attainment",
+    order = ["attainment_before", "attainment_after", "change", "met_before", "breached_before",
+             "met_after", "breached_after", "side"]
+    st.dataframe(result.attainment[order], key="wi_attainment",
                  column_config={c: st.column_config.NumberColumn(format="percent")
                                 for c in ("attainment_before", "attainment_after", "change")})
 st.markdown("**Costs, before and after**")

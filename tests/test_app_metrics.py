@@ -136,7 +136,9 @@ def test_breaches_link_to_the_case_lookup(at, con):
     assert link.proto.query_string == f"case={box.value}"
     frames = [d.value for d in at.dataframe]
     breaches = next(f for f in frames if "open" in f.columns)
-    assert set(breaches["open"].dropna()) == {f"case_lookup?case={c}" for c in cases["item_id"]}
+    assert set(breaches["open"]) == {f"case_lookup?case={c}" for c in cases["item_id"]}
+    late_orders = next(f for f in frames if "order_id" in f.columns and "open" not in f.columns and "stage" in f.columns)
+    assert set(late_orders["order_id"]) == set(week_items.loc[week_items["stage"] == "processing", "item_id"])
 
 
 def test_week_download_is_formula_safe_csv(at, con, downloads):

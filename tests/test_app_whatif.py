@@ -99,7 +99,8 @@ def test_longer_window_changes_what_compare_says(at, con):
     assert expected.changed > 0
     assert _metric(at, "Decisions that change").value == f"{expected.changed:,}"
     assert _metric(at, "Only deadlines move").value == f"{expected.deadline_only:,}"
-    assert _metric(at, "Refund cost").value == f"{expected.costs.at['refunds', 'after']:,.2f} USD"
+    assert _metric(at, "Refund cost (USD)").value == f"{expected.costs.at['refunds', 'after']:,.0f}"
+    assert _metric(at, "Refund cost (USD)").delta == f"{expected.costs.at['refunds', 'change']:+,.2f}"
     assert any(s.value == f"Changed cases ({expected.changed:,})" for s in at.subheader)
     assert not any("inputs changed" in i.value for i in at.info)
     frames = [d.value for d in at.dataframe]

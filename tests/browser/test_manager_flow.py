@@ -1,0 +1,39 @@
+"""A manager's flow in the real app (headless Chromium): open the weekly metrics (the last
+complete week by default), read the tiles and charts, and drill into a breached case."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS, goto, no_exception_on_screen, wait_idle
+from tests.browser.shots import full_screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_manager_opens_the_last_week_and_drills_into_a_breach(page, app_server):
+    goto(page, app_server)  # the app's home is the weekly metrics
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("Weekly metrics", exact=True).first.wait_for()
+    heading = main.locator("h3").filter(has_text=re.compile(r"^\d{4}-W\d{2} · ")).first
+    heading.wait_for()
+    week = heading.inner_text().split(" · ")[0]
+    for tile in ("Orders", "Cases", "Refunds paid", "Processing (P1)", "Reply (RP1)"):
+        assert main.locator('[data-testid="stMetric"]').filter(has_text=tile).count() >= 1, tile
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 6
+    main.get_by_text(f"Breached in {week}").wait_for()
+    no_exception_on_screen(page)
+    link = main.get_by_role("link", name=re.compile(r"^Open case \S+ in Case lookup"))
+    link.first.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)  # let the charts finish drawing before the picture
+    full_screenshot(page, SCREENSHOTS / "manager_flow.png")
+
+    case_id = re.search(r"Open case (\S+) in Case lookup", link.first.inner_text()).group(1)
+    link.first.click()
+    page.wait_for_url(re.compile(rf"case_lookup\?case={re.escape(case_id)}"))
+    wait_idle(page)
+    page.get_by_text(f"Case {case_id} ·").first.wait_for()
+    no_exception_on_screen(page)
+    full_screenshot(page, SCREENSHOTS / "manager_flow_breach.png")
