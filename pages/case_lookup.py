@@ -90,6 +90,25 @@ def show_case(case_id: str) -> None:
     answer_card(decision, events, as_of, policy, key=f"case_{case_id}")
 
 
+QUEUE_COLUMNS = {
+    "due": st.column_config.DatetimeColumn("Due", format="ddd YYYY-MM-DD HH:mm", timezone=zone),
+    "stage": st.column_config.TextColumn("Stage"), "case_id": st.column_config.TextColumn("Case"),
+    "order_id": st.column_config.TextColumn("Order"), "category": st.column_config.TextColumn("Category"),
+    "country": st.column_config.TextColumn("Country"),
+}
+
+
+def queue_table(items: pd.DataFrame, key: str, newest_first: bool = False) -> None:
+    """Case deadlines from ``breached_and_at_risk``; selecting a row opens the case."""
+    table = items.rename(columns={"item_id": "case_id"})[["due", "stage", "case_id", "order_id", "category",
+                                                          "country"]]
+    table = table.sort_values("due", ascending=not newest_first).reset_index(drop=True)
+    ev = st.dataframe(table, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
+                      width="stretch", column_config=QUEUE_COLUMNS, height=min(38 + 35 * len(table), 320))
+    if ev is not None and ev.selection.rows:
+        open_case(table.iloc[ev.selection.rows[0]]["case_id"])
+
+
 def first_load() -> None:
     st.markdown("#### At risk: due within one working day")
     queue = _queue(context.data_version(), context.policy_key(), as_of.isoformat())
@@ -103,23 +122,25 @@ def first_load() -> None:
                 f"The latest request in the data is from {d.md(last)}: pick an earlier as-of date in the "
                 "sidebar to see the queue as it stood then.", icon=":material/event_available:")
     else:
-        table = case_items.rename(columns={"item_id": "case_id"})[["due", "stage", "case_id", "order_id",
-                                                                  "category", "country"]]
-        table = table.sort_values("due").reset_index(drop=True)
-        st.caption(f"{len(table)} case deadline(s) due by the end of the next working day. "
+        st.caption(f"{len(case_items)} case deadline(s) due by the end of the next working day. "
                    "Select a row to open the case.")
-        ev = st.dataframe(table, hide_index=True, key="lookup_at_risk", on_select="rerun",
-                          selection_mode="single-row", width="stretch", column_config={
-                              "due": st.column_config.DatetimeColumn("Due", format="ddd YYYY-MM-DD HH:mm",
-                                                                     timezone=zone),
-                              "stage": "Stage", "case_id": "Case", "order_id": "Order"})
-        if ev is not None and ev.selection.rows:
-            open_case(table.iloc[ev.selection.rows[0]]["case_id"])
+        queue_table(case_items, "lookup_at_risk")
     if not orders_due.empty:
-        st.caption(f"Also {len(orders_due)} order(s) must be handed to the carrier within one working day (P1).")
+        with st.container(border=False):
+            st.caption(f"{len(orders_due)} order(s) must be handed to the carrier by the end of the next "
+                       "working day (P1):")
+            orders = orders_due[["due", "order_id", "category", "country"]].sort_values("due").reset_index(drop=True)
+            st.dataframe(orders.head(200), hide_index=True, width="stretch", key="lookup_orders_due",
+                         column_config=QUEUE_COLUMNS, height=min(38 + 35 * len(orders), 250))
+
     overdue = queue[(queue["status"] == "breached") & (queue["stage"] != "processing")]
-    if not overdue.empty:
-        st.caption(f"{len(overdue)} open case deadline(s) are already breached; the Weekly metrics page lists them.")
+    st.markdown("#### Overdue and still open")
+    if overdue.empty:
+        st.caption("No open case is past a deadline.")
+    else:
+        st.caption(f"{len(overdue)} open case deadline(s) are past due, newest first: the customer is waiting. "
+                   "Select a row to open the case.")
+        queue_table(overdue, "lookup_overdue", newest_first=True)
 
     st.markdown("#### Latest cases")
     latest = _search(context.data_version(), "", 15)
@@ -163,6 +184,7 @@ STAMPS = [("placed_at", "Order placed"), ("shipped_at", "Shipped"), ("delivered_
 LATER = [("replied_at", "Store replied"), ("media_received_at", "Pictures received"),
          ("return_received_at", "Return received"), ("freight_claimed_at", "Freight claimed")]
 NO_REASON = "—"
+AS_OF_CHOICES = ["Now", "The latest date entered"]
 
 
 def _prefill() -> None:
@@ -171,6 +193,7 @@ def _prefill() -> None:
     if not example:
         return
     ss = st.session_state
+    ss["enq_as_of"] = AS_OF_CHOICES[1]
     ss["enq_order_id"] = example.get("order_id", "")
     ss["enq_amount"] = float(example.get("order_amount", 0))
     ss["enq_category"] = example.get("category", "")
@@ -195,6 +218,7 @@ def _defaults() -> None:
     start.update({f"enq_{name}_date": None for name, _ in STAMPS + LATER})
     start.update({f"enq_{name}_time": dt.time(12, 0) for name, _ in STAMPS + LATER})
     start["enq_requested_at_date"] = context.today()
+    start["enq_as_of"] = AS_OF_CHOICES[0]
     for key, value in start.items():
         ss.setdefault(key, value)
 
@@ -235,6 +259,9 @@ def enquiry() -> None:
         st.caption("Later milestones (if any)")
         cols = st.columns(len(LATER) + 1)
         stamps.update({name: _stamp(name, label, col) for (name, label), col in zip(LATER, cols)})
+        st.radio("Judge deadlines as of", AS_OF_CHOICES, key="enq_as_of", horizontal=True,
+                  help="Now: the sidebar's as-of time (a customer on the phone today). The latest date entered: "
+                       "the situation at that moment (a past case, the worked examples).")
         submitted = st.form_submit_button("Decide", type="primary", icon=":material/gavel:", key="enq_submit")
     if submitted:
         if stamps["requested_at"] is None:
@@ -255,8 +282,12 @@ def enquiry() -> None:
     if case:
         with d.guard("Deciding the enquiry", "Correct the field named above and press Decide again."):
             decision = decide(case, policy)
+            events = _aware_events(case)
+            stamps = [v for k, v in events.items() if k != "promised_delivery_at"]
+            latest_entered = st.session_state.get("enq_as_of") == AS_OF_CHOICES[1] and stamps
+            when = max(stamps) if latest_entered else as_of
             st.subheader(f"Enquiry · order {d.md(case.get('order_id'))}")
-            answer_card(decision, _aware_events(case), as_of, policy, key="enquiry")
+            answer_card(decision, events, when, policy, key="enquiry")
 
 
 def _aware_events(case: dict) -> dict:

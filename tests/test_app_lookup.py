@@ -1,0 +1,273 @@
+"""Case lookup page (AppTest): first load, search, shared links, the answer card against the
+engine, and the enquiry form giving the policy spec's worked examples (section 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import data
+from data.lookup import case_lookup, case_row
+from data.report import breached_and_at_risk
+from policy import decide, default_policy
+from policy.answer_view import WORKED_EXAMPLES
+from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk
+from ui import display
+
+PAGE = "pages/case_lookup.py"
+ZONE = "Asia/Shanghai"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("lookup-db") / "sample.duckdb")
+
+
+@pytest.fixture(scope="module")
+def facts(sample_db):
+    con = data.connect(sample_db, read_only=True)
+    try:
+        latest = case_lookup(con, "", 15)
+        ret = con.cursor().execute(
+            "SELECT case_id, order_id FROM cases c WHERE request = 'refund' AND reason = 'damaged' "
+            "AND (SELECT count(*) FROM cases x WHERE x.order_id = c.order_id) = 1 "
+            "ORDER BY requested_at DESC LIMIT 1").fetchone()
+        row = case_row(con, ret[0], ZONE)
+        queue = breached_and_at_risk(con, default_policy(), "2026-11-12T23:59:59+08:00")
+    finally:
+        con.close()
+    return {"latest": latest, "case_id": ret[0], "order_id": ret[1], "decision": decide(row, default_policy()),
+            "queue_1112": queue}
+
+
+@pytest.fixture()
+def env(sample_db, tmp_path, monkeypatch):
+    import ui.context
+
+    patch_pages_dir_quirk(monkeypatch)
+    monkeypatch.setenv("RETURNS_DESK_DB", str(sample_db))
+    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+
+
+def _page(query: dict | None = None):
+    at = app_test().run()
+    at.switch_page(PAGE)
+    if query:
+        at.query_params.update(query)
+    return at.run()
+
+
+def _texts(at) -> str:
+    return "\n".join([m.value for m in at.markdown] + [h.value for h in at.subheader] + [c.value for c in at.caption] + [i.value for i in at.info]
+                     + [w.value for w in at.warning] + [e.value for e in at.error])
+
+
+def _ok(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_first_load_shows_queues_and_latest_cases(env, facts):
+    at = _page()
+    _ok(at)
+    assert not at.error
+    md = _texts(at)
+    assert "At risk: due within one working day" in md
+    assert "Latest cases" in md
+    latest = at.dataframe(key="lookup_latest").value
+    assert list(latest["case_id"]) == list(facts["latest"]["case_id"])
+    # As of today (after the sample's last request) nothing is at risk: the page says why.
+    assert "No open case has a deadline within one working day" in md
+
+
+def test_at_risk_queue_as_of_a_busy_day_matches_the_data_layer(env, facts):
+    at = _page()
+    at.sidebar.date_input(key="ui_as_of_date").set_value(dt.date(2026, 11, 12)).run()
+    _ok(at)
+    queue = facts["queue_1112"]
+    risk = queue[(queue["status"] == "at_risk") & (queue["stage"] != "processing")]
+    orders = queue[(queue["status"] == "at_risk") & (queue["stage"] == "processing")]
+    if len(risk):
+        shown = at.dataframe(key="lookup_at_risk").value
+        assert sorted(shown["case_id"]) == sorted(risk["item_id"])
+    if len(orders):
+        assert f"{len(orders)} order(s) must be handed to the carrier" in _texts(at)
+    overdue = queue[(queue["status"] == "breached") & (queue["stage"] != "processing")]
+    assert len(at.dataframe(key="lookup_overdue").value) == len(overdue)
+
+
+def test_search_by_order_id_opens_the_case_and_the_url_carries_it(env, facts):
+    at = _page()
+    at.text_input(key="lookup_search").input(facts["order_id"]).run()
+    _ok(at)
+    assert at.query_params.get("case") == facts["case_id"]
+    decision = facts["decision"]
+    md = _texts(at)
+    assert f"Case {facts['case_id']} · order {facts['order_id']}" in md.replace("\\", "")
+    assert display.outcome_label(decision.outcome.value) in md.replace("\\", "")
+    metrics = {m.label: m.value for m in at.metric}
+    if decision.refund.kind.value == "none":
+        assert metrics["Refund"] == "None"
+    else:
+        assert metrics[f"Refund ({decision.refund.kind.value})"] == display.money(decision.refund.amount, "USD")
+    assert metrics["Return freight paid by"] == display.payer_label(decision.freight_payer.value)
+    labels = [e.label for e in at.expander]
+    assert [lab.split(" · ")[0] for lab in labels] == [c.id for c in decision.clauses]
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_partial_search_lists_matches_recent_first(env, sample_db):
+    at = _page()
+    at.text_input(key="lookup_search").input("RC00099").run()
+    _ok(at)
+    table = at.dataframe(key="lookup_results").value
+    assert len(table) > 1
+    assert all("RC00099" in c for c in table["case_id"])
+    assert list(table["requested_at"]) == sorted(table["requested_at"], reverse=True)
+    assert "case" not in at.query_params
+
+
+def test_a_shared_link_opens_the_case(env, facts):
+    at = _page({"case": facts["case_id"]})
+    _ok(at)
+    assert f"Case {facts['case_id']}" in _texts(at).replace("\\", "")
+    at.button(key="lookup_close").click().run()
+    _ok(at)
+    assert "case" not in at.query_params
+    assert "Latest cases" in _texts(at)
+
+
+def test_unknown_or_hostile_case_id_is_a_sentence_not_a_traceback(env):
+    at = _page({"case": "**x** [y](http://e.vil) ' OR 1=1 --"})
+    _ok(at)
+    (warning,) = at.warning
+    assert "There is no case" in warning.value
+    assert "**x**" not in warning.value and "[y](" not in warning.value
+
+
+def test_no_match_says_what_to_do(env):
+    at = _page()
+    at.text_input(key="lookup_search").input("NO-SUCH-ID").run()
+    _ok(at)
+    assert "No case id or order id contains" in _texts(at)
+
+
+# --- the enquiry form: the spec's worked examples ---------------------------------------------
+
+def _enquiry_page():
+    at = _page()
+    at.segmented_control(key="lookup_mode").set_value("Phone or email enquiry").run()
+    _ok(at)
+    return at
+
+
+def _set_stamp(at, name: str, value: str | None) -> None:
+    if value is None:
+        at.date_input(key=f"enq_{name}_date").set_value(None)
+        return
+    moment = dt.datetime.fromisoformat(value)
+    at.date_input(key=f"enq_{name}_date").set_value(moment.date())
+    at.time_input(key=f"enq_{name}_time").set_value(moment.time())
+
+
+def _card(at) -> tuple[dict, str]:
+    return {m.label: m.value for m in at.metric}, _texts(at).replace("\\", "")
+
+
+def test_form_typed_by_hand_example_1_cancel_over_spring_festival(env):
+    at = _enquiry_page()
+    at.text_input(key="enq_order_id").input("A-1")
+    at.number_input(key="enq_amount").set_value(100.0)
+    at.selectbox(key="enq_request").set_value("cancel")
+    _set_stamp(at, "placed_at", "2025-01-24T10:00")
+    _set_stamp(at, "requested_at", "2025-01-25T18:00")
+    at.radio(key="enq_as_of").set_value("The latest date entered")
+    at.button(key="enq_submit").click().run()
+    _ok(at)
+    metrics, text = _card(at)
+    assert "Cancel free of charge" in text
+    assert metrics["Refund (full)"] == "100.00 USD"
+    assert metrics["Return freight paid by"] == "Nobody (nothing travels back)"
+    assert "Refund paid (RF1/RF2/R0)" in text and "Wed 2025-02-05 23:59" in text
+    assert [e.label.split(" · ")[0] for e in at.expander] == ["C1", "R0"]
+
+
+def test_form_typed_by_hand_example_2_changed_mind_on_day_30(env):
+    at = _enquiry_page()
+    at.number_input(key="enq_amount").set_value(40.0)
+    at.selectbox(key="enq_request").set_value("refund")
+    at.selectbox(key="enq_reason").set_value("changed_mind")
+    _set_stamp(at, "placed_at", "2025-03-03T09:00")
+    _set_stamp(at, "shipped_at", "2025-03-04T09:00")
+    _set_stamp(at, "delivered_at", "2025-03-10T14:00")
+    _set_stamp(at, "requested_at", "2025-04-09T11:00")
+    at.button(key="enq_submit").click().run()
+    _ok(at)
+    metrics, text = _card(at)
+    assert "Return, then full refund" in text
+    assert metrics["Refund (full)"] == "40.00 USD"
+    assert metrics["Return freight paid by"] == "Customer"
+    assert metrics["Other costs (taxes…)"] == "Negotiated with the customer"
+    assert "Mon 2025-04-14 23:59" in text  # reply_by
+
+
+EXPECTED = {  # policy-spec.md section 4, as the card shows it
+    "1": ("Cancel free of charge", {"Refund (full)": "100.00 USD"}, ["Wed 2025-02-05 23:59"]),
+    "2": ("Return, then full refund", {"Refund (full)": "40.00 USD", "Return freight paid by": "Customer",
+                                       "Other costs (taxes…)": "Negotiated with the customer"},
+          ["Mon 2025-04-14 23:59"]),
+    "3": ("Manual review", {"Refund": "None"}, []),
+    "4": ("Partial refund, item kept", {"Refund (partial)": "12.00 USD",
+                                        "Return freight paid by": "Nobody (nothing travels back)"},
+          ["Mon 2025-06-09 23:59"]),
+    "5": ("Return, then full refund", {"Return freight paid by": "The store", "Other costs (taxes…)": "The store"},
+          []),
+    "6": ("Needs more information", {"Still missing": "Pictures/videos of product and packaging"}, []),
+    "7": ("Rejected", {"Refund": "None"}, []),
+}
+
+
+@pytest.mark.parametrize("label", list(WORKED_EXAMPLES), ids=lambda k: k.split(" · ")[0])
+def test_form_gives_each_worked_example(env, label):
+    at = _enquiry_page()
+    at.selectbox(key="enq_example").set_value(label).run()
+    at.button(key="enq_submit").click().run()
+    _ok(at)
+    outcome, metrics, dates = EXPECTED[label.split(" · ")[0]]
+    got, text = _card(at)
+    assert outcome in text
+    for key, value in metrics.items():
+        assert got[key] == value, key
+    for date in dates:
+        assert date in text
+    if label.startswith("5"):
+        assert "A1" in [e.label.split(" · ")[0] for e in at.expander]
+    if label.startswith("7"):
+        assert "N1" in [e.label.split(" · ")[0] for e in at.expander]
+
+
+def test_form_without_request_date_asks_for_it(env):
+    at = _enquiry_page()
+    at.date_input(key="enq_requested_at_date").set_value(None)
+    at.button(key="enq_submit").click().run()
+    _ok(at)
+    assert "Enter when the customer asked" in _texts(at)
+
+
+def test_form_bad_value_is_a_sentence(env):
+    at = _enquiry_page()
+    at.selectbox(key="enq_reason").set_value("damaged")
+    at.text_input(key="enq_currency").input("DOLLARS")
+    at.button(key="enq_submit").click().run()
+    _ok(at)
+    assert at.error and "currency" in at.error[0].value.lower()
+
+
+def test_form_without_a_reason_names_the_field(env):
+    at = _enquiry_page()
+    at.selectbox(key="enq_request").set_value("refund")
+    at.selectbox(key="enq_reason").set_value("—")
+    at.button(key="enq_submit").click().run()
+    _ok(at)
+    assert at.error and "reason" in at.error[0].value
