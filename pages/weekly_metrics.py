@@ -8,6 +8,7 @@ plain arguments (database + data version, policy, as-of, week, filters).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pandas as pd
 import plotly.express as px
@@ -105,7 +106,11 @@ as_of = ctx.as_of().replace(second=0)  # to the minute: the cached figures are r
 token = ctx.data_version()
 currency = policy.money.currency
 
-weeks_all = _all_weeks(con, token, policy, as_of)
+try:
+    weeks_all = _all_weeks(con, token, policy, as_of)
+except DataError as exc:
+    ui.show_error(exc, "Fix the data on the Data page, or choose another database in the sidebar.")
+    st.stop()
 this_monday = _monday(as_of.date())
 last_complete = this_monday - dt.timedelta(days=7)
 complete = weeks_all[pd.to_datetime(weeks_all["week"]).dt.date <= last_complete]
@@ -130,8 +135,14 @@ category = None if category == "All categories" else category
 country = None if country == "All countries" else country
 
 first = week - dt.timedelta(weeks=WEEKS_SHOWN - 1)
-weeks, stages, mix, rates, csv_frame = _report(con, token, policy, first, week + dt.timedelta(days=6),
-                                               as_of, category, country)
+try:
+    weeks, stages, mix, rates, csv_frame = _report(con, token, policy, first, week + dt.timedelta(days=6),
+                                                   as_of, category, country)
+except Exception as exc:  # noqa: BLE001 - a sentence on screen, the traceback in the log
+    logging.getLogger("returns_desk.weekly_metrics").exception("weekly report failed")
+    ui.show_error(exc if isinstance(exc, DataError) else f"The weekly report failed ({type(exc).__name__}).",
+                  "Try another week or filter; if it keeps happening, tell the team that runs Returns Desk.")
+    st.stop()
 by_week = weeks.assign(week=pd.to_datetime(weeks["week"]).dt.date).set_index("week")
 stages = stages.assign(week=pd.to_datetime(stages["week"]).dt.date)
 prev = week - dt.timedelta(days=7)

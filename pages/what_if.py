@@ -8,6 +8,7 @@ Layout only: the replay and every figure come from ``data.whatif.compare``; vali
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zoneinfo
 
 import holidays
@@ -21,6 +22,7 @@ from policy import PolicyError, changed_keys, parse_policy
 from ui import context as ctx
 from ui import display as ui
 
+log = logging.getLogger("returns_desk.what_if")
 K = "wi:"  # prefix of the scenario inputs' session keys: "wi:returns.window_days"
 RESULT = "wi_result"
 LOADED = "wi_loaded_file"
@@ -253,6 +255,12 @@ if scenario is not None and (run or stored is None):
     except (DataError, PolicyError) as exc:
         bar.empty()
         ui.show_error(f"The replay failed: {exc}.", "Check the period and the scenario.")
+        st.stop()
+    except Exception as exc:  # noqa: BLE001 - a sentence on screen, the traceback in the log
+        bar.empty()
+        log.exception("what-if replay failed")
+        ui.show_error(f"The replay failed ({type(exc).__name__}).",
+                      "Try a shorter period; if it keeps happening, tell the team that runs Returns Desk.")
         st.stop()
     bar.empty()
     st.session_state[RESULT] = stored = (request, result)
