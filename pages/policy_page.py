@@ -1,4 +1,119 @@
+"""Policy (policy owners, agents): the store's policy text with each clause id beside its sentence,
+the active parameters, and the working-day calendar of a chosen year and country. A link from a
+decision opens this page at a clause (``?clause=RE1``)."""
+
+from __future__ import annotations
+
+
+import holidays
+import plotly.graph_objects as go
 import streamlit as st
 
+from policy import Clause, calendar_for, default_policy
+from policy.calendar_view import KIND_LABELS, KINDS, heatmap_grid, month_summary, special_days, year_table
+from policy.params import CalendarParams
+from policy.policy_text_view import annotate, clause_passage, parameter_table
+from ui import context, display as d
+
 st.title("Policy")
-st.info("This page is being built.")
+
+policy = context.policy()
+source = context.policy_source()
+where = ("the shipped default" if source is None else
+         f"version {source} of the policy history" if isinstance(source, int) else f"the file {source.name}")
+st.caption(f"{d.md(policy.name)} · effective from {policy.effective_from:%Y-%m-%d} · {d.md(where)}. "
+           "Choose another version in the sidebar.")
+
+focus = Clause.__members__.get(str(st.query_params.get("clause", "")).upper())
+if focus is not None:
+    with st.container(border=True):
+        st.markdown(f":orange-badge[{focus.id}] **{d.md(focus.summary)}**")
+        st.text(clause_passage(focus))
+
+# --- the text and the parameters --------------------------------------------------------------
+
+text_col, param_col = st.columns([3, 2], gap="large")
+with text_col:
+    st.subheader("The policy text")
+    st.caption("As the store publishes it. Each clause id on the left is what decisions cite.")
+    for seg in annotate():
+        if seg.blank:
+            continue
+        body = seg.text.strip("\n")
+        if seg.clause is None:
+            for line in body.splitlines():
+                if line.strip():
+                    st.markdown(f"**{d.md(line.strip())}**" if len(line.strip()) < 60 else d.md(line.strip()))
+            continue
+        with st.container(border=True, key=f"clause_{seg.clause.id}"):
+            left, right = st.columns([1, 7], vertical_alignment="top")
+            color = "orange" if seg.clause is focus else "blue"
+            left.markdown(f":{color}-badge[{seg.clause.id}]", help=seg.clause.summary)
+            right.text(body)
+
+with param_col:
+    st.subheader("Active parameters")
+    baseline = default_policy()
+    table = parameter_table(policy, baseline)
+    changed = int(table["changed"].sum())
+    st.caption(f"The numbers the rules read. {changed} differ from the shipped default."
+               if changed else "All as shipped (the default policy file).")
+    shown = table[["key", "value", "clause", "changed", "default"] if changed else ["key", "value", "clause"]]
+    st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(table), key="policy_parameters",
+                 column_config={"key": st.column_config.TextColumn("Key", width="medium"), "value": "Value",
+                                "default": "Default", "changed": st.column_config.CheckboxColumn("Changed"),
+                                "clause": st.column_config.TextColumn("Clause", width="small")})
+    st.caption(f"Time zone {d.md(policy.calendar.timezone)}; processing clock pauses on "
+               f"{d.md(policy.processing.pause_on.value.replace('_', ' '))}.")
+
+# --- the working-day calendar -----------------------------------------------------------------
+
+st.subheader("Working-day calendar")
+countries = sorted(holidays.list_supported_countries())
+c1, c2, c3 = st.columns([1, 1, 3])
+country = c1.selectbox("Country", countries, key="policy_cal_country",
+                       index=countries.index(policy.calendar.country) if policy.calendar.country in countries else 0)
+this_year = context.as_of().year
+year = c2.number_input("Year", min_value=2000, max_value=2069, value=this_year, step=1, key="policy_cal_year")
+c3.caption("A working day is a weekday that is not a public holiday, or an official make-up working day on a "
+           "weekend. \"Within N working days\" counts these days.")
+
+with d.guard("Building the calendar", "Pick another country or year."):
+    params = (policy.calendar if country == policy.calendar.country else
+              CalendarParams(country=country, timezone=policy.calendar.timezone))
+    cal = calendar_for(params)
+    if cal.is_estimate(int(year)):
+        st.warning(f"The official make-up working days of {int(year)} are not published yet (the calendar's data "
+                   f"runs to {cal.official_until}). This year is an estimate: holidays follow the usual rules, "
+                   "and deadlines may move when the government publishes the dates.", icon=":material/warning:")
+    days = year_table(cal, int(year))
+    grid = heatmap_grid(days)
+    colors = {"working": "#c8e6c9", "makeup": "#fb8c00", "weekend": "#e0e0e0", "holiday": "#e53935"}
+    n = len(KINDS)
+    scale = []
+    for i, kind in enumerate(KINDS):
+        scale += [[i / n, colors[kind]], [(i + 1) / n, colors[kind]]]
+    fig = go.Figure(go.Heatmap(
+        z=grid.z, y=grid.y, x=list(range(len(grid.x))), text=grid.text, hoverinfo="text",
+        colorscale=scale, zmin=-0.5, zmax=n - 0.5, showscale=False, xgap=3, ygap=3,
+    ))
+    fig.update_layout(height=260, margin=dict(l=10, r=10, t=10, b=10),
+                      yaxis=dict(autorange="reversed", title=None),
+                      xaxis=dict(tickvals=[w for w, _ in grid.month_ticks], ticktext=[m for _, m in grid.month_ticks],
+                                 title=None, side="top"))
+    st.plotly_chart(fig, key="policy_calendar", width="stretch")
+    st.markdown(" ".join(f":{c}-badge[{KIND_LABELS[k]}]" for k, c in
+                         (("working", "green"), ("makeup", "orange"), ("weekend", "gray"), ("holiday", "red"))))
+    summary = month_summary(days)
+    left, right = st.columns([2, 3])
+    with left:
+        st.caption(f"{int(summary['working days'].sum())} working days in {int(year)}.")
+        st.dataframe(summary, hide_index=True, width="stretch", key="policy_month_summary",
+                     height=38 + 35 * len(summary))
+    with right:
+        special = special_days(days)
+        st.caption(f"{len(special)} public holidays and make-up working days.")
+        st.dataframe(special, hide_index=True, width="stretch", key="policy_special_days",
+                     height=38 + 35 * 12,
+                     column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")})
+

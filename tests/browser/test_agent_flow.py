@@ -68,3 +68,17 @@ def test_phone_enquiry_gives_the_worked_example(page, app_server):
     assert main.get_by_text("Mon 2025-04-14 23:59").first.is_visible()
     no_exception_on_screen(page)
     screenshot(page, "case_lookup_enquiry")
+
+
+def test_a_clause_opens_the_policy_page(page, app_server, app_facts):
+    case = app_facts["return_case"]
+    goto(page, app_server, "case_lookup", case=case["case_id"])
+    page.locator('[data-testid="stExpander"] summary').first.click()
+    page.get_by_text("Open the whole policy").first.click()
+    wait_idle(page)
+    assert "clause=" in page.url
+    page.get_by_text("The policy text").wait_for()
+    page.get_by_text("Working-day calendar").wait_for()
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
+    no_exception_on_screen(page)
+    screenshot(page, "policy_page")

@@ -1,0 +1,119 @@
+"""Policy page (AppTest): clause ids beside their sentences, active parameters, the calendar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policy import Clause, calendar_for, default_policy
+from policy.calendar_view import month_summary, year_table
+from policy.params import CalendarParams
+from policy.policy_text_view import clause_passages, parameter_table
+from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk
+
+PAGE = "pages/policy_page.py"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("policy-db") / "sample.duckdb")
+
+
+@pytest.fixture()
+def policies_dir(sample_db, tmp_path, monkeypatch):
+    import ui.context
+
+    patch_pages_dir_quirk(monkeypatch)
+    monkeypatch.setenv("RETURNS_DESK_DB", str(sample_db))
+    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    return tmp_path / "policies"
+
+
+def _page(query: dict | None = None):
+    at = app_test().run()
+    at.switch_page(PAGE)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _frames(at):
+    return [df.value for df in at.dataframe]
+
+
+def test_every_clause_id_sits_beside_its_passage(policies_dir):
+    at = _page()
+    assert not at.error
+    badges = [m.value for m in at.markdown if "-badge[" in m.value and m.value.count("badge") == 1]
+    assert badges == [f":blue-badge[{c.id}]" for c in Clause]
+    texts = [t.value for t in at.text]
+    passages = clause_passages()
+    for clause in Clause:
+        assert passages[clause] in texts, clause.id
+    headings = " ".join(m.value for m in at.markdown)
+    assert "Return & Exchange" in headings.replace("\\", "")
+
+
+def test_active_parameters_match_the_policy(policies_dir):
+    at = _page()
+    shown = _frames(at)[0]
+    expected = parameter_table(default_policy())
+    assert list(shown["key"]) == list(expected["key"])
+    assert list(shown["value"]) == list(expected["value"])
+    assert list(shown.columns) == ["key", "value", "clause"]  # nothing changed: no default column
+
+
+def test_a_saved_policy_version_shows_its_changes(policies_dir):
+    policies_dir.mkdir()
+    (policies_dir / "long.toml").write_text('name = "Long window"\n[returns]\nwindow_days = 45\n')
+    at = _page()
+    at.sidebar.selectbox(key="ui_policy_version").set_value("Long window (long.toml)").run()
+    assert not at.exception
+    shown = _frames(at)[0].set_index("key")
+    assert shown.loc["returns.window_days", "value"] == "45"
+    assert sorted(shown.index[shown["changed"]]) == ["name", "returns.window_days"]
+    assert any("2 differ from the shipped default" in c.value for c in at.caption)
+
+
+def test_calendar_of_this_year_and_its_counts(policies_dir):
+    at = _page()
+    cal = calendar_for(default_policy().calendar)
+    year = int(at.number_input(key="policy_cal_year").value)
+    expected = month_summary(year_table(cal, year))
+    summary = _frames(at)[1]
+    assert list(summary["working days"]) == list(expected["working days"])
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_estimate_years_are_flagged(policies_dir):
+    at = _page()
+    cal = calendar_for(default_policy().calendar)
+    at.number_input(key="policy_cal_year").set_value(2025).run()
+    assert not at.warning
+    later = cal.official_until + 1
+    at.number_input(key="policy_cal_year").set_value(later).run()
+    assert not at.exception
+    assert any("estimate" in w.value for w in at.warning)
+
+
+def test_another_country(policies_dir):
+    at = _page()
+    at.number_input(key="policy_cal_year").set_value(2025).run()
+    at.selectbox(key="policy_cal_country").set_value("US").run()
+    assert not at.exception
+    us = calendar_for(CalendarParams(country="US", timezone="Asia/Shanghai"))
+    expected = year_table(us, 2025)
+    assert int(_frames(at)[1]["working days"].sum()) == int(expected["working"].sum())
+    special = _frames(at)[2]
+    assert "Independence Day" in " ".join(special["name"])
+
+
+def test_a_link_opens_a_clause(policies_dir):
+    at = _page({"clause": "RE1"})
+    assert at.markdown[0].value.startswith(":orange-badge[RE1]")
+    assert at.text[0].value == clause_passages()[Clause.RE1]
+    at = _page({"clause": "<script>alert(1)</script>"})
+    assert not at.markdown[0].value.startswith(":orange-badge")
