@@ -157,3 +157,21 @@ def test_partial_rate_changes_amounts_not_outcomes(con, base):
     assert r.costs.at["partial refunds", "change"] > 0
     assert r.costs.at["full refunds", "change"] == 0
     assert (r.changed_rows["reason"] == "slight_defect").all()
+
+
+def test_baseline_table_does_not_depend_on_row_order(con, base):
+    import dataclasses
+
+    import numpy as np
+
+    d = decisions(con, base)
+    shuffled = dataclasses.replace(d, cases=d.cases.take(np.arange(d.cases.num_rows)[::-1]))
+    cur = con.cursor()
+    try:
+        side_by_side = whatif._baseline(cur, d).sort_by("case_id")
+        joined = whatif._baseline(cur, shuffled).sort_by("case_id")
+    finally:
+        cur.close()
+    assert side_by_side.column_names == joined.column_names
+    for name in ("case_id", "outcome", "missing", "reply_by", "refund_by", "day"):
+        assert side_by_side.column(name).to_pylist() == joined.column(name).to_pylist(), name
