@@ -4,8 +4,8 @@ The policy engine is the only source of decisions and deadlines: this module cal
 ``decide_frame`` / ``ship_by_frame`` / ``working_hours_between`` on whole columns (no Python row
 loops) and hands the results to DuckDB as registered Arrow tables. Deciding millions of cases
 takes seconds, so the result is cached per (database file, data version, policy): a second
-report, or the managers' page re-running with another filter, only runs SQL. Orders and cases
-are decided in two threads (DuckDB and numpy release the GIL), which halves a cold report.
+report, or the managers' page re-running with another filter, only runs SQL. The next query
+runs in a helper thread while Python works on the previous result (DuckDB releases the GIL).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -84,7 +84,9 @@ def _db_key(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _text(series: pd.Series) -> pa.Array:
-    """A categorical column as an Arrow dictionary (no per-row conversion)."""
+    """A categorical column as an Arrow dictionary (no per-row conversion); other text as is."""
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        return pa.array(series.astype(object), pa.string(), from_pandas=True)
     cat = series.cat
     return pa.DictionaryArray.from_arrays(pa.array(cat.codes.to_numpy(), mask=cat.codes.to_numpy() < 0),
                                           pa.array(list(cat.categories), pa.string()))
@@ -102,7 +104,7 @@ def _clock(con: duckdb.DuckDBPyConnection, policy) -> WorkClock:
     return WorkClock.for_policy(policy, max(first, CALENDAR_FIRST), min(last, CALENDAR_LAST))
 
 
-SHIP_BY_CHUNK = 2_500_000  # bounds the engine's working memory on 10M orders
+CHUNK = 1_000_000  # rows per engine call: bounds its working memory on 10M orders
 
 
 def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
@@ -112,8 +114,8 @@ def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
     placed = orders.column("placed_at")
     try:
         due = np.concatenate([
-            utc_us(ship_by_frame(placed.slice(i, SHIP_BY_CHUNK).to_pandas(), policy))
-            for i in range(0, max(len(placed), 1), SHIP_BY_CHUNK)
+            utc_us(ship_by_frame(placed.slice(i, CHUNK).to_pandas(), policy))
+            for i in range(0, max(len(placed), 1), CHUNK)
         ])[: len(placed)]
     except CaseError as exc:
         raise DataError(f"a stored order cannot be decided ({exc}); fix it with an import") from None
@@ -124,8 +126,7 @@ def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
                        utc_us(orders.column("shipped_at")), keep_all=True)
 
 
-ORDER_FIELDS = ["placed_at", "shipped_at", "delivered_at", "promised_delivery_at", "order_amount",
-                "currency", "category", "country"]
+ORDER_FIELDS = ["placed_at", "shipped_at", "category", "country"]
 
 
 def _with_orders(cases: pa.Table, orders: pa.Table) -> pa.Table:
@@ -144,9 +145,7 @@ def _with_orders(cases: pa.Table, orders: pa.Table) -> pa.Table:
     take = pa.array(pos, mask=~known) if len(rid) else pa.nulls(len(values), pa.int64())
     for name in ORDER_FIELDS:
         col = orders.column(name).take(take) if len(rid) else pa.nulls(len(values), orders.schema.field(name).type)
-        if name == "order_amount":
-            col = pc.fill_null(col, 0.0)
-        elif name in ("category", "country"):
+        if name in ("category", "country"):
             col = pc.fill_null(col, "unknown")
         cases = cases.append_column(name, col)
     return cases
@@ -157,7 +156,10 @@ def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Tabl
     from policy import CaseError, decide_frame
 
     try:
-        decided = decide_frame(cases.select(DECIDE_COLUMNS).to_pandas(), policy)
+        inputs = cases.select(DECIDE_COLUMNS)
+        decided = pd.concat([decide_frame(inputs.slice(i, CHUNK).to_pandas(), policy)
+                             for i in range(0, max(len(inputs), 1), CHUNK)], ignore_index=True)
+        del inputs
     except CaseError as exc:
         raise DataError(f"a stored case cannot be decided ({exc}); fix it with an import") from None
     cols = {name: utc_us(cases.column(name)) for name in
@@ -165,12 +167,8 @@ def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Tabl
              "freight_claimed_at", "customer_shipped_at", "replacement_shipped_at", "refunded_at",
              "freight_reimbursed_at", "status_updated_at")}
     dues = {name: utc_us(decided[name]) for name in DEADLINES}
-    outcome = decided["outcome"]
-    codes = outcome.cat.codes.to_numpy()
-    cats = list(outcome.cat.categories)
-
     def is_(value: str) -> np.ndarray:
-        return codes == cats.index(value) if value in cats else np.zeros(len(codes), bool)
+        return (decided["outcome"] == value).to_numpy(dtype=bool)
 
     media = np.where(cols["media_received_at"] != NAT, cols["media_received_at"], cols["requested_at"])
     cols["refund_start"] = np.select([is_("partial_refund"), is_("return_refund")],
@@ -249,9 +247,7 @@ def decisions(con: duckdb.DuckDBPyConnection, policy=None) -> Decisions:
         if hit is not None:
             _cache.move_to_end(key)
             return hit
-    fresh = compute(con, policy)
-    result = Decisions(policy=policy, key=key, stage_facts=fresh.stage_facts,
-                       case_facts=fresh.case_facts, order_counts=fresh.order_counts, cases=fresh.cases)
+    result = replace(compute(con, policy), key=key)
     with _lock:
         _cache[key] = result
         while len(_cache) > CACHE_SIZE:

@@ -128,9 +128,6 @@ def _ts(us: np.ndarray) -> pa.Array:
     return pa.array(us, pa.int64(), mask=us == NAT).cast(pa.timestamp("us", tz="UTC"))
 
 
-_STAGE_TYPE = pa.dictionary(pa.int8(), pa.string())
-
-
 def stage_table(
     clock: WorkClock,
     stage: Stage,
@@ -143,9 +140,7 @@ def stage_table(
     """Stage rows for the items where the stage applies (due known); ``keep_all`` keeps every
     item (due NULL where it does not apply) to spare copying millions of ids."""
     applies = due_utc != NAT
-    if keep_all or applies.all():
-        take = None
-    else:
+    if not (keep_all or applies.all()):
         take = pa.array(np.flatnonzero(applies))
         ids, category, country = ids.take(take), category.take(take), country.take(take)
         anchor_local, start_utc, due_utc, done_utc = (a[applies] for a in (anchor_local, start_utc, due_utc, done_utc))
