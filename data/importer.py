@@ -256,7 +256,7 @@ def import_file(
             if total and not skip_bad:
                 raise ImportFailed(path, listed.drop(columns="total"), total)
             if total:
-                result.errors = cur.execute("SELECT * FROM import_errors ORDER BY line").df()
+                result.errors = cur.execute(sql.load("import_errors_all")).df()
                 result.rejected = int(result.errors["line"].nunique())
                 result.rejects_path = _write_rejects(cur, path, staged, cmap)
             if progress and n >= 200_000:

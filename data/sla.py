@@ -47,10 +47,11 @@ CUSTOMER_STAGES = [s.name for s in STAGES if not s.merchant]
 
 
 def utc_us(values) -> np.ndarray:
-    """Arrow/pandas timestamps -> int64 UTC microseconds (a fresh array); unknown = NAT."""
+    """Arrow/pandas timestamps -> int64 UTC microseconds; unknown = NAT. From Arrow the array
+    may be read-only (no copy); from pandas it is a fresh, writable copy."""
     if isinstance(values, (pa.ChunkedArray, pa.Array)):
         ints = values.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
-        return pc.fill_null(ints, NAT).to_numpy().copy()
+        return np.asarray(pc.fill_null(ints, NAT).to_numpy())
     s = pd.Series(values)
     if not isinstance(s.dtype, pd.DatetimeTZDtype):
         s = pd.to_datetime(s, utc=True)
