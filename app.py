@@ -1,18 +1,26 @@
-"""Returns Desk: the entry point. Sets up navigation and the shared sidebar, nothing else."""
+"""Returns Desk: the entry point. Sets up navigation (the pages the user's role may open) and
+the shared sidebar, nothing else."""
 
 import streamlit as st
 
-from ui import context
+from ui import access, context
 
 st.set_page_config(page_title="Returns Desk", page_icon=":material/assignment_return:", layout="wide")
 
-pages = {
-    "Managers": [st.Page("pages/weekly_metrics.py", title="Weekly metrics", icon=":material/monitoring:", default=True)],
-    "Agents": [st.Page("pages/case_lookup.py", title="Case lookup", icon=":material/search:")],
-    "Policy owners": [st.Page("pages/what_if.py", title="What-if lab", icon=":material/science:"),
-                      st.Page("pages/policy_page.py", title="Policy", icon=":material/gavel:")],
-    "Admin": [st.Page("pages/data_page.py", title="Data", icon=":material/database:")],
-}
+# (section, page file, title, icon); the first page the user may open is the default.
+PAGES = [
+    ("Managers", "pages/weekly_metrics.py", "Weekly metrics", ":material/monitoring:"),
+    ("Agents", "pages/case_lookup.py", "Case lookup", ":material/search:"),
+    ("Policy owners", "pages/what_if.py", "What-if lab", ":material/science:"),
+    ("Policy owners", "pages/policy_page.py", "Policy", ":material/gavel:"),
+    ("Admin", "pages/data_page.py", "Data", ":material/database:"),
+]
+
+role = access.gate()
+pages: dict[str, list] = {}
+for section, path, title, icon in PAGES:
+    if access.allowed(path, role):
+        pages.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=not pages))
 page = st.navigation(pages)
-context.sidebar()
+context.sidebar(role)
 page.run()

@@ -60,7 +60,7 @@ def test_saved_policy_files_are_offered_and_bad_ones_named(app_env):
     box = at.sidebar.selectbox(key="ui_policy_version")
     assert "Long window (long-window.toml)" in box.options
     assert not any("broken" in o for o in box.options)
-    assert any("broken.toml" in c.value for c in at.sidebar.caption)
+    assert any("broken\\.toml" in c.value for c in at.sidebar.caption)
     box.set_value("Long window (long-window.toml)").run()
     assert not at.exception
     assert at.sidebar.selectbox(key="ui_policy_version").value == "Long window (long-window.toml)"
@@ -87,3 +87,45 @@ def test_safe_frame_neutralises_formulas():
 
     out = display.safe_frame(pd.DataFrame({"a": ["=1+1", "ok", "@x", None], "n": [1, 2, 3, 4]}))
     assert list(out["a"][:3]) == ["'=1+1", "ok", "'@x"]
+
+
+def test_database_switch_only_to_an_existing_file(app_env, sample_db, tmp_path):
+    at = _app().run()
+    box = at.sidebar.text_input(key="ui_db_path")
+    box.input(str(tmp_path / "nowhere.duckdb")).run()
+    assert not at.exception
+    assert "There is no database file at" in at.sidebar.error[0].value
+    assert at.sidebar.text_input(key="ui_db_path").value == str(sample_db)
+    assert not (tmp_path / "nowhere.duckdb").exists()
+    other = build_sample_db(tmp_path / "other.duckdb")
+    at.sidebar.text_input(key="ui_db_path").input(str(other)).run()
+    assert not at.exception and not at.sidebar.error
+    assert at.sidebar.text_input(key="ui_db_path").value == str(other)
+
+
+def test_roles_decide_the_pages():
+    from access import Role
+    from ui.access import allowed
+
+    assert [p for p in PAGES if allowed(p, Role.AGENT)] == ["pages/case_lookup.py", "pages/policy_page.py"]
+    assert len([p for p in PAGES if allowed(p, Role.MANAGER)]) == 3
+    assert len([p for p in PAGES if allowed(p, Role.POLICY_OWNER)]) == 4
+    assert [p for p in PAGES if allowed(p, Role.ADMIN)] == PAGES
+    assert not any(allowed(p, None) for p in PAGES)
+    assert not allowed("pages/unknown.py", Role.ADMIN)
+
+
+def test_without_login_everyone_is_admin_and_the_sidebar_says_so(app_env):
+    at = _app().run()
+    assert any("everyone is admin" in c.value for c in at.sidebar.caption)
+
+
+def test_with_login_configured_a_visitor_sees_only_the_login(app_env):
+    at = _app()
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
+                          "client_id": "id", "client_secret": "s",
+                          "server_metadata_url": "https://example.invalid/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Log in"]
+    assert not at.sidebar.text_input

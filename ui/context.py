@@ -4,7 +4,7 @@ connections or read policy files themselves.
 
 Stable names (other pages import them):
 
-- ``sidebar()``            app.py draws the shared sidebar once per run, before the page.
+- ``sidebar(role)``        app.py draws the shared sidebar once per run, before the page.
 - ``connection()``         the cached DuckDB connection for the chosen database file.
 - ``cursor()``             a fresh cursor on it (use one per query: an unread result blocks).
 - ``db_path()``            the chosen database file, as a ``Path``.
@@ -37,6 +37,8 @@ POLICIES_DIR = REPO_ROOT / "var" / "policies"
 DEFAULT_LABEL = "Store policy (shipped default)"
 
 _DB_KEY = "ui_db_path"
+_DB_ACTIVE = "ui_db_active"
+_DB_ERROR = "ui_db_error"
 _POLICY_KEY = "ui_policy_version"
 _AS_OF_KEY = "ui_as_of_date"
 
@@ -45,8 +47,23 @@ _AS_OF_KEY = "ui_as_of_date"
 
 def db_path() -> Path:
     """The database file chosen in the sidebar; ``$RETURNS_DESK_DB`` or the default otherwise."""
-    chosen = str(st.session_state.get(_DB_KEY) or "").strip()
+    chosen = str(st.session_state.get(_DB_ACTIVE) or "").strip()
     return Path(chosen).expanduser() if chosen else data.default_path()
+
+
+def _choose_db() -> None:
+    """Sidebar callback: switch to an existing database file; anything else is refused with a
+    sentence (the app never creates files at a path someone typed)."""
+    typed = str(st.session_state.get(_DB_KEY) or "").strip()
+    default = data.default_path()
+    path = Path(typed).expanduser() if typed else default
+    st.session_state.pop(_DB_ERROR, None)
+    if path == default or path.is_file():
+        st.session_state[_DB_ACTIVE] = str(path)
+        st.session_state[_DB_KEY] = str(path)
+    else:
+        st.session_state[_DB_ERROR] = f"There is no database file at {typed}; still using {db_path()}."
+        st.session_state[_DB_KEY] = str(db_path())
 
 
 @st.cache_resource(show_spinner="Opening the case database...", max_entries=4)
@@ -174,17 +191,29 @@ def as_of() -> dt.datetime:
 
 # --- the sidebar --------------------------------------------------------------------------
 
-def sidebar() -> None:
-    """Draw the shared sidebar: database file, policy version, as-of date. Called by app.py."""
+def sidebar(role=None) -> None:
+    """Draw the shared sidebar: who is signed in, database file (admins may switch to another
+    existing file), policy version, as-of date. Called by app.py."""
+    from access import Permission
+
+    from ui import access
+
     with st.sidebar:
         st.subheader("Returns Desk")
+        if role is not None:
+            st.caption(access.describe(role))
         if _DB_KEY not in st.session_state:
-            st.session_state[_DB_KEY] = str(data.default_path())
+            st.session_state[_DB_KEY] = str(db_path())
         st.text_input(
-            "Database file", key=_DB_KEY,
-            help="The DuckDB file with orders and cases. Set RETURNS_DESK_DB to change the default; "
-                 "a file that does not exist is created from the built-in sample data.",
+            "Database file", key=_DB_KEY, on_change=_choose_db,
+            disabled=role is not None and not role.can(Permission.IMPORT),
+            help="The DuckDB file with orders and cases (set RETURNS_DESK_DB to change the default; the "
+                 "default is created from the built-in sample data). Admins may switch to another existing file.",
         )
+        if st.session_state.get(_DB_ERROR):
+            from ui.display import md
+
+            st.error(md(st.session_state[_DB_ERROR]), icon=":material/error:")
         versions = list(policy_versions())
         if st.session_state.get(_POLICY_KEY) not in versions:
             st.session_state[_POLICY_KEY] = versions[0]
@@ -194,8 +223,10 @@ def sidebar() -> None:
         )
         bad = policy_file_errors()
         if bad:
+            from ui.display import md
+
             st.caption(f"{len(bad)} saved policy file(s) could not be read and are not offered: "
-                       + ", ".join(sorted(bad)))
+                       + md(", ".join(sorted(bad))))
         if _AS_OF_KEY not in st.session_state:
             st.session_state[_AS_OF_KEY] = today()
         st.date_input(
