@@ -221,3 +221,14 @@ def test_cli_json_and_csv(db):
     lines = csv.stdout.splitlines()
     assert lines[0].startswith("week,orders,cases,refunds,refunds_full,refunds_partial")
     assert [line.split(",")[0] for line in lines[1:]] == ["2025-W11", "2025-W13"]
+
+
+def test_stage_status_filters_run_in_sql(con):
+    from data.report import stage_status
+
+    everything = stage_status(con, as_of=MATURE)
+    week = stage_status(con, as_of=MATURE, week="2025-03-12", status="breached", category="toys")
+    expected = everything[(everything["status"] == "breached") & (everything["category"] == "toys")
+                          & (everything["week"].astype(str) == "2025-03-10")]
+    assert list(week["item_id"]) == list(expected["item_id"]) == ["O3", "C2"]  # P1 late; C2 never answered
+    assert len(stage_status(con, as_of=MATURE, limit=2)) == 2
