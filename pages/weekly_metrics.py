@@ -61,12 +61,7 @@ def _filter_values(_con, data_token: str) -> tuple[list[str], list[str]]:
 @st.cache_data(max_entries=16, show_spinner="Finding the week's breaches...", hash_funcs=HASH)
 def _breaches(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date,
               category: str | None, country: str | None) -> pd.DataFrame:
-    items = stage_status(_con, policy, as_of)
-    items = items[(items["status"] == "breached") & (pd.to_datetime(items["week"]).dt.date == week)]
-    if category:
-        items = items[items["category"] == category]
-    if country:
-        items = items[items["country"] == country]
+    items = stage_status(_con, policy, as_of, week=week, status="breached", category=category, country=country)
     return items.drop(columns=["week", "status"]).reset_index(drop=True)
 
 

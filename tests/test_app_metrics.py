@@ -123,7 +123,7 @@ def test_filters_change_the_figures(at, con):
 
 def test_breaches_link_to_the_case_lookup(at, con):
     _at_june(at)
-    items = stage_status(con, default_policy(), AS_OF)
+    items = stage_status(con, default_policy(), AS_OF)  # every item, filtered here independently
     week_items = items[(pd.to_datetime(items["week"]).dt.date == WEEK) & (items["status"] == "breached")]
     cases = week_items[week_items["stage"] != "processing"]
     assert len(cases) > 0
