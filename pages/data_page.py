@@ -124,10 +124,14 @@ if found.empty:
 else:
     st.caption(f"{len(found)} check(s) find problems in {int(found['count'].sum()):,} row(s); "
                "decisions on these rows may be wrong until the source is fixed and re-imported.")
-cols = st.columns(min(len(findings), 5) or 1)
-for i, row in enumerate(findings.itertuples()):
-    cols[i % len(cols)].metric(row.check.replace("_", " ").capitalize(), f"{int(row.count):,}", border=True,
-                               help=f"{row.description} (check {row.check})")
+if not found.empty:
+    cols = st.columns(4)
+    for i, row in enumerate(found.itertuples()):
+        cols[i % 4].metric(row.check.replace("_", " ").capitalize(), f"{int(row.count):,}", border=True,
+                           help=f"{row.description} (check {row.check})")
+clear = findings[findings["count"] == 0]
+if not clear.empty:
+    st.caption("Nothing found for: " + "; ".join(clear["description"]) + ".")
 table = findings.assign(examples=findings["examples"].map(lambda ids: ", ".join(map(str, ids))))
 st.dataframe(table, hide_index=True, key="dp_findings",
              column_config={"check": "check", "description": "what it finds",
