@@ -1,12 +1,11 @@
 -- import_cases_errors: one row per bad cell of import_src/import_typed (line, column, value, reason) into import_errors; $requests/$reasons list the allowed values.
 CREATE OR REPLACE TEMP TABLE import_errors AS
-WITH j AS (SELECT s.*, t.case_id AS p_case_id, t.order_id AS p_order_id, t.request AS p_request, t.reason AS p_reason, t.requested_at AS p_requested_at, t.replied_at AS p_replied_at, t.media_received_at AS p_media_received_at, t.customer_shipped_at AS p_customer_shipped_at, t.return_received_at AS p_return_received_at, t.replacement_shipped_at AS p_replacement_shipped_at, t.refunded_at AS p_refunded_at, t.freight_claimed_at AS p_freight_claimed_at, t.freight_reimbursed_at AS p_freight_reimbursed_at, t.status_updated_at AS p_status_updated_at, t.closed_at AS p_closed_at, t.prior_contact AS p_prior_contact, t.has_order_number AS p_has_order_number, t.has_shipping_address AS p_has_shipping_address, t.has_media AS p_has_media, t.correct_use AS p_correct_use, t.refund_amount AS p_refund_amount, t.freight_amount AS p_freight_amount,
-                  row_number() OVER (PARTITION BY t.case_id ORDER BY s.line) AS dup_rank,
-                  min(s.line) OVER (PARTITION BY t.case_id) AS first_line,
+WITH j AS MATERIALIZED (SELECT s.*, t.case_id AS p_case_id, t.order_id AS p_order_id, t.request AS p_request, t.reason AS p_reason, t.requested_at AS p_requested_at, t.replied_at AS p_replied_at, t.media_received_at AS p_media_received_at, t.customer_shipped_at AS p_customer_shipped_at, t.return_received_at AS p_return_received_at, t.replacement_shipped_at AS p_replacement_shipped_at, t.refunded_at AS p_refunded_at, t.freight_claimed_at AS p_freight_claimed_at, t.freight_reimbursed_at AS p_freight_reimbursed_at, t.status_updated_at AS p_status_updated_at, t.closed_at AS p_closed_at, t.prior_contact AS p_prior_contact, t.has_order_number AS p_has_order_number, t.has_shipping_address AS p_has_shipping_address, t.has_media AS p_has_media, t.correct_use AS p_correct_use, t.refund_amount AS p_refund_amount, t.freight_amount AS p_freight_amount,
                   t.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = t.order_id) AS unknown_order
-           FROM import_src s JOIN import_typed t USING (line))
+           FROM import_src s JOIN import_typed t USING (line)),
+     dup AS (SELECT case_id, min(line) AS first_line FROM import_typed WHERE case_id IS NOT NULL GROUP BY case_id HAVING count(*) > 1)
 SELECT line, 'case_id' AS "column", case_id AS value, 'required' AS reason FROM j WHERE p_case_id IS NULL
-UNION ALL SELECT line, 'case_id', case_id, 'duplicate key, first on line ' || first_line FROM j WHERE p_case_id IS NOT NULL AND dup_rank > 1
+UNION ALL SELECT j.line, 'case_id', j.case_id, 'duplicate key, first on line ' || d.first_line FROM j JOIN dup d ON d.case_id = j.p_case_id WHERE j.line > d.first_line
 UNION ALL SELECT line, 'order_id', order_id, 'required' FROM j WHERE p_order_id IS NULL
 UNION ALL SELECT line, 'order_id', order_id, 'no such order (import the orders first)' FROM j WHERE unknown_order
 UNION ALL SELECT line, 'request', request, 'required' FROM j WHERE p_request IS NULL

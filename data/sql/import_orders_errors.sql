@@ -1,13 +1,12 @@
 -- import_orders_errors: one row per bad cell of import_src/import_typed (line, column, value, reason) into import_errors.
 CREATE OR REPLACE TEMP TABLE import_errors AS
-WITH j AS (SELECT s.*, t.order_id AS p_order_id, t.placed_at AS p_placed_at, t.shipped_at AS p_shipped_at,
+WITH j AS MATERIALIZED (SELECT s.*, t.order_id AS p_order_id, t.placed_at AS p_placed_at, t.shipped_at AS p_shipped_at,
                   t.delivered_at AS p_delivered_at, t.promised_delivery_at AS p_promised_delivery_at,
-                  t.order_amount AS p_order_amount, t.currency AS p_currency,
-                  row_number() OVER (PARTITION BY t.order_id ORDER BY s.line) AS dup_rank,
-                  min(s.line) OVER (PARTITION BY t.order_id) AS first_line
-           FROM import_src s JOIN import_typed t USING (line))
+                  t.order_amount AS p_order_amount, t.currency AS p_currency
+           FROM import_src s JOIN import_typed t USING (line)),
+     dup AS (SELECT order_id, min(line) AS first_line FROM import_typed WHERE order_id IS NOT NULL GROUP BY order_id HAVING count(*) > 1)
 SELECT line, 'order_id' AS "column", order_id AS value, 'required' AS reason FROM j WHERE p_order_id IS NULL
-UNION ALL SELECT line, 'order_id', order_id, 'duplicate key, first on line ' || first_line FROM j WHERE p_order_id IS NOT NULL AND dup_rank > 1
+UNION ALL SELECT j.line, 'order_id', j.order_id, 'duplicate key, first on line ' || d.first_line FROM j JOIN dup d ON d.order_id = j.p_order_id WHERE j.line > d.first_line
 UNION ALL SELECT line, 'placed_at', placed_at, 'required' FROM j WHERE rd_blank(placed_at) IS NULL
 UNION ALL SELECT line, 'placed_at', placed_at, $ts_hint FROM j WHERE rd_bad(placed_at, p_placed_at)
 UNION ALL SELECT line, 'shipped_at', shipped_at, $ts_hint FROM j WHERE rd_bad(shipped_at, p_shipped_at)
