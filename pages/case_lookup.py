@@ -26,7 +26,12 @@ zone = policy.calendar.timezone
 as_of = context.as_of()
 
 MODES = ["Find a case", "Phone or email enquiry"]
-mode = st.segmented_control("What do you need?", MODES, default=MODES[0], key="lookup_mode",
+linked = st.query_params.get("case")
+if linked and st.session_state.get("lookup_seen_case") != linked:
+    st.session_state["lookup_mode"] = MODES[0]  # a link to a case opens it, whatever was on screen
+st.session_state["lookup_seen_case"] = linked
+st.session_state.setdefault("lookup_mode", MODES[0])
+mode = st.segmented_control("What do you need?", MODES, key="lookup_mode",
                             label_visibility="collapsed") or MODES[0]
 
 

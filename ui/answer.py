@@ -49,10 +49,14 @@ def answer_card(decision: Decision, events: Mapping[str, Any] | None, as_of: dt.
             cols[0].metric("Refund", "None")
         else:
             cols[0].metric(f"Refund ({refund.kind.value})", d.money(refund.amount, refund.currency))
-        cols[1].metric("Return freight paid by", d.payer_label(decision.freight_payer.value))
-        cols[2].metric("Other costs (taxes…)", d.other_costs_label(decision.other_costs_payer.value))
+        cols[1].metric("Return freight paid by", d.payer_label(decision.freight_payer.value),
+                       help="Nobody: nothing travels back (cancellation, lost parcel, partial refund, no return).")
+        cols[2].metric("Other costs (taxes…)", d.other_costs_label(decision.other_costs_payer.value),
+                       help="Negotiated: the customer and after-sales agree on them (F3).")
         missing = ", ".join(d.provided_label(m.value) for m in decision.missing) or "Nothing"
         cols[3].metric("Still missing", missing)
+        if decision.missing:
+            st.warning("Ask the customer for: " + d.md(missing) + ".", icon=":material/assignment_late:")
 
         st.markdown("**Read to the customer**")
         st.info(d.md(decision.explanation), icon=":material/record_voice_over:")

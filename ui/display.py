@@ -56,11 +56,11 @@ REASON_LABELS = {
     "slight_defect": "Slight defect",
 }
 PAYER_LABELS = {
-    "customer": "Customer", "merchant": "The store", "none": "Nobody (nothing travels back)",
-    "negotiated": "Negotiated with the customer",
+    "customer": "Customer", "merchant": "The store", "none": "Nobody",
+    "negotiated": "Negotiated",
 }
 OTHER_COSTS_LABELS = {
-    "merchant": "The store", "negotiated": "Negotiated with the customer", "none": "None",
+    "merchant": "The store", "negotiated": "Negotiated", "none": "None",
 }
 PROVIDED_LABELS = {
     "order_number": "Order number", "shipping_address": "Shipping address",
