@@ -300,7 +300,8 @@ def _aware_events(case: dict) -> dict:
     return {k: v.replace(tzinfo=z) for k, v in case.items() if k.endswith("_at") and isinstance(v, dt.datetime)}
 
 
-if mode == MODES[0]:
-    find_a_case()
-else:
-    enquiry()
+with d.guard("Case lookup", "Check the database file in the sidebar, or tell the team that runs Returns Desk."):
+    if mode == MODES[0]:
+        find_a_case()
+    else:
+        enquiry()

@@ -281,3 +281,16 @@ def test_a_link_to_a_case_opens_it_even_from_the_enquiry_form(env, facts):
     assert f"Case {facts['case_id']}" in _texts(at).replace("\\", "")
     at.segmented_control(key="lookup_mode").set_value("Phone or email enquiry").run()
     assert at.button(key="enq_submit")  # the agent can still switch to the form
+
+
+def test_an_unreadable_database_is_a_sentence(tmp_path, monkeypatch):
+    import ui.context
+
+    patch_pages_dir_quirk(monkeypatch)
+    bad = tmp_path / "not-a-database.duckdb"
+    bad.write_text("this is not a DuckDB file")
+    monkeypatch.setenv("RETURNS_DESK_DB", str(bad))
+    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    at = _page()
+    _ok(at)
+    assert at.error and "database" in at.error[0].value.lower()

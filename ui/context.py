@@ -90,8 +90,10 @@ def data_version() -> str:
 
     try:
         return f"{db_path()}#{_version(connection())}"
+    except data.DataError:
+        raise
     except Exception:  # an old file without the meta table: still usable, just not versioned
-        log.exception("data_version failed")
+        log.info("data_version failed", exc_info=True)
         return f"{db_path()}#?"
 
 
@@ -210,6 +212,12 @@ def sidebar(role=None) -> None:
             help="The DuckDB file with orders and cases (set RETURNS_DESK_DB to change the default; the "
                  "default is created from the built-in sample data). Admins may switch to another existing file.",
         )
+        try:
+            connection()
+        except data.DataError as exc:
+            from ui.display import md
+
+            st.error(md(exc), icon=":material/error:")
         if st.session_state.get(_DB_ERROR):
             from ui.display import md
 
