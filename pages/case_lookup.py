@@ -66,7 +66,10 @@ def open_case(case_id: str) -> None:
 
 def case_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None) -> None:
     """A table of cases; selecting a row opens that case."""
-    shown = frame[columns] if columns else frame
+    shown = (frame[columns] if columns else frame).copy()
+    for col, label in (("request", d.request_label), ("reason", d.reason_label)):
+        if col in shown:
+            shown[col] = shown[col].map(lambda v, f=label: f(v) if isinstance(v, str) else None)
     event = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
                          column_config=CASE_COLUMNS, width="stretch")
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
@@ -106,7 +109,8 @@ QUEUE_COLUMNS = {
 def queue_table(items: pd.DataFrame, key: str, newest_first: bool = False) -> None:
     """Case deadlines from ``breached_and_at_risk``; selecting a row opens the case."""
     table = items.rename(columns={"item_id": "case_id"})[["due", "stage", "case_id", "order_id", "category",
-                                                          "country"]]
+                                                          "country"]].copy()
+    table["stage"] = table["stage"].map(d.stage_label)
     table = table.sort_values("due", ascending=not newest_first).reset_index(drop=True)
     ev = st.dataframe(table, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
                       width="stretch", column_config=QUEUE_COLUMNS, height=min(38 + 35 * len(table), 320))
@@ -117,8 +121,9 @@ def queue_table(items: pd.DataFrame, key: str, newest_first: bool = False) -> No
 def first_load() -> None:
     st.markdown("#### At risk: due within one working day")
     queue = _queue(context.data_version(), context.policy_key(), as_of.isoformat())
+    store_side = ~queue["stage"].isin(["processing", "customer_ship"])
     at_risk = queue[queue["status"] == "at_risk"]
-    case_items = at_risk[at_risk["stage"] != "processing"]
+    case_items = queue[(queue["status"] == "at_risk") & store_side]
     orders_due = at_risk[at_risk["stage"] == "processing"]
     if case_items.empty:
         latest = _search(context.data_version(), "", 1)
@@ -138,7 +143,7 @@ def first_load() -> None:
             st.dataframe(orders.head(200), hide_index=True, width="stretch", key="lookup_orders_due",
                          column_config=QUEUE_COLUMNS, height=min(38 + 35 * len(orders), 250))
 
-    overdue = queue[(queue["status"] == "breached") & (queue["stage"] != "processing")]
+    overdue = queue[(queue["status"] == "breached") & store_side]
     st.markdown("#### Overdue and still open")
     if overdue.empty:
         st.caption("No open case is past a deadline.")
@@ -146,6 +151,10 @@ def first_load() -> None:
         st.caption(f"{len(overdue)} open case deadline(s) are past due, newest first: the customer is waiting. "
                    "Select a row to open the case.")
         queue_table(overdue, "lookup_overdue", newest_first=True)
+    not_shipped = queue[(queue["status"] == "breached") & (queue["stage"] == "customer_ship")]
+    if not not_shipped.empty:
+        st.caption(f"Customer's side: {len(not_shipped)} return(s) not shipped within the 3 working days after "
+                   "the store's reply (RP2); a reminder may help.")
 
     st.markdown("#### Latest cases")
     latest = _search(context.data_version(), "", 15)

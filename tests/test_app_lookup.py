@@ -86,14 +86,15 @@ def test_at_risk_queue_as_of_a_busy_day_matches_the_data_layer(env, facts):
     at.sidebar.date_input(key="ui_as_of_date").set_value(dt.date(2026, 11, 12)).run()
     _ok(at)
     queue = facts["queue_1112"]
-    risk = queue[(queue["status"] == "at_risk") & (queue["stage"] != "processing")]
+    store = ~queue["stage"].isin(["processing", "customer_ship"])
+    risk = queue[(queue["status"] == "at_risk") & store]
     orders = queue[(queue["status"] == "at_risk") & (queue["stage"] == "processing")]
     if len(risk):
         shown = at.dataframe(key="lookup_at_risk").value
         assert sorted(shown["case_id"]) == sorted(risk["item_id"])
     if len(orders):
         assert f"{len(orders)} order(s) must be handed to the carrier" in _texts(at)
-    overdue = queue[(queue["status"] == "breached") & (queue["stage"] != "processing")]
+    overdue = queue[(queue["status"] == "breached") & store]
     assert len(at.dataframe(key="lookup_overdue").value) == len(overdue)
 
 

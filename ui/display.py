@@ -6,7 +6,7 @@ with ``st.text`` / ``st.code`` / dataframes, or passed through ``md()`` before t
 markdown. Never ``unsafe_allow_html``.
 
 Stable names (other pages import them): ``md``, ``OUTCOME_LABELS``, ``outcome_label``,
-``REASON_LABELS``, ``reason_label``, ``REQUEST_LABELS``, ``request_label``, ``PAYER_LABELS``,
+``REASON_LABELS``, ``reason_label``, ``REQUEST_LABELS``, ``request_label``, ``stage_label``, ``PAYER_LABELS``,
 ``payer_label``, ``STATUS_COLORS``, ``status_chip``, ``status_badge``, ``money``, ``when``,
 ``LOOKUP_PAGE``, ``case_link``, ``open_case``, ``guard``, ``show_error``, ``safe_frame``.
 """
@@ -77,6 +77,11 @@ DEADLINE_LABELS = {
     "freight_reimburse_by": "Reimburse prepaid freight (F2)",
     "status_update_by": "Refund status update (RF3)",
 }
+STAGE_LABELS = {  # data-contract.md "SLA stages"
+    "processing": "Ship the order (P1)", "reply": "Reply (RP1)", "replacement": "Ship replacement (RP3)",
+    "refund": "Refund (RF1/RF2/R0)", "freight_reimbursement": "Reimburse freight (F2)",
+    "status_update": "Refund status (RF3)", "customer_ship": "Customer ships return (RP2)",
+}
 STATUS_COLORS = {
     "met": "green", "breached": "red", "pending": "blue", "due soon": "orange",
     "open": "blue", "closed": "gray", "at risk": "orange",
@@ -122,6 +127,10 @@ def other_costs_label(payer: Any) -> str:
 
 def provided_label(item: Any) -> str:
     return _label(PROVIDED_LABELS, item)
+
+
+def stage_label(stage: Any) -> str:
+    return _label(STAGE_LABELS, stage)
 
 
 def deadline_label(name: str) -> str:
