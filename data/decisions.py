@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from . import sql
 from .db import DataError, data_version
-from .sla import NAT, STAGES, WorkClock, local_dates, stage_table, utc_us
+from .sla import STAGES, WorkClock, local_dates, stage_table, to_timestamps, utc_us
 
 DECIDE_COLUMNS = [
     "case_id", "order_id", "request", "reason", "requested_at", "prior_contact",
@@ -92,10 +92,6 @@ def _text(series: pd.Series) -> pa.Array:
                                           pa.array(list(cat.categories), pa.string()))
 
 
-def _ts(us: np.ndarray) -> pa.Array:
-    return pa.array(us.view("datetime64[us]"), pa.timestamp("us", tz="UTC"), from_pandas=True)
-
-
 def _clock(con: duckdb.DuckDBPyConnection, policy) -> WorkClock:
     first, last = con.cursor().execute(sql.load("data_bounds")).fetchall()[0]
     today = dt.date.today()
@@ -119,7 +115,7 @@ def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
         ])[: len(placed)]
     except CaseError as exc:
         raise DataError(f"a stored order cannot be decided ({exc}); fix it with an import") from None
-    due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = NAT
+    due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = np.nan
     placed_us = utc_us(placed)
     return stage_table(clock, STAGES[0], orders.column("order_id"), orders.column("category"),
                        orders.column("country"), clock.local_us(placed_us), placed_us, due,
@@ -170,7 +166,7 @@ def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Tabl
     def is_(value: str) -> np.ndarray:
         return (decided["outcome"] == value).to_numpy(dtype=bool)
 
-    media = np.where(cols["media_received_at"] != NAT, cols["media_received_at"], cols["requested_at"])
+    media = np.where(np.isnan(cols["media_received_at"]), cols["requested_at"], cols["media_received_at"])
     cols["refund_start"] = np.select([is_("partial_refund"), is_("return_refund")],
                                      [media, cols["return_received_at"]], cols["requested_at"])
     anchor = clock.local_us(cols["requested_at"])
@@ -191,7 +187,7 @@ def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Tabl
         "refund_due": refund_due,
     })
     decision_table = pa.table({"case_id": ids, **text, "refund_due": refund_due,
-                               **{name: _ts(dues[name]) for name in DEADLINES}})
+                               **{name: to_timestamps(dues[name]) for name in DEADLINES}})
     return tables, case_facts, decision_table
 
 

@@ -47,18 +47,21 @@ CUSTOMER_STAGES = [s.name for s in STAGES if not s.merchant]
 
 
 def utc_us(values) -> np.ndarray:
-    """Arrow/pandas timestamps -> int64 UTC microseconds; unknown = NAT. From Arrow the array
-    may be read-only (no copy); from pandas it is a fresh, writable copy."""
+    """Arrow/pandas timestamps -> float64 UTC microseconds since the epoch, NaN where unknown.
+
+    Floats carry "unknown" as NaN through every step without masks, and hold microseconds
+    exactly up to the year 2255 (2**53 us).
+    """
     if isinstance(values, (pa.ChunkedArray, pa.Array)):
         ints = values.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
-        return np.asarray(pc.fill_null(ints, NAT).to_numpy())
+        return np.asarray(pc.cast(ints, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
     s = pd.Series(values)
     if not isinstance(s.dtype, pd.DatetimeTZDtype):
         s = pd.to_datetime(s, utc=True)
-    return np.asarray(s.dt.as_unit("us").array.asi8, dtype=np.int64).copy()
-
-
-NAT = int(np.datetime64("NaT").astype("datetime64[us]").view("int64"))
+    ints = np.asarray(s.dt.as_unit("us").array.asi8, dtype=np.int64)
+    out = ints.astype(np.float64)
+    out[ints == np.iinfo(np.int64).min] = np.nan
+    return out
 
 
 class WorkClock:
@@ -66,12 +69,15 @@ class WorkClock:
 
     ``w0[d]`` = working hours from the table's first midnight to local midnight of day d,
     ``rate[d]`` = 1 on working days, 0 otherwise; hours inside a day accrue at ``rate``.
+    Stored as W(t) = a[d] + rate[d] * t_hours, so an instant costs two lookups and one fma.
     """
 
     def __init__(self, zone: str, first_day: int, w0: np.ndarray, rate: np.ndarray,
                  fixed_offset_us: int | None = None) -> None:
         self.zone, self.first_day, self.w0, self.rate = zone, first_day, w0, rate
         self.fixed_offset_us = fixed_offset_us  # zones without DST: local = UTC + offset
+        days = np.arange(first_day, first_day + len(w0), dtype=np.float64)
+        self._a = w0 - rate * days * 24.0
 
     @classmethod
     def for_policy(cls, policy, first: dt.date, last: dt.date) -> WorkClock:
@@ -89,14 +95,13 @@ class WorkClock:
         return cls(zone, first_day, w[:-1], rate, fixed)
 
     def local_us(self, utc: np.ndarray) -> np.ndarray:
-        known = utc != NAT
+        """UTC microseconds (float, NaN unknown) -> local wall-clock microseconds in the zone."""
         if self.fixed_offset_us is not None:
-            out = utc + self.fixed_offset_us
-            out[~known] = NAT
-            return out
-        out = np.full(len(utc), NAT)
-        idx = pd.DatetimeIndex(utc[known].view("datetime64[us]")).tz_localize("UTC").tz_convert(self.zone)
-        out[known] = idx.tz_localize(None).as_unit("us").asi8
+            return utc + float(self.fixed_offset_us)
+        out = np.full(len(utc), np.nan)
+        known = ~np.isnan(utc)
+        idx = pd.DatetimeIndex(utc[known].astype(np.int64).view("datetime64[us]")).tz_localize("UTC")
+        out[known] = idx.tz_convert(self.zone).tz_localize(None).as_unit("us").asi8.astype(np.float64)
         return out
 
     def hours(self, start_local: np.ndarray, end_local: np.ndarray) -> np.ndarray:
@@ -104,29 +109,30 @@ class WorkClock:
         return self._w(end_local) - self._w(start_local)
 
     def _w(self, local: np.ndarray) -> np.ndarray:
-        # In-place arithmetic: this runs over ten million instants per stage.
-        day = local // DAY_US
-        day -= self.first_day
-        idx = np.clip(day, 0, len(self.w0) - 1)
-        out = (local - (idx + self.first_day) * DAY_US).astype(np.float64)
-        out *= 1.0 / HOUR_US
-        out *= self.rate[idx]
-        out += self.w0[idx]
-        out[(day != idx) | (local == NAT)] = np.nan
+        # Few passes, no masks: this runs over ten million instants per stage. The table covers
+        # every day in the data, so clipping only ever catches unknowns, and NaN * rate stays NaN.
+        with np.errstate(invalid="ignore"):
+            i = (local * (1.0 / DAY_US)).astype(np.int64)  # days since 1970 (all >= 2000 here)
+        i -= self.first_day
+        out = np.take(self.rate, i, mode="clip")
+        out *= local * (1.0 / HOUR_US)
+        out += np.take(self._a, i, mode="clip")
         return out
 
 
 def local_dates(local: np.ndarray) -> tuple[pa.Array, pa.Array]:
-    """Local date and the Monday of its ISO week, as Arrow date32."""
-    known = local != NAT
-    day = (local // DAY_US).astype(np.int32)
+    """Local date and the Monday of its ISO week, as Arrow date32 (null where unknown)."""
+    unknown = np.isnan(local)
+    day = np.floor(np.where(unknown, 0.0, local) * (1.0 / DAY_US)).astype(np.int32)
     week = day - ((day + 3) % 7)  # 1970-01-01 was a Thursday
-    mask = ~known
-    return (pa.array(day, pa.date32(), mask=mask), pa.array(week.astype(np.int32), pa.date32(), mask=mask))
+    return pa.array(day, pa.date32(), mask=unknown), pa.array(week, pa.date32(), mask=unknown)
 
 
-def _ts(us: np.ndarray) -> pa.Array:
-    return pa.array(us, pa.int64(), mask=us == NAT).cast(pa.timestamp("us", tz="UTC"))
+def to_timestamps(us: np.ndarray) -> pa.Array:
+    """float UTC microseconds (NaN unknown) -> Arrow timestamp[us, UTC]."""
+    unknown = np.isnan(us)
+    return pa.array(np.where(unknown, 0.0, us).astype(np.int64), pa.int64(), mask=unknown).cast(
+        pa.timestamp("us", tz="UTC"))
 
 
 def stage_table(
@@ -140,11 +146,12 @@ def stage_table(
 ) -> pa.Table:
     """Stage rows for the items where the stage applies (due known); ``keep_all`` keeps every
     item (due NULL where it does not apply) to spare copying millions of ids."""
-    applies = due_utc != NAT
+    applies = ~np.isnan(due_utc)
     if not (keep_all or applies.all()):
-        take = pa.array(np.flatnonzero(applies))
+        rows = np.flatnonzero(applies)
+        take = pa.array(rows)
         ids, category, country = ids.take(take), category.take(take), country.take(take)
-        anchor_local, start_utc, due_utc, done_utc = (a[applies] for a in (anchor_local, start_utc, due_utc, done_utc))
+        anchor_local, start_utc, due_utc, done_utc = (a[rows] for a in (anchor_local, start_utc, due_utc, done_utc))
     n = len(due_utc)
     day, week = local_dates(anchor_local)
     hours = clock.hours(clock.local_us(start_utc), clock.local_us(done_utc))
@@ -152,6 +159,6 @@ def stage_table(
     stage_col = pa.DictionaryArray.from_arrays(pa.array(np.full(n, code, np.int8)), pa.array(STAGE_NAMES))
     return pa.table({
         "stage": stage_col, "item_id": ids, "category": category, "country": country,
-        "week": week, "day": day, "due": _ts(due_utc), "done": _ts(done_utc),
+        "week": week, "day": day, "due": to_timestamps(due_utc), "done": to_timestamps(done_utc),
         "hours": pa.array(hours, from_pandas=True),
     })
