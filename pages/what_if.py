@@ -238,7 +238,8 @@ st.subheader("Replay")
 end = as_of.date()
 p1, p2 = st.columns([3, 2], vertical_alignment="bottom")
 period = p1.date_input("Period (cases by request date, orders by placing date)",
-                       value=(end - dt.timedelta(weeks=PERIOD_WEEKS), end), key="wi_period", format="YYYY-MM-DD")
+                       value=(end - dt.timedelta(weeks=PERIOD_WEEKS), end), key="wi_period", format="YYYY-MM-DD",
+                       min_value=dt.date(2000, 1, 1), max_value=end + dt.timedelta(days=366))
 run = p2.button("Replay baseline and scenario", type="primary", key="wi_replay",
                 icon=":material/play_arrow:", disabled=scenario is None)
 if not isinstance(period, (tuple, list)) or len(period) != 2:
