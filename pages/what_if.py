@@ -99,7 +99,7 @@ def _field(container, key: str) -> None:
     w = K + key
     label = f"{_label(key)} · baseline {_show(base)}"
     if key == "calendar.country":
-        codes = sorted(c for c in holidays.list_supported_countries() if len(c) == 2)
+        codes = sorted(holidays.list_supported_countries())  # ISO alpha-2 and alpha-3, as the file accepts
         container.selectbox(label, codes, key=w, help=help_text)
     elif key == "calendar.timezone":
         container.selectbox(label, sorted(zoneinfo.available_timezones()), key=w, help=help_text)

@@ -153,3 +153,14 @@ def test_an_invalid_input_is_a_sentence(at):
     assert not at.exception
     errors = [e.value.replace("\\", "") for e in at.error]
     assert any("money.currency" in e for e in errors), errors
+
+
+def test_calendar_inputs_change_the_scenario(at):
+    assert "US" in at.selectbox(key="wi:calendar.country").options
+    at.selectbox(key="wi:calendar.country").set_value("US").run()
+    at.selectbox(key="wi:calendar.timezone").set_value("America/New_York").run()
+    at.multiselect(key="wi:calendar.weekend").set_value(["Friday", "Saturday"]).run()
+    _ok(at)
+    changed = next(d.value for d in at.dataframe if "key" in d.value.columns)
+    assert list(changed["key"]) == ["calendar.country", "calendar.timezone", "calendar.weekend"]
+    assert list(changed["scenario"]) == ["US", "America/New_York", "4, 5"]
