@@ -11,6 +11,8 @@ Fixtures (all session-scoped unless noted):
                    ``.db`` (= ``app_db``) and ``.log`` (Path of the server's output). Started
                    once with ``--server.headless true`` on a free localhost port, stopped at the
                    end of the session.
+- ``start_server(db, log)`` / ``stop_server(proc)``  helper functions: a server of your own
+                   (e.g. a fresh process, or another database file).
 - ``browser``      a Playwright Chromium ``Browser`` (Debian's ``/usr/bin/chromium``, headless).
 - ``page``         (function-scoped) a fresh ``Page`` 1400x1000 in a new context, already pointed
                    at nothing; use ``goto(page, app_server, "case_lookup", case="RC0001")``.
@@ -104,11 +106,11 @@ def app_facts(app_db) -> dict:
     return {"return_case": {"case_id": chosen[0], "order_id": chosen[1]}, "latest_case_id": latest}
 
 
-@pytest.fixture(scope="session")
-def app_server(app_db, app_facts, tmp_path_factory):
+def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` on a free port against ``db``; returns (process, url) once
+    the health check answers. Stop it with ``stop_server(process)``."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
-    env = dict(os.environ, RETURNS_DESK_DB=str(app_db), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, RETURNS_DESK_DB=str(db), PYTHONUNBUFFERED="1")
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
@@ -116,27 +118,38 @@ def app_server(app_db, app_facts, tmp_path_factory):
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            stop_server(proc)
+            pytest.fail(f"streamlit did not start in {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
+        time.sleep(0.3)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start in {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_server(app_db, app_facts, tmp_path_factory):
+    log = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
+    proc, url = start_server(app_db, log)
+    try:
         yield AppServer(url=url, db=app_db, log=log)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_server(proc)
 
 
 @pytest.fixture(scope="session")

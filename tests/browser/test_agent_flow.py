@@ -82,3 +82,24 @@ def test_a_clause_opens_the_policy_page(page, app_server, app_facts):
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
     no_exception_on_screen(page)
     screenshot(page, "policy_page")
+
+
+def test_a_shared_link_is_the_first_visit_after_a_restart(page, tmp_path):
+    """Streamlit's legacy pages/ mode is on until app.py runs once; a deep link must still get the
+    app's navigation and sidebar (see ui/__init__.py)."""
+    import data
+    from tests.browser.conftest import AppServer, start_server, stop_server
+
+    db = tmp_path / "fresh.duckdb"
+    data.connect(db, quiet=True).close()
+    proc, url = start_server(db, tmp_path / "fresh.log")
+    try:
+        goto(page, AppServer(url=url, db=db, log=tmp_path / "fresh.log"), "case_lookup", case="NO-SUCH-CASE")
+        page.get_by_text("There is no case NO-SUCH-CASE").wait_for()
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_by_text("Database file").count() == 1
+        assert sidebar.get_by_text("Case lookup").count() == 1
+        assert sidebar.get_by_text("case lookup", exact=True).count() == 0  # not the legacy page list
+        assert "case=NO-SUCH-CASE" in page.url
+    finally:
+        stop_server(proc)
