@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import streamlit as st
 
-from data import DataError
+from data import DataError, sql
 from data.columns import KEYS, REQUIRED, TABLES
 from data.export import to_safe_csv
 from data.importer import ImportFailed, import_file
@@ -98,7 +98,7 @@ def _findings(_con, data_token: str) -> pd.DataFrame:
 def _counts(_con, data_token: str) -> dict[str, int]:
     cur = _con.cursor()
     try:
-        orders, cases = cur.execute("SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM cases)").fetchall()[0]
+        orders, cases = cur.execute(sql.load("table_counts")).fetchall()[0]
     finally:
         cur.close()
     return {"orders": int(orders), "cases": int(cases)}

@@ -13,9 +13,11 @@ import logging
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import pyarrow.compute as pc
 import streamlit as st
 
 from data import DataError
+from data.decisions import decisions
 from data.export import to_safe_csv
 from data.report import iso_week, stage_status, weekly_report
 from data.sla import CUSTOMER_STAGES, MERCHANT_STAGES
@@ -46,16 +48,12 @@ def _all_weeks(_con, data_token: str, policy: Policy, as_of: dt.datetime) -> pd.
     return weekly_report(_con, policy, None, None, as_of).weeks[["week", "week_label", "orders", "cases"]]
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _filter_values(_con, data_token: str) -> tuple[list[str], list[str]]:
-    """Categories and countries present in the orders (plain read, no user value in SQL)."""
-    cur = _con.cursor()
-    try:
-        rows = cur.execute("SELECT DISTINCT 'category', category FROM orders WHERE category IS NOT NULL "
-                           "UNION SELECT DISTINCT 'country', country FROM orders WHERE country IS NOT NULL").fetchall()
-    finally:
-        cur.close()
-    return (sorted(v for k, v in rows if k == "category"), sorted(v for k, v in rows if k == "country"))
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
+def _filter_values(_con, data_token: str, policy: Policy) -> tuple[list[str], list[str]]:
+    """Categories and countries that have orders (from the decided order volumes)."""
+    counts = decisions(_con, policy).order_counts
+    return tuple(sorted(v for v in pc.unique(counts.column(name)).to_pylist() if v is not None)
+                 for name in ("category", "country"))
 
 
 @st.cache_data(max_entries=16, show_spinner="Finding the week's breaches...", hash_funcs=HASH)
@@ -118,7 +116,7 @@ if last_complete not in week_options:
     st.caption(f"The last complete week ({iso_week(last_complete)}) has no orders or cases; "
                f"showing the latest complete week with data.")
 
-categories, countries = _filter_values(con, token)
+categories, countries = _filter_values(con, token, policy)
 c1, c2, c3, c4 = st.columns([2, 2, 2, 1])
 week = c1.selectbox("Week", week_options, index=week_options.index(default_week), key="wm_week",
                     format_func=lambda d: f"{iso_week(d)} ({d:%b %d} – {d + dt.timedelta(days=6):%b %d})")
