@@ -16,7 +16,8 @@ from data.report import breached_and_at_risk
 from policy import decide
 from policy.answer_view import WORKED_EXAMPLES
 from policy.decision import Provided, Reason, Request
-from ui import context, display as d
+from ui import context
+from ui import display as d
 from ui.answer import answer_card
 
 st.title("Case lookup")

@@ -4,7 +4,6 @@ decision opens this page at a clause (``?clause=RE1``)."""
 
 from __future__ import annotations
 
-
 import holidays
 import plotly.graph_objects as go
 import streamlit as st
@@ -13,7 +12,8 @@ from policy import Clause, calendar_for, default_policy
 from policy.calendar_view import KIND_LABELS, KINDS, heatmap_grid, month_summary, special_days, year_table
 from policy.params import CalendarParams
 from policy.policy_text_view import annotate, clause_passage, parameter_table
-from ui import context, display as d
+from ui import context
+from ui import display as d
 
 st.title("Policy")
 

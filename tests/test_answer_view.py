@@ -7,12 +7,16 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-import pytest
 
-from policy import decide, default_policy
-from policy.answer_view import (DEADLINE_DONE, WORKED_EXAMPLES, deadline_frame, deadline_rows, timeline,
-                                working_days_after)
-from policy import calendar_for
+from policy import calendar_for, decide, default_policy
+from policy.answer_view import (
+    DEADLINE_DONE,
+    WORKED_EXAMPLES,
+    deadline_frame,
+    deadline_rows,
+    timeline,
+    working_days_after,
+)
 
 Z = ZoneInfo("Asia/Shanghai")
 P = default_policy()

@@ -197,7 +197,6 @@ def sidebar(role=None) -> None:
     """Draw the shared sidebar: who is signed in, database file (admins may switch to another
     existing file), policy version, as-of date. Called by app.py."""
     from access import Permission
-
     from ui import access
 
     with st.sidebar:
