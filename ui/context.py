@@ -41,6 +41,7 @@ _DB_ACTIVE = "ui_db_active"
 _DB_ERROR = "ui_db_error"
 _POLICY_KEY = "ui_policy_version"
 _AS_OF_KEY = "ui_as_of_date"
+_AS_OF_START = "ui_as_of_start"
 
 
 # --- database -----------------------------------------------------------------------------
@@ -186,7 +187,8 @@ def as_of() -> dt.datetime:
     z = zone()
     now = dt.datetime.now(z).replace(microsecond=0)
     chosen = st.session_state.get(_AS_OF_KEY)
-    if not isinstance(chosen, dt.date) or chosen == now.date():
+    # Today means now; so does the date the session started with (also after midnight).
+    if not isinstance(chosen, dt.date) or chosen == st.session_state.get(_AS_OF_START) or chosen == now.date():
         return now
     return dt.datetime.combine(chosen, dt.time(23, 59, 59), tzinfo=z)
 
@@ -235,7 +237,7 @@ def sidebar(role=None) -> None:
             st.caption(f"{len(bad)} saved policy file(s) could not be read and are not offered: "
                        + md(", ".join(sorted(bad))))
         if _AS_OF_KEY not in st.session_state:
-            st.session_state[_AS_OF_KEY] = today()
+            st.session_state[_AS_OF_KEY] = st.session_state[_AS_OF_START] = today()
         st.date_input(
             "As of", key=_AS_OF_KEY, format="YYYY-MM-DD",
             help="Deadlines are met, breached or pending as of this date: today means now; "
