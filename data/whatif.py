@@ -5,8 +5,9 @@ No Streamlit here. Both sides come from ``data.decisions.decisions`` (the bulk e
 per database state and policy), so the what-if lab shows exactly what the weekly report would
 show under each policy. The comparison is SQL over the two decision tables registered as Arrow
 (zero copy). Which cases belong to the period is read from the baseline (local date of the
-request / of placing the order in the baseline's zone), so both sides compare the same items
-even when the scenario moves the time zone.
+request in the baseline's zone), so the decision comparison pairs the same cases even when the
+scenario moves the time zone; SLA attainment counts each side's stage items by their own local
+date, which differs only at the period's edges when the zone moves.
 """
 
 from __future__ import annotations

@@ -175,3 +175,12 @@ def test_baseline_table_does_not_depend_on_row_order(con, base):
     assert side_by_side.column_names == joined.column_names
     for name in ("case_id", "outcome", "missing", "reply_by", "refund_by", "day"):
         assert side_by_side.column(name).to_pylist() == joined.column(name).to_pylist(), name
+
+
+def test_another_calendar_and_zone(con, base):
+    other = base.replace({"calendar.country": "US", "calendar.timezone": "America/New_York"})
+    r = compare(con, base, other, PERIOD, as_of=AS_OF)
+    assert r.cases == compare(con, base, base, PERIOD, as_of=AS_OF).cases  # the same cases are paired
+    assert r.deadline_only + r.changed > 0
+    assert r.attainment["attainment_after"].notna().any()
+    assert {k for k, _, _ in r.changed_keys} == {"calendar.country", "calendar.timezone"}
