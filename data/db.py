@@ -41,7 +41,9 @@ def resolve_path(path: str | os.PathLike | None = None) -> Path:
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only)
+        con.execute(sql.load("session_settings"))
+        return con
     except duckdb.IOException as exc:  # DuckDB reports a held lock as an IO error
         text = str(exc)
         if "lock" in text.lower():
