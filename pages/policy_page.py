@@ -32,7 +32,7 @@ if focus is not None:
 
 # --- the text and the parameters --------------------------------------------------------------
 
-text_col, param_col = st.columns([3, 2], gap="large")
+text_col, param_col = st.columns([3, 2.4], gap="large")
 with text_col:
     st.subheader("The policy text")
     st.caption("As the store publishes it. Each clause id on the left is what decisions cite.")
@@ -58,7 +58,7 @@ with param_col:
     changed = int(table["changed"].sum())
     st.caption(f"The numbers the rules read. {changed} differ from the shipped default."
                if changed else "All as shipped (the default policy file).")
-    shown = table[["key", "value", "clause", "changed", "default"] if changed else ["key", "value", "clause"]]
+    shown = table[["clause", "key", "value", "changed", "default"] if changed else ["clause", "key", "value"]]
     st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(table), key="policy_parameters",
                  column_config={"key": st.column_config.TextColumn("Key", width="medium"), "value": "Value",
                                 "default": "Default", "changed": st.column_config.CheckboxColumn("Changed"),

@@ -120,8 +120,8 @@ def clause_passage(clause: Clause, text: str | None = None) -> str:
 # --- parameters -------------------------------------------------------------------------------
 
 PARAMETER_CLAUSES: dict[str, str] = {
-    "calendar.country": "working days", "calendar.subdivision": "working days",
-    "calendar.timezone": "all clocks", "calendar.weekend": "working days",
+    "calendar.country": "calendar", "calendar.subdivision": "calendar",
+    "calendar.timezone": "clocks", "calendar.weekend": "calendar",
     "processing.hours": "P1", "processing.pause_on": "P1",
     "cancellation.free_hours": "C1", "returns.window_days": "RE1",
     "warranty.months": "A1", "warranty.categories": "A1",

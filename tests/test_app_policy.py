@@ -63,7 +63,7 @@ def test_active_parameters_match_the_policy(policies_dir):
     expected = parameter_table(default_policy())
     assert list(shown["key"]) == list(expected["key"])
     assert list(shown["value"]) == list(expected["value"])
-    assert list(shown.columns) == ["key", "value", "clause"]  # nothing changed: no default column
+    assert list(shown.columns) == ["clause", "key", "value"]  # nothing changed: no default column
 
 
 def test_a_saved_policy_version_shows_its_changes(policies_dir):
