@@ -113,7 +113,7 @@ except DataError as exc:
     st.stop()
 token = ctx.data_version()
 counts = _counts(con, token)
-st.caption(f"Database {ctx.db_path()}: {counts['orders']:,} orders, {counts['cases']:,} cases.")
+st.caption(f"Database {ui.md(ctx.db_path())}: {counts['orders']:,} orders, {counts['cases']:,} cases.")
 
 # --- data-quality findings (first: what a new user should see) --------------------------------
 st.subheader("Data-quality findings")
@@ -131,7 +131,7 @@ if not found.empty:
                            help=f"{row.description} (check {row.check})")
 clear = findings[findings["count"] == 0]
 if not clear.empty:
-    st.caption("Nothing found for: " + "; ".join(clear["description"]) + ".")
+    st.caption("Nothing found for: " + "; ".join(ui.md(d) for d in clear["description"]) + ".")
 table = findings.assign(examples=findings["examples"].map(lambda ids: ", ".join(map(str, ids))))
 st.dataframe(table, hide_index=True, key="dp_findings",
              column_config={"check": "check", "description": "what it finds",
@@ -196,7 +196,7 @@ if uploaded is not None:
     st.dataframe(shown, hide_index=True, key="dp_preview")
     unmapped = [c for c in file_columns if c not in mapping.values()]
     if unmapped:
-        st.caption("Not imported (no column of ours): " + ", ".join(unmapped))
+        st.caption("Not imported (no column of ours): " + ", ".join(ui.md(c) for c in unmapped))
     missing = [c for c in REQUIRED[table_name] if c not in mapping]
     if missing:
         st.warning(f"Map the required column(s) {', '.join(missing)} before importing.")
@@ -208,9 +208,9 @@ if uploaded is not None:
             spec["timestamps"]["format"] = ts_format.strip()
         if zone.strip():
             spec["timestamps"]["timezone"] = zone.strip()
-        status = st.status(f"Importing {uploaded.name} into {table_name}...", expanded=True)
+        status = st.status(f"Importing {ui.md(uploaded.name)} into {table_name}...", expanded=True)
         try:
-            result = import_file(con, table_name, path, spec, skip_bad=skip_bad, progress=status.write)
+            result = import_file(con, table_name, path, spec, skip_bad=skip_bad, progress=lambda text: status.text(text))
         except ImportFailed as exc:
             status.update(label="Nothing was imported", state="error")
             st.session_state[RESULT] = ("failed", uploaded.name, exc.total, exc.errors)

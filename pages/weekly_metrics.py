@@ -174,7 +174,7 @@ for col, stage in zip(stage_tiles, MERCHANT_STAGES + CUSTOMER_STAGES):
               f"{int(row['pending'].iloc[0])} pending" if not row.empty else "no items this week")
     col.metric(STAGE_LABELS[stage], _pct(now), _delta(now, _attainment(prev, stage), "rate"), border=True,
                help=("Customer's side, shown apart. " if stage in CUSTOMER_STAGES else "") + counts)
-st.caption(f"As of {as_of:%Y-%m-%d %H:%M} ({policy.calendar.timezone}); policy: {policy.name}. "
+st.caption(f"As of {as_of:%Y-%m-%d %H:%M} ({ui.md(policy.calendar.timezone)}); policy: {ui.md(policy.name)}. "
            "Attainment = met / (met + breached); pending items are not counted yet.")
 
 # --- charts ---------------------------------------------------------------------------------

@@ -168,7 +168,7 @@ with top_right:
             _set_inputs(loaded.flat())
             st.session_state[LOADED] = uploaded.file_id
             st.session_state.pop(RESULT, None)
-            st.toast(f"Loaded {uploaded.name}: {len(changed_keys(baseline, loaded))} key(s) differ from the baseline.")
+            st.toast(f"Loaded {ui.md(uploaded.name)}: {len(changed_keys(baseline, loaded))} key(s) differ from the baseline.")
     if st.button("Reset every input to the baseline", key="wi_reset", icon=":material/restart_alt:"):
         _set_inputs(baseline_flat)
         st.session_state.pop(RESULT, None)
@@ -341,5 +341,5 @@ else:
     with go_to:
         ui.case_link(chosen, label=f"Open case {chosen} in Case lookup")
 if ran_scenario is not None and changed_keys(baseline, ran_scenario):
-    st.caption("Changed keys replayed: " + ", ".join(f"{k} {_show(a)} → {_show(b)}"
+    st.caption("Changed keys replayed: " + ", ".join(f"{ui.md(k)} {ui.md(_show(a))} → {ui.md(_show(b))}"
                                                      for k, a, b in changed_keys(baseline, ran_scenario)))

@@ -63,7 +63,8 @@ def test_first_load_shows_findings_and_dictionary(at, db):
         if row.count:
             assert shown[row.check.replace("_", " ").capitalize()] == f"{int(row.count):,}"
         else:
-            assert any(row.description in c.value for c in at.caption if c.value.startswith("Nothing found"))
+            assert any(row.description in c.value.replace("\\", "") for c in at.caption
+                       if c.value.startswith("Nothing found"))
     found = findings.set_index("check")["count"]
     assert found["delivered_before_shipped"] > 0 and found["zero_amount"] > 0  # planted in the sample
     table = next(d.value for d in at.dataframe if "description" in d.value.columns)
@@ -146,3 +147,14 @@ def test_cases_table_and_parquet(at, db, tmp_path):
     # the order does not exist: the import names it and writes nothing
     errors = [e.value.replace("\\", "") for e in at.error]
     assert errors and "nothing was imported" in errors[0]
+
+
+def test_hostile_file_name_is_text_and_stays_in_its_folder(at, db):
+    name = "../**x** [y](http:evil) <b>.csv"
+    at.file_uploader(key="dp_file").set_value((name, GOOD, "text/csv")).run()
+    assert not at.exception and not at.error
+    heading = next(m.value for m in at.markdown if m.value.startswith("**Map the columns of"))
+    assert "<b>" not in heading and "[y](http:evil)" not in heading and "\\*\\*x\\*\\*" in heading
+    at.button(key="dp_import").click().run()
+    assert any("2 inserted" in s.value for s in at.success)
+    assert not (db.parent.parent / "x").exists()
