@@ -33,7 +33,8 @@ from policy import Policy, PolicyError, default_policy, load_policy
 log = logging.getLogger("returns_desk.ui")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-POLICIES_DIR = REPO_ROOT / "var" / "policies"
+# Saved policy files; RETURNS_DESK_POLICIES points elsewhere (the browser tests use a temp folder).
+POLICIES_DIR = Path(os.environ.get("RETURNS_DESK_POLICIES") or REPO_ROOT / "var" / "policies").expanduser()
 DEFAULT_LABEL = "Store policy (shipped default)"
 
 _DB_KEY = "ui_db_path"

@@ -3,7 +3,8 @@
 Fixtures (all session-scoped unless noted):
 
 - ``app_db``       Path of a DuckDB file built from the built-in sample for this test session
-                   (the server reads it through ``RETURNS_DESK_DB``; ``var/`` is never touched).
+                   (the server reads it through ``RETURNS_DESK_DB``, and saved policy files from a
+                   temp folder through ``RETURNS_DESK_POLICIES``; ``var/`` is never touched).
 - ``app_facts``    ids picked from ``app_db`` before the server opens it (DuckDB lets one process
                    hold the file): ``{"return_case": {"case_id", "order_id"}, "latest_case_id": ...}``;
                    add what your flow needs here.
@@ -106,11 +107,14 @@ def app_facts(app_db) -> dict:
     return {"return_case": {"case_id": chosen[0], "order_id": chosen[1]}, "latest_case_id": latest}
 
 
-def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run app.py`` on a free port against ``db``; returns (process, url) once
-    the health check answers. Stop it with ``stop_server(process)``."""
+def start_server(db: Path, log: Path, policies: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` on a free port against ``db`` (saved policy files in
+    ``policies``, default: an empty folder beside the log); returns (process, url) once the
+    health check answers. Stop it with ``stop_server(process)``."""
     port = _free_port()
-    env = dict(os.environ, RETURNS_DESK_DB=str(db), PYTHONUNBUFFERED="1")
+    policies = policies or log.parent / "policies"
+    policies.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, RETURNS_DESK_DB=str(db), RETURNS_DESK_POLICIES=str(policies), PYTHONUNBUFFERED="1")
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
