@@ -36,10 +36,15 @@ def facts(sample_db):
             "ORDER BY requested_at DESC LIMIT 1").fetchone()
         row = case_row(con, ret[0], ZONE)
         queue = breached_and_at_risk(con, default_policy(), "2026-11-12T23:59:59+08:00")
+        by_outcome: dict[str, str] = {}
+        for (case_id,) in con.cursor().execute(
+                "SELECT case_id FROM cases ORDER BY requested_at DESC LIMIT 600").fetchall():
+            outcome = decide(case_row(con, case_id, ZONE), default_policy()).outcome.value
+            by_outcome.setdefault(outcome, case_id)
     finally:
         con.close()
     return {"latest": latest, "case_id": ret[0], "order_id": ret[1], "decision": decide(row, default_policy()),
-            "queue_1112": queue}
+            "queue_1112": queue, "by_outcome": by_outcome}
 
 
 @pytest.fixture()
@@ -295,3 +300,13 @@ def test_an_unreadable_database_is_a_sentence(tmp_path, monkeypatch):
     at = _page()
     _ok(at)
     assert at.error and "database" in at.error[0].value.lower()
+
+
+def test_a_case_of_every_outcome_renders_its_card(env, facts):
+    assert len(facts["by_outcome"]) >= 8
+    for outcome, case_id in facts["by_outcome"].items():
+        at = _page({"case": case_id})
+        _ok(at)
+        assert not at.error, (outcome, [e.value for e in at.error])
+        assert display.outcome_label(outcome) in _texts(at).replace("\\", ""), outcome
+        assert len(at.get("plotly_chart")) == 1
