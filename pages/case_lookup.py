@@ -62,7 +62,17 @@ CASE_COLUMNS = {
 
 def open_case(case_id: str) -> None:
     st.query_params["case"] = str(case_id)
+    _new_tables()
     st.rerun()
+
+
+def _new_tables() -> None:
+    """Give the selectable tables new keys, so a row picked before does not reopen its case."""
+    st.session_state["lookup_nonce"] = st.session_state.get("lookup_nonce", 0) + 1
+
+
+def _key(name: str) -> str:
+    return f"{name}_{st.session_state.get('lookup_nonce', 0)}"
 
 
 def case_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None) -> None:
@@ -71,7 +81,7 @@ def case_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None) 
     for col, label in (("request", d.request_label), ("reason", d.reason_label)):
         if col in shown:
             shown[col] = shown[col].map(lambda v, f=label: f(v) if isinstance(v, str) else None)
-    event = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
+    event = st.dataframe(shown, hide_index=True, key=_key(key), on_select="rerun", selection_mode="single-row",
                          column_config=CASE_COLUMNS, width="stretch")
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
     if rows:
@@ -86,14 +96,21 @@ def show_case(case_id: str) -> None:
                    "order id above.", icon=":material/search_off:")
         return
     events = case_events(con, case_id, zone) or {}
-    head, close = st.columns([6, 1], vertical_alignment="bottom")
+    head, close = st.columns([5, 1.4], vertical_alignment="bottom")
     head.subheader(f"Case {d.md(row['case_id'])} · order {d.md(row['order_id'])}")
-    if close.button("Close case", icon=":material/close:", key="lookup_close"):
+    if close.button("Close case", icon=":material/close:", key="lookup_close", help="Back to the queues",
+                    width="stretch"):
         del st.query_params["case"]
+        _new_tables()
         st.rerun()
     facts = [d.request_label(row.get("request")), d.reason_label(row.get("reason")) if row.get("reason") else None,
              row.get("category"), events.get("country"), d.money(row.get("order_amount"), row.get("currency")),
-             f"agent {events.get('agent')}" if events.get("agent") else None]
+             f"agent {events.get('agent')}" if events.get("agent") else None,
+             f"closed {d.when(events['closed_at'], with_time=False)}" if events.get("closed_at") else "open",
+             f"refund paid {d.money(events['refund_amount'], row.get('currency'))}"
+             if events.get("refund_amount") is not None else None,
+             f"freight paid {d.money(events['freight_amount'], row.get('currency'))}"
+             if events.get("freight_amount") is not None else None]
     st.caption(" · ".join(d.md(f) for f in facts if f))
     decision = decide(row, policy)
     answer_card(decision, events, as_of, policy, key=f"case_{case_id}")
@@ -113,7 +130,7 @@ def queue_table(items: pd.DataFrame, key: str, newest_first: bool = False) -> No
                                                           "country"]].copy()
     table["stage"] = table["stage"].map(d.stage_label)
     table = table.sort_values("due", ascending=not newest_first).reset_index(drop=True)
-    ev = st.dataframe(table, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
+    ev = st.dataframe(table, hide_index=True, key=_key(key), on_select="rerun", selection_mode="single-row",
                       width="stretch", column_config=QUEUE_COLUMNS, height=min(38 + 35 * len(table), 320))
     if ev is not None and ev.selection.rows:
         open_case(table.iloc[ev.selection.rows[0]]["case_id"])

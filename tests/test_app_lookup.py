@@ -69,6 +69,15 @@ def _texts(at) -> str:
                      + [w.value for w in at.warning] + [e.value for e in at.error])
 
 
+def _table(at, name: str):
+    """The selectable table ``name`` (its key carries a counter, see pages/case_lookup.py)."""
+    import re
+
+    found = [df for df in at.dataframe if re.fullmatch(rf"{name}_\d+", str(getattr(df, "key", "") or ""))]
+    assert len(found) == 1, [getattr(df, "key", None) for df in at.dataframe]
+    return found[0]
+
+
 def _ok(at) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
@@ -80,7 +89,7 @@ def test_first_load_shows_queues_and_latest_cases(env, facts):
     md = _texts(at)
     assert "At risk: due within one working day" in md
     assert "Latest cases" in md
-    latest = at.dataframe(key="lookup_latest").value
+    latest = _table(at, "lookup_latest").value
     assert list(latest["case_id"]) == list(facts["latest"]["case_id"])
     # As of today (after the sample's last request) nothing is at risk: the page says why.
     assert "No open case has a deadline within one working day" in md
@@ -95,12 +104,12 @@ def test_at_risk_queue_as_of_a_busy_day_matches_the_data_layer(env, facts):
     risk = queue[(queue["status"] == "at_risk") & store]
     orders = queue[(queue["status"] == "at_risk") & (queue["stage"] == "processing")]
     if len(risk):
-        shown = at.dataframe(key="lookup_at_risk").value
+        shown = _table(at, "lookup_at_risk").value
         assert sorted(shown["case_id"]) == sorted(risk["item_id"])
     if len(orders):
         assert f"{len(orders)} order(s) must be handed to the carrier" in _texts(at)
     overdue = queue[(queue["status"] == "breached") & store]
-    assert len(at.dataframe(key="lookup_overdue").value) == len(overdue)
+    assert len(_table(at, "lookup_overdue").value) == len(overdue)
 
 
 def test_search_by_order_id_opens_the_case_and_the_url_carries_it(env, facts):
@@ -127,7 +136,7 @@ def test_partial_search_lists_matches_recent_first(env, sample_db):
     at = _page()
     at.text_input(key="lookup_search").input("RC00099").run()
     _ok(at)
-    table = at.dataframe(key="lookup_results").value
+    table = _table(at, "lookup_results").value
     assert len(table) > 1
     assert all("RC00099" in c for c in table["case_id"])
     assert list(table["requested_at"]) == sorted(table["requested_at"], reverse=True)

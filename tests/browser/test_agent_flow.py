@@ -103,3 +103,45 @@ def test_a_shared_link_is_the_first_visit_after_a_restart(page, tmp_path):
         assert "case=NO-SUCH-CASE" in page.url
     finally:
         stop_server(proc)
+
+
+def test_pick_a_case_from_the_latest_then_close_it(page, app_server, app_facts):
+    goto(page, app_server, "case_lookup")
+    page.get_by_text("Latest cases").wait_for()
+    grid = page.locator('[data-testid="stDataFrame"]').last
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box
+    wait_idle(page)
+    latest = app_facts["latest_case_id"]
+    page.get_by_text(f"Case {latest} ·").wait_for()
+    assert f"case={latest}" in page.url
+    page.get_by_role("button", name="Close case").click()
+    wait_idle(page)
+    page.get_by_text("Latest cases").wait_for()
+    assert "case=" not in page.url
+    assert page.get_by_text(f"Case {latest} ·").count() == 0  # the old selection did not reopen it
+    no_exception_on_screen(page)
+
+
+def test_pick_a_case_from_search_results_then_close_it(page, app_server):
+    goto(page, app_server, "case_lookup")
+    box = page.get_by_role("textbox", name="Case id or order id")
+    box.fill("RC00099")
+    box.press("Enter")
+    wait_idle(page)
+    page.get_by_text("case(s) match").wait_for()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    b = grid.bounding_box()
+    page.mouse.click(b["x"] + 18, b["y"] + 35 + 35 + 17)  # the second row's selection box
+    wait_idle(page)
+    page.locator("h3", has_text="Case RC00099").wait_for()
+    opened = page.url
+    page.wait_for_timeout(1500)
+    assert page.url == opened  # settled: no rerun loop
+    page.get_by_role("button", name="Close case").click()
+    wait_idle(page)
+    assert "case=" not in page.url
+    assert page.locator("h3", has_text="Case RC00099").count() == 0
+    page.get_by_text("case(s) match").wait_for()
+    no_exception_on_screen(page)
