@@ -186,6 +186,7 @@ def generate(
     not_yet_shipped = shipped > now
     shipped[not_yet_shipped] = NAT
     in_transit = ~cancelled & (np.isnat(shipped) | (delivered > now))
+    planned_delivery = delivered.copy()  # customers write after it, even when it is still ahead
     delivered[in_transit] = NAT
     status[in_transit & ~np.isnat(shipped)] = 2
     status[~cancelled & np.isnat(shipped)] = 3
@@ -214,16 +215,20 @@ def generate(
     if lost.any():
         status[oi[lost & ~np.isnat(o_shipped)]] = 2
 
-    after_delivery = o_deliv + _hours(rng, m, 24 * 6, 1.0)
+    # Requests follow the planned delivery; one that would come after "now" has not been made
+    # yet (dropped below), so the last weeks hold the same mix as the others.
+    o_plan = planned_delivery[oi]
+    o_plan[lost] = NAT
+    after_delivery = o_plan + _hours(rng, m, 24 * 6, 1.0)
     late_claims = rng.random(m) < 0.05  # some write after the 30-day window
-    after_delivery = np.where(late_claims, o_deliv + (rng.integers(31, 60, m) * DAY), after_delivery)
+    after_delivery = np.where(late_claims, o_plan + (rng.integers(31, 60, m) * DAY), after_delivery)
     before_delivery = np.where(np.isnat(o_shipped), o_placed, o_shipped) + _hours(rng, m, 30, 1.0)
-    requested = np.where(np.isnat(o_deliv), before_delivery, after_delivery)
+    requested = np.where(np.isnat(o_plan), before_delivery, after_delivery)
     requested = np.where(is_can, o_placed + _hours(rng, m, 5, 1.2), requested)
     requested = np.where(lost, o_prom + _hours(rng, m, 24 * 4, 0.7), requested)
-    keep = ~np.isnat(requested) & (requested < now)
-    keep &= np.cumsum(keep) <= n_cases
-    sel = np.flatnonzero(keep)
+    sel = np.flatnonzero(~np.isnat(requested) & (requested < now))
+    if len(sel) > n_cases:  # a random subset, so the last weeks keep their share of cases
+        sel = np.sort(rng.choice(sel, size=n_cases, replace=False))
     oi, req, reason, requested = oi[sel], req[sel], reason[sel], requested[sel]
     o_placed, o_shipped, o_deliv, o_amount = placed[oi], shipped[oi], delivered[oi], amount[oi]
     lost = lost[sel]
