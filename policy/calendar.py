@@ -59,8 +59,8 @@ class WorkingCalendar:
     uniform_offset: np.ndarray    # bool: no offset change during that day
     official_until: int | None    # last year with official make-up-day data; later = estimate
     holiday_names: dict[dt.date, str]
-    working_days: np.ndarray      # int64: table indexes of the working days, in order
-    not_holiday_days: np.ndarray  # int64: table indexes of the days that are not public holidays
+    working_days: np.ndarray      # int64: table indexes of the working days, in order (+ sentinels)
+    not_holiday_days: np.ndarray  # int64: table indexes of days that are not public holidays (+ sentinels)
     fixed_offset_us: int | None   # the zone's offset when it is one and the same on every day
 
     # --- days ------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ class WorkingCalendar:
 
         The j-th working day of the table sits at ``working_days[j - 1]``; a day with
         ``cum_working`` c has c working days up to it, so the n-th after it is number c + n.
-        Past the table's end the result is ``len(working)`` (out of range, caught by callers).
+        Past the table's end the result is a sentinel index beyond it (callers check for it).
         """
         if n == 0:
             return day_index
@@ -110,6 +110,12 @@ class WorkingCalendar:
 
     # --- local wall-clock time <-> instants ---------------------------------------------
 
+    def check_in_table(self, local_us: np.ndarray) -> None:
+        if local_us.size:
+            first = self.first_day * DAY_US
+            if local_us.min() < first or local_us.max() >= first + len(self.working) * DAY_US:
+                raise OutOfCalendar(f"outside the calendar's years {FIRST_YEAR}..{LAST_YEAR}")
+
     def day_index_of_local(self, local_us: np.ndarray) -> np.ndarray:
         """Day-table index of local wall-clock microseconds; raises if outside the table."""
         index = np.floor_divide(local_us, DAY_US) - self.first_day
@@ -124,6 +130,9 @@ class WorkingCalendar:
         subtraction; on the day of a daylight-saving change, pandas decides: a repeated hour
         is read as the first (summer) time, a skipped one moves forward past the gap.
         """
+        if self.fixed_offset_us is not None:
+            self.check_in_table(local_us)
+            return local_us - self.fixed_offset_us
         index = self.day_index_of_local(local_us)
         utc = local_us - self.utc_offset_us[index]
         irregular = ~self.uniform_offset[index]
@@ -183,18 +192,23 @@ def _build_calendar(params: CalendarParams) -> WorkingCalendar:
         uniform_offset=offset_start == offset_end,
         official_until=max(official) if official else None,
         holiday_names={d: country.get(d) for d in country},
-        working_days=np.flatnonzero(working).astype(np.int64),
-        not_holiday_days=np.flatnonzero(~public_holiday).astype(np.int64),
+        working_days=_padded(np.flatnonzero(working).astype(np.int64), len(working)),
+        not_holiday_days=_padded(np.flatnonzero(~public_holiday).astype(np.int64), len(working)),
         fixed_offset_us=(int(offset_start[0]) if (offset_start == offset_start[0]).all()
                          and (offset_start == offset_end).all() else None),
     )
 
 
 def _gather(positions: np.ndarray, ordinal: np.ndarray) -> np.ndarray:
-    """positions[ordinal], with ordinals past the end mapped to one past the table."""
-    past_end = positions[-1] + 10**6
-    safe = np.minimum(ordinal, len(positions) - 1)
-    return np.where(ordinal < len(positions), positions[safe], past_end)
+    """positions[ordinal]; ``positions`` ends in sentinels past the table, so an ordinal beyond
+    the last real day lands on one (callers check for it) instead of raising."""
+    return positions[ordinal]
+
+
+def _padded(positions: np.ndarray, table_length: int) -> np.ndarray:
+    # Ordinals run at most ~366 past the last real day (365 working days, or a 24*365-hour
+    # processing clock); 1,000 sentinels cover them.
+    return np.concatenate([positions, np.full(1000, table_length + 10**6, np.int64)])
 
 
 def _utc_offset_us(aware: pd.DatetimeIndex, local: pd.DatetimeIndex) -> np.ndarray:
