@@ -71,6 +71,7 @@ _lock = threading.Lock()
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+        _order_side.clear()
 
 
 def _arrow(cur: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pa.Table:
@@ -208,27 +209,58 @@ def _order_counts(con: duckdb.DuckDBPyConnection, processing: pa.Table) -> pa.Ta
         cur.close()
 
 
-def compute(con: duckdb.DuckDBPyConnection, policy) -> Decisions:
-    """Decide everything for ``policy`` now (no cache).
+def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None) -> Decisions:
+    """Decide everything for ``policy``.
+
+    ``state`` (database, data version) lets the order side be reused: the orders as read and
+    their processing stage (P1) depend only on the data and on the policy's calendar and
+    processing keys, so a what-if scenario that changes, say, the return window re-decides
+    the cases alone. Without ``state`` nothing is reused.
 
     DuckDB releases the GIL while the engine's numpy code holds it, so each query runs in a
-    helper thread while Python works on the previous result; two Python steps side by side
-    would only fight over the GIL.
+    helper thread while Python works on the previous result.
     """
     clock = _clock(con, policy)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        orders = _query(con, "decide_orders_input")
         cases_f = pool.submit(_query, con, "decide_cases_input")
-        processing = _processing(orders, policy, clock)
+        orders = _reuse(("orders", state), lambda: _query(con, "decide_orders_input"), state)
+        order_key = ("processing", state, policy.calendar, policy.processing)
+
+        def order_side() -> tuple[pa.Table, pa.Table]:
+            processing = _processing(orders, policy, clock)
+            return processing, _order_counts(con, processing)
+
+        processing, order_counts = _reuse(order_key, order_side, state)
         cases = _with_orders(cases_f.result(), orders)
         del orders
-        counts_f = pool.submit(_order_counts, con, processing)
         case_stages, case_facts, decision_table = _cases_part(cases, policy, clock)
         del cases
-        order_counts = counts_f.result()
     stage_facts = pa.concat_tables([processing, *case_stages], promote_options="permissive")
     return Decisions(policy=policy, key=(), stage_facts=stage_facts, case_facts=case_facts,
                      order_counts=order_counts, cases=decision_table)
+
+
+# The order side, kept for the latest data state: the orders as read, and their processing
+# stage for up to two (calendar, processing) settings.
+_order_side: OrderedDict[tuple, object] = OrderedDict()
+ORDER_SIDE_SIZE = 3
+
+
+def _reuse(key: tuple, make, state: tuple | None):
+    if state is None:
+        return make()
+    with _lock:
+        for stale in [k for k in _order_side if k[1] != state]:
+            del _order_side[stale]
+        if key in _order_side:
+            _order_side.move_to_end(key)
+            return _order_side[key]
+    value = make()
+    with _lock:
+        _order_side[key] = value
+        while len(_order_side) > ORDER_SIDE_SIZE:
+            _order_side.popitem(last=False)
+    return value
 
 
 def decisions(con: duckdb.DuckDBPyConnection, policy=None) -> Decisions:
@@ -243,7 +275,7 @@ def decisions(con: duckdb.DuckDBPyConnection, policy=None) -> Decisions:
         if hit is not None:
             _cache.move_to_end(key)
             return hit
-    result = replace(compute(con, policy), key=key)
+    result = replace(compute(con, policy, state=key[:2]), key=key)
     with _lock:
         _cache[key] = result
         while len(_cache) > CACHE_SIZE:

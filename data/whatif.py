@@ -190,7 +190,8 @@ def compare(
         period_params = {"first": first, "last": last}
         groups = cur.execute(_GROUPS.format(changed=_CHANGED_DECISION, deadline_changed=deadline_changed,
                                             join=_JOIN), period_params).df()
-        unit = float(cur.execute(_UNIT_FREIGHT).fetchall()[0][0] or 0.0)
+        # Priced to the cent, as shown: every estimated case costs exactly the unit the page names.
+        unit = round(float(cur.execute(_UNIT_FREIGHT).fetchall()[0][0] or 0.0), 2)
         changed_rows = cur.execute(_CHANGED.format(join=_JOIN, changed=_CHANGED_DECISION),
                                    {**period_params, "limit": MAX_CHANGED_ROWS}).df()
         report(0.9, "Comparing SLA attainment")
@@ -213,7 +214,7 @@ def compare(
         changed=int(groups.loc[groups["decision_changed"], "cases"].sum()),
         deadline_only=int(groups.loc[groups["deadline_changed"] & ~groups["decision_changed"], "cases"].sum()),
         matrix=matrix, costs=costs, attainment=attainment, changed_rows=changed_rows,
-        freight_unit=round(unit, 2), freight_estimated=int(groups.loc[(groups["s_freight"] == "merchant") & groups["freight_unknown"], "cases"].sum()),
+        freight_unit=unit, freight_estimated=int(groups.loc[(groups["s_freight"] == "merchant") & groups["freight_unknown"], "cases"].sum()),
         changed_keys=changed_keys(baseline, scenario), seconds=time.perf_counter() - t0,
     )
 
