@@ -129,3 +129,27 @@ def test_with_login_configured_a_visitor_sees_only_the_login(app_env):
     assert not at.exception
     assert [b.label for b in at.button] == ["Log in"]
     assert not at.sidebar.text_input
+
+
+def test_versions_saved_in_the_database_are_offered_and_applied(tmp_path, monkeypatch):
+    import data
+    import ui.context
+    from data.policy_versions import save_version
+    from policy import default_policy
+
+    patch_pages_dir_quirk(monkeypatch)
+    db = build_sample_db(tmp_path / "history.duckdb")
+    con = data.connect(db, quiet=True)
+    policy = default_policy().replace({"name": "Winter rules", "returns.window_days": 60})
+    save_version(con, policy, based_on=0, saved_by="test")
+    con.close()
+    monkeypatch.setenv("RETURNS_DESK_DB", str(db))
+    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    at = _app().run()
+    box = at.sidebar.selectbox(key="ui_policy_version")
+    (label,) = [o for o in box.options if o.startswith("v1 · Winter rules")]
+    box.set_value(label).run()
+    at.switch_page("pages/policy_page.py").run()
+    assert not at.exception
+    shown = at.dataframe[0].value.set_index("key")
+    assert shown.loc["returns.window_days", "value"] == "60"

@@ -108,17 +108,35 @@ def policy_versions() -> dict[str, Path | int | None]:
     (``policy_file_errors()`` lists them); a database that cannot be read offers no history."""
     versions: dict[str, Path | int | None] = {DEFAULT_LABEL: None}
     try:
-        from data.policy_versions import list_versions
-
-        for row in list_versions(connection()).itertuples():
-            saved = row.saved_at.strftime("%Y-%m-%d") if hasattr(row.saved_at, "strftime") else ""
-            versions[f"v{row.version} · {row.name} (saved {saved})"] = int(row.version)
+        for version, name, saved in _history(str(db_path())):
+            versions[f"v{version} · {name} (saved {saved})"] = version
     except Exception:  # noqa: BLE001 - no history is not an error for the sidebar
         log.info("no policy history", exc_info=True)
     for path, loaded in _saved_policies(_policies_dir_state()).items():
         if isinstance(loaded, Policy):
             versions[f"{loaded.name} ({Path(path).name})"] = Path(path)
     return versions
+
+
+@st.cache_data(ttl=5, max_entries=8, show_spinner=False)
+def _history(db: str) -> list[tuple[int, str, str]]:
+    """(version, name, saved date) of the database's saved policy versions, newest first; read
+    at most every few seconds (the sidebar asks on every run)."""
+    from data.policy_versions import list_versions
+
+    out = []
+    for row in list_versions(_connection_for(db)).itertuples():
+        saved = row.saved_at.strftime("%Y-%m-%d") if hasattr(row.saved_at, "strftime") else ""
+        out.append((int(row.version), str(row.name), saved))
+    return out
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _saved_version(db: str, version: int) -> Policy:
+    """A saved version's policy; versions are append-only, so it never changes."""
+    from data.policy_versions import load_version
+
+    return load_version(_connection_for(db), version)
 
 
 def policy_file_errors() -> dict[str, str]:
@@ -157,9 +175,7 @@ def policy() -> Policy:
         return default_policy()
     if isinstance(source, int):
         try:
-            from data.policy_versions import load_version
-
-            return load_version(connection(), source)
+            return _saved_version(str(db_path()), source)
         except Exception:  # noqa: BLE001
             log.exception("policy version %s", source)
             return default_policy()
