@@ -33,3 +33,31 @@ def case_events(con: duckdb.DuckDBPyConnection, case_id: str, zone: str | None =
             if value is not None and hasattr(value, "astimezone"):
                 row[key] = pd.Timestamp(value).tz_convert(zone).to_pydatetime()
     return row
+
+
+def case_queue(con: duckdb.DuckDBPyConnection, policy, as_of, status: str, stages: list[str],
+               limit: int = 500) -> pd.DataFrame:
+    """Open SLA items of one ``status`` ('at_risk': due within one working day of ``as_of``;
+    'breached': past due and not done), for the given stages; at-risk soonest first, breached
+    most recently due first; at most ``limit`` rows, column ``total`` = all matching items.
+    Columns: status, stage, item_id, order_id, category, country, due (policy zone), total.
+    Same definitions as ``data.report.breached_and_at_risk`` (which returns breached first
+    with a single limit, so a long breach list can hide the at-risk items)."""
+    from policy import deadline_after
+
+    from .decisions import decisions
+    from .report import as_of_instant
+
+    if status not in ("at_risk", "breached"):
+        raise ValueError(f"status must be at_risk or breached, not {status!r}")
+    ts = as_of_instant(as_of, policy)
+    risk_until = deadline_after(pd.Series([ts]), 1, policy).iloc[0]
+    params = {"as_of": ts.to_pydatetime(), "as_of_day": ts.date(), "risk_until": risk_until.to_pydatetime(),
+              "status": status, "stages": list(stages), "limit": int(limit)}
+    cur = decisions(con, policy).register(con.cursor())
+    try:
+        out = cur.execute(sql.load("app_case_queue"), params).df()
+    finally:
+        cur.close()
+    out["due"] = pd.to_datetime(out["due"], utc=True).dt.tz_convert(policy.calendar.timezone)
+    return out

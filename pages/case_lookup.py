@@ -10,9 +10,8 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import streamlit as st
 
-from data.app_queries import case_events
+from data.app_queries import case_events, case_queue
 from data.lookup import case_lookup, case_row
-from data.report import breached_and_at_risk
 from policy import decide
 from policy.answer_view import WORKED_EXAMPLES
 from policy.decision import Provided, Reason, Request
@@ -41,9 +40,19 @@ def _search(version: str, text: str, limit: int) -> pd.DataFrame:
     return case_lookup(context.connection(), text, limit)
 
 
-@st.cache_data(max_entries=16, ttl=600, show_spinner="Checking deadlines...")
-def _queue(version: str, policy_key: str, as_of_iso: str) -> pd.DataFrame:
-    return breached_and_at_risk(context.connection(), policy, as_of_iso, open_only=True, limit=5000)
+STORE_STAGES = ("reply", "replacement", "refund", "freight_reimbursement", "status_update")
+
+
+@st.cache_data(max_entries=64, ttl=600, show_spinner="Checking deadlines...")
+def _queue(version: str, policy_key: str, as_of_iso: str, status: str, stages: tuple[str, ...],
+           limit: int) -> pd.DataFrame:
+    return case_queue(context.connection(), policy, as_of_iso, status, list(stages), limit)
+
+
+def queue(status: str, stages: tuple[str, ...], limit: int) -> tuple[pd.DataFrame, int]:
+    """Open items of one status for ``stages`` as of the sidebar's time, and how many there are."""
+    items = _queue(context.data_version(), context.policy_key(), as_of.isoformat(), status, stages, limit)
+    return items, int(items["total"].iloc[0]) if len(items) else 0
 
 
 CASE_COLUMNS = {
@@ -124,12 +133,13 @@ QUEUE_COLUMNS = {
 }
 
 
-def queue_table(items: pd.DataFrame, key: str, newest_first: bool = False) -> None:
-    """Case deadlines from ``breached_and_at_risk``; selecting a row opens the case."""
+def queue_table(items: pd.DataFrame, key: str) -> None:
+    """Case deadlines from ``data.app_queries.case_queue`` (in its order); selecting a row opens
+    the case."""
     table = items.rename(columns={"item_id": "case_id"})[["due", "stage", "case_id", "order_id", "category",
                                                           "country"]].copy()
     table["stage"] = table["stage"].map(d.stage_label)
-    table = table.sort_values("due", ascending=not newest_first).reset_index(drop=True)
+    table = table.reset_index(drop=True)
     ev = st.dataframe(table, hide_index=True, key=_key(key), on_select="rerun", selection_mode="single-row",
                       width="stretch", column_config=QUEUE_COLUMNS, height=min(38 + 35 * len(table), 320))
     if ev is not None and ev.selection.rows:
@@ -138,40 +148,37 @@ def queue_table(items: pd.DataFrame, key: str, newest_first: bool = False) -> No
 
 def first_load() -> None:
     st.markdown("#### At risk: due within one working day")
-    queue = _queue(context.data_version(), context.policy_key(), as_of.isoformat())
-    store_side = ~queue["stage"].isin(["processing", "customer_ship"])
-    at_risk = queue[queue["status"] == "at_risk"]
-    case_items = queue[(queue["status"] == "at_risk") & store_side]
-    orders_due = at_risk[at_risk["stage"] == "processing"]
-    if case_items.empty:
+    case_items, n_risk = queue("at_risk", STORE_STAGES, 500)
+    if not n_risk:
         latest = _search(context.data_version(), "", 1)
         last = d.when(latest["requested_at"].iloc[0].tz_convert(zone), with_time=False) if len(latest) else "—"
         st.info(f"No open case has a deadline within one working day of {d.md(d.when(as_of))}. "
                 f"The latest request in the data is from {d.md(last)}: pick an earlier as-of date in the "
                 "sidebar to see the queue as it stood then.", icon=":material/event_available:")
     else:
-        st.caption(f"{len(case_items)} case deadline(s) due by the end of the next working day. "
+        more = f" (the {len(case_items)} soonest shown)" if n_risk > len(case_items) else ""
+        st.caption(f"{n_risk} case deadline(s) due by the end of the next working day{more}. "
                    "Select a row to open the case.")
         queue_table(case_items, "lookup_at_risk")
-    if not orders_due.empty:
-        with st.container(border=False):
-            st.caption(f"{len(orders_due)} order(s) must be handed to the carrier by the end of the next "
-                       "working day (P1):")
-            orders = orders_due[["due", "order_id", "category", "country"]].sort_values("due").reset_index(drop=True)
-            st.dataframe(orders.head(200), hide_index=True, width="stretch", key="lookup_orders_due",
-                         column_config=QUEUE_COLUMNS, height=min(38 + 35 * len(orders), 250))
+    orders_due, n_orders = queue("at_risk", ("processing",), 200)
+    if n_orders:
+        st.caption(f"{n_orders} order(s) must be handed to the carrier by the end of the next working day (P1):")
+        orders = orders_due[["due", "order_id", "category", "country"]]
+        st.dataframe(orders, hide_index=True, width="stretch", key="lookup_orders_due",
+                     column_config=QUEUE_COLUMNS, height=min(38 + 35 * len(orders), 250))
 
-    overdue = queue[(queue["status"] == "breached") & store_side]
     st.markdown("#### Overdue and still open")
-    if overdue.empty:
+    overdue, n_overdue = queue("breached", STORE_STAGES, 200)
+    if not n_overdue:
         st.caption("No open case is past a deadline.")
     else:
-        st.caption(f"{len(overdue)} open case deadline(s) are past due, newest first: the customer is waiting. "
-                   "Select a row to open the case.")
-        queue_table(overdue, "lookup_overdue", newest_first=True)
-    not_shipped = queue[(queue["status"] == "breached") & (queue["stage"] == "customer_ship")]
-    if not not_shipped.empty:
-        st.caption(f"Customer's side: {len(not_shipped)} return(s) not shipped within the 3 working days after "
+        more = f" (the {len(overdue)} most recent shown)" if n_overdue > len(overdue) else ""
+        st.caption(f"{n_overdue} open case deadline(s) are past due, most recently due first{more}: the customer "
+                   "is waiting. Select a row to open the case.")
+        queue_table(overdue, "lookup_overdue")
+    _, n_not_shipped = queue("breached", ("customer_ship",), 1)
+    if n_not_shipped:
+        st.caption(f"Customer's side: {n_not_shipped} return(s) not shipped within the 3 working days after "
                    "the store's reply (RP2); a reminder may help.")
 
     st.markdown("#### Latest cases")

@@ -35,7 +35,7 @@ def facts(sample_db):
             "AND (SELECT count(*) FROM cases x WHERE x.order_id = c.order_id) = 1 "
             "ORDER BY requested_at DESC LIMIT 1").fetchone()
         row = case_row(con, ret[0], ZONE)
-        queue = breached_and_at_risk(con, default_policy(), "2026-11-12T23:59:59+08:00")
+        queue = breached_and_at_risk(con, default_policy(), "2026-11-12T23:59:59+08:00", limit=100_000)
         by_outcome: dict[str, str] = {}
         for (case_id,) in con.cursor().execute(
                 "SELECT case_id FROM cases ORDER BY requested_at DESC LIMIT 600").fetchall():
@@ -99,17 +99,22 @@ def test_at_risk_queue_as_of_a_busy_day_matches_the_data_layer(env, facts):
     at = _page()
     at.sidebar.date_input(key="ui_as_of_date").set_value(dt.date(2026, 11, 12)).run()
     _ok(at)
-    queue = facts["queue_1112"]
+    queue = facts["queue_1112"]  # data.report.breached_and_at_risk, the managers' definition
     store = ~queue["stage"].isin(["processing", "customer_ship"])
     risk = queue[(queue["status"] == "at_risk") & store]
     orders = queue[(queue["status"] == "at_risk") & (queue["stage"] == "processing")]
-    if len(risk):
-        shown = _table(at, "lookup_at_risk").value
-        assert sorted(shown["case_id"]) == sorted(risk["item_id"])
-    if len(orders):
-        assert f"{len(orders)} order(s) must be handed to the carrier" in _texts(at)
+    assert len(risk) and len(orders)
+    shown = _table(at, "lookup_at_risk").value
+    assert sorted(shown["case_id"]) == sorted(risk["item_id"])
+    assert list(shown["due"]) == sorted(shown["due"])
+    assert f"{len(orders)} order(s) must be handed to the carrier" in _texts(at)
     overdue = queue[(queue["status"] == "breached") & store]
-    assert len(_table(at, "lookup_overdue").value) == len(overdue)
+    assert f"{len(overdue)} open case deadline(s) are past due" in _texts(at)
+    shown = _table(at, "lookup_overdue").value
+    assert len(shown) == min(200, len(overdue))
+    assert list(shown["due"]) == sorted(shown["due"], reverse=True)
+    not_shipped = queue[(queue["status"] == "breached") & (queue["stage"] == "customer_ship")]
+    assert f"Customer's side: {len(not_shipped)} return(s)" in _texts(at)
 
 
 def test_search_by_order_id_opens_the_case_and_the_url_carries_it(env, facts):

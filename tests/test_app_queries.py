@@ -1,0 +1,48 @@
+"""data.app_queries: the Case lookup page's own queries, against the data layer's definitions."""
+
+from __future__ import annotations
+
+import pytest
+
+import data
+from data.app_queries import case_events, case_queue
+from data.report import breached_and_at_risk
+from policy import default_policy
+
+STORE = ["reply", "replacement", "refund", "freight_reimbursement", "status_update"]
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    c = data.connect(tmp_path_factory.mktemp("q") / "s.duckdb", quiet=True)
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-12T23:59:59+08:00", "2026-06-01T12:00:00+08:00"])
+@pytest.mark.parametrize("status", ["at_risk", "breached"])
+def test_queue_is_breached_and_at_risk_one_status_at_a_time(con, as_of, status):
+    p = default_policy()
+    ref = breached_and_at_risk(con, p, as_of, limit=1_000_000)
+    ref = ref[(ref["status"] == status) & ref["stage"].isin(STORE)]
+    got = case_queue(con, p, as_of, status, STORE, limit=1_000_000)
+    assert sorted(got["item_id"]) == sorted(ref["item_id"])
+    if len(got):
+        assert (got["total"] == len(ref)).all()
+        assert list(got["due"]) == sorted(got["due"], reverse=status == "breached")
+        assert str(got["due"].dt.tz) == "Asia/Shanghai"
+
+
+def test_queue_limit_keeps_the_count(con):
+    got = case_queue(con, default_policy(), "2026-11-26T12:00:00+08:00", "breached", STORE, limit=5)
+    assert len(got) == 5 and got["total"].iloc[0] > 5
+    with pytest.raises(ValueError):
+        case_queue(con, default_policy(), None, "done", STORE)
+
+
+def test_case_events(con):
+    case_id = con.cursor().execute("SELECT case_id FROM cases WHERE refunded_at IS NOT NULL LIMIT 1").fetchone()[0]
+    ev = case_events(con, case_id, "Asia/Shanghai")
+    assert ev["case_id"] == case_id and ev["refunded_at"].tzinfo is not None
+    assert str(ev["requested_at"].tzinfo) == "Asia/Shanghai"
+    assert case_events(con, "x' OR '1'='1") is None
