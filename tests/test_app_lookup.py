@@ -324,3 +324,42 @@ def test_a_case_of_every_outcome_renders_its_card(env, facts):
         assert not at.error, (outcome, [e.value for e in at.error])
         assert display.outcome_label(outcome) in _texts(at).replace("\\", ""), outcome
         assert len(at.get("plotly_chart")) == 1
+
+
+def test_hostile_values_in_the_data_show_as_text(tmp_path, monkeypatch):
+    import ui.context
+
+    patch_pages_dir_quirk(monkeypatch)
+    db = build_sample_db(tmp_path / "hostile.duckdb")
+    con = data.connect(db, quiet=True)
+    evil_order = "SO-**x**-[a](http://e.vil)"
+    evil_agent = "<img src=x onerror=alert(1)> :red[boom] $x$"
+    cur = con.cursor()
+    cur.execute("INSERT INTO orders SELECT $o, placed_at, shipped_at, delivered_at, promised_delivery_at, "
+                "order_amount, currency, '<b>cat</b>', country, status FROM orders LIMIT 1", {"o": evil_order})
+    cur.execute("INSERT INTO cases (case_id, order_id, request, reason, requested_at, agent) "
+                "SELECT 'RC-EVIL', $o, 'refund', 'damaged', requested_at, $a FROM cases LIMIT 1",
+                {"o": evil_order, "a": evil_agent})
+    con.close()
+    monkeypatch.setenv("RETURNS_DESK_DB", str(db))
+    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    at = _page({"case": "RC-EVIL"})
+    _ok(at)
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.subheader]
+    joined = "\n".join(shown)
+    import re
+
+    for raw in ("**x**", "[a](", ":red[", "$x$", "<b>"):
+        assert raw not in joined, raw
+    assert not re.search(r"(?<!\\)<", joined)  # every < escaped
+    assert "\\<img" in joined and "RC\\-EVIL" in joined
+
+
+def test_no_html_in_the_app_files():
+    root = Path(__file__).resolve().parent.parent
+    files = [root / "app.py", root / "pages" / "case_lookup.py", root / "pages" / "policy_page.py",
+             *sorted((root / "ui").glob("*.py"))]
+    for f in files:
+        code = f.read_text()
+        assert "unsafe_allow_html=True" not in code, f
+        assert "st.html(" not in code, f
