@@ -1,0 +1,114 @@
+"""Twenty people at once: twenty browser sessions (one Playwright process) switch between Case
+lookup and Weekly metrics for a minute against one server. No session may fail, and the
+server's memory must level off (the caches are bounded)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SESSIONS = int(os.environ.get("CONCURRENT_SESSIONS", "20"))
+SECONDS = float(os.environ.get("CONCURRENT_SECONDS", "60"))
+STEP_TIMEOUT_MS = 120_000
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def settled(page) -> None:
+    await page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]', timeout=STEP_TIMEOUT_MS)
+    busy = '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-stale="true"]'
+    quiet, waited = 0, 0
+    while quiet < 3:
+        quiet = 0 if await page.locator(busy).count() else quiet + 1
+        await page.wait_for_timeout(250)
+        waited += 250
+        if waited > STEP_TIMEOUT_MS:
+            raise TimeoutError("the page kept running")
+    if await page.locator('[data-testid="stException"]').count():
+        raise AssertionError("an exception is shown")
+
+
+async def one_session(browser, url: str, case_ids: list[str], number: int, stop_at: float) -> int:
+    """Alternate between a case (by its shared link) and the weekly metrics; count the pages."""
+    context = await browser.new_context(viewport={"width": 1200, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    done = 0
+    try:
+        while time.monotonic() < stop_at:
+            case_id = case_ids[(number + done) % len(case_ids)]
+            await page.goto(f"{url}/case_lookup?case={case_id}", wait_until="domcontentloaded")
+            await page.get_by_text(f"Case {case_id} ·").first.wait_for(timeout=STEP_TIMEOUT_MS)
+            await settled(page)
+            await page.goto(f"{url}/weekly_metrics", wait_until="domcontentloaded")
+            await page.get_by_text("Weekly metrics").first.wait_for(timeout=STEP_TIMEOUT_MS)
+            await settled(page)
+            done += 2
+    finally:
+        await context.close()
+    return done
+
+
+async def run_sessions(url: str, case_ids: list[str], pid: int) -> tuple[list, list[float]]:
+    from playwright.async_api import async_playwright
+
+    memory: list[float] = []
+
+    async def sample_memory(stop_at: float) -> None:
+        while time.monotonic() < stop_at + 5:
+            memory.append(rss_mb(pid))
+            await asyncio.sleep(2)
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            stop_at = time.monotonic() + SECONDS
+            sampler = asyncio.create_task(sample_memory(stop_at))
+            results = await asyncio.gather(*(one_session(browser, url, case_ids, i, stop_at)
+                                             for i in range(SESSIONS)), return_exceptions=True)
+            await sampler
+        finally:
+            await browser.close()
+    return results, memory
+
+
+def test_twenty_sessions_for_a_minute(tmp_path):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("chromium missing") if os.environ.get("CI", "") != "true" else pytest.fail("chromium missing")
+    import data
+
+    db = tmp_path / "concurrent.duckdb"
+    con = data.connect(db, quiet=True)
+    case_ids = [r[0] for r in con.cursor().execute(
+        "SELECT case_id FROM cases ORDER BY requested_at DESC LIMIT 40").fetchall()]
+    con.close()
+    proc, url = start_server(db, tmp_path / "server.log")
+    try:
+        results, memory = asyncio.run(run_sessions(url, case_ids, proc.pid))
+    finally:
+        stop_server(proc)
+
+    failures = [r for r in results if isinstance(r, BaseException)]
+    pages = [r for r in results if not isinstance(r, BaseException)]
+    third = max(len(memory) // 3, 1)
+    middle, last = max(memory[third:2 * third] or memory), max(memory[-third:])
+    print(f"{SESSIONS} sessions for {SECONDS:.0f} s: {len(pages)} held, {len(failures)} failed, "
+          f"{sum(pages)} pages rendered; server memory {memory[0]:.0f} MB at start, "
+          f"{middle:.0f} MB peak in the middle third, {last:.0f} MB peak in the last third, "
+          f"{max(memory):.0f} MB peak")
+    assert not failures, failures[:3]
+    assert all(n >= 2 for n in pages)
+    assert last <= middle * 1.15 + 50, (middle, last)  # levels off: no steady growth
