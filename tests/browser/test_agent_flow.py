@@ -3,6 +3,8 @@ order id with its answer card, a shared link to a case, and a phone enquiry."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import goto, no_exception_on_screen, screenshot, wait_idle
@@ -32,7 +34,7 @@ def test_agent_looks_up_a_case_by_order_id(page, app_server, app_facts):
     box.press("Enter")
     wait_idle(page)
     page.get_by_text(f"Case {case['case_id']} · order {case['order_id']}").wait_for()
-    assert f"case={case['case_id']}" in page.url
+    page.wait_for_url(re.compile(rf"case={case['case_id']}"))
     main = page.locator('[data-testid="stMain"]')
     for text in ("Refund (full)", "Return freight paid by", "Read to the customer", "Deadlines",
                  "Why: the clauses behind this decision", "Timeline", "Reply to the request (RP1)"):
@@ -75,8 +77,8 @@ def test_a_clause_opens_the_policy_page(page, app_server, app_facts):
     goto(page, app_server, "case_lookup", case=case["case_id"])
     page.locator('[data-testid="stExpander"] summary').first.click()
     page.get_by_text("Open the whole policy").first.click()
+    page.wait_for_url(re.compile(r"/policy_page\?clause=[A-Z0-9]+$"))
     wait_idle(page)
-    assert "clause=" in page.url
     page.get_by_text("The policy text").wait_for()
     page.get_by_text("Working-day calendar").wait_for()
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
@@ -115,11 +117,11 @@ def test_pick_a_case_from_the_latest_then_close_it(page, app_server, app_facts):
     wait_idle(page)
     latest = app_facts["latest_case_id"]
     page.get_by_text(f"Case {latest} ·").wait_for()
-    assert f"case={latest}" in page.url
+    page.wait_for_url(re.compile(rf"case={latest}"))
     page.get_by_role("button", name="Close case").click()
     wait_idle(page)
     page.get_by_text("Latest cases").wait_for()
-    assert "case=" not in page.url
+    page.wait_for_function("() => !location.search.includes('case=')")
     assert page.get_by_text(f"Case {latest} ·").count() == 0  # the old selection did not reopen it
     no_exception_on_screen(page)
 
@@ -141,7 +143,7 @@ def test_pick_a_case_from_search_results_then_close_it(page, app_server):
     assert page.url == opened  # settled: no rerun loop
     page.get_by_role("button", name="Close case").click()
     wait_idle(page)
-    assert "case=" not in page.url
+    page.wait_for_function("() => !location.search.includes('case=')")
     assert page.locator("h3", has_text="Case RC00099").count() == 0
     page.get_by_text("case(s) match").wait_for()
     no_exception_on_screen(page)
