@@ -17,8 +17,11 @@ import plotly.express as px
 import streamlit as st
 
 from data import DataError
+from data.policy_versions import StaleVersion, save_version
 from data.whatif import compare
 from policy import PolicyError, changed_keys, parse_policy
+from access import Permission
+from ui import access as ui_access
 from ui import context as ctx
 from ui import display as ui
 
@@ -232,6 +235,25 @@ if scenario is not None:
     d2.download_button("Save the scenario as a policy file (TOML)", scenario.to_toml().encode("utf-8"),
                        file_name="scenario-policy.toml", mime="application/toml", key="wi_save",
                        icon=":material/download:")
+    if changes and ui_access.current_role() and ui_access.current_role().can(Permission.SAVE_POLICY):
+        with d2.form("wi_version", border=True):
+            note = st.text_input("Why this change (kept in the policy history)", key="wi_version_note",
+                                 max_chars=500)
+            save = st.form_submit_button("Save as a new policy version", icon=":material/history:",
+                                         key="wi_version_save")
+        if save:
+            source = ctx.policy_source()
+            try:
+                saved = save_version(ctx.connection(), scenario, based_on=source if isinstance(source, int) else 0,
+                                     saved_by=ui_access.user_label(), note=note)
+            except StaleVersion as exc:
+                d2.warning(str(exc), icon=":material/warning:")  # the inputs stay as they are
+            except DataError as exc:
+                ui.show_error(f"The version could not be saved: {exc}.", "")
+            else:
+                ctx.forget_policy_history()
+                d2.success(f"Saved as version {saved.version} ({len(saved.changes)} key(s) changed). "
+                           "Choose it in the sidebar to use it everywhere.", icon=":material/check:")
 
 # --- replay -----------------------------------------------------------------------------------
 st.subheader("Replay")

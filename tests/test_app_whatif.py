@@ -164,3 +164,39 @@ def test_calendar_inputs_change_the_scenario(at):
     changed = next(d.value for d in at.dataframe if "key" in d.value.columns)
     assert list(changed["key"]) == ["calendar.country", "calendar.timezone", "calendar.weekend"]
     assert list(changed["scenario"]) == ["US", "America/New_York", "4, 5"]
+
+
+@pytest.fixture()
+def fresh_at(tmp_path, monkeypatch):
+    """The what-if page on a database of its own (saving versions changes the history)."""
+    import ui.context
+
+    db = build_sample_db(tmp_path / "versions.duckdb")
+    patch_pages_dir_quirk(monkeypatch)
+    monkeypatch.setenv("RETURNS_DESK_DB", str(db))
+    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    app = app_test().run()
+    app.switch_page(PAGE).run()
+    return app, db
+
+
+def test_save_as_a_version_then_a_stale_save_is_refused(fresh_at):
+    from data.policy_versions import latest_version, version_changes
+
+    at, db = fresh_at
+    at.number_input(key="wi:returns.window_days").set_value(45).run()
+    at.text_input(key="wi_version_note").set_value("test a longer window").run()
+    at.button(key="wi_version_save").click().run()
+    _ok(at)
+    assert any("Saved as version 1" in s.value for s in at.success)
+    # Still based on the default (version 0) in this session: a second save is stale.
+    at.number_input(key="wi:returns.window_days").set_value(20).run()
+    at.button(key="wi_version_save").click().run()
+    assert any("Nothing was saved" in w.value for w in at.warning)
+    assert at.number_input(key="wi:returns.window_days").value == 20  # the author's input is kept
+    import ui.context
+
+    con = ui.context.connection()
+    assert latest_version(con) == 1
+    assert version_changes(con, 1).to_dict("records") == [
+        {"key": "returns.window_days", "old_value": "30", "new_value": "45"}]

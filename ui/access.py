@@ -91,3 +91,10 @@ def describe(role: Role) -> str:
         return "No login configured: everyone is admin (local use)."
     who = st.user.get("email") or st.user.get("name") or "you"
     return f"Signed in as {who} · {role.value.replace('_', ' ')}."
+
+
+def user_label() -> str:
+    """Who is acting, for the audit trail: the login's e-mail, or "local user" without a login."""
+    if not login_configured():
+        return "local user"
+    return str(st.user.get("email") or st.user.get("name") or "unknown user")

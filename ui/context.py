@@ -131,6 +131,11 @@ def _history(db: str) -> list[tuple[int, str, str]]:
     return out
 
 
+def forget_policy_history() -> None:
+    """After a save: the sidebar offers the new version on its next run."""
+    _history.clear()
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _saved_version(db: str, version: int) -> Policy:
     """A saved version's policy; versions are append-only, so it never changes."""
