@@ -16,11 +16,11 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from access import Permission
 from data import DataError
 from data.policy_versions import StaleVersion, save_version
 from data.whatif import compare
 from policy import PolicyError, changed_keys, parse_policy
-from access import Permission
 from ui import access as ui_access
 from ui import context as ctx
 from ui import display as ui
