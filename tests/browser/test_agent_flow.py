@@ -39,6 +39,7 @@ def test_agent_looks_up_a_case_by_order_id(page, app_server, app_facts):
     for text in ("Refund (full)", "Return freight paid by", "Read to the customer", "Deadlines",
                  "Why: the clauses behind this decision", "Timeline", "Reply to the request (RP1)"):
         assert main.get_by_text(text, exact=True).first.is_visible(), text
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()  # charts load after the text
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
     # A clause opens its passage of the policy.
     page.locator('[data-testid="stExpander"] summary').first.click()
@@ -81,6 +82,7 @@ def test_a_clause_opens_the_policy_page(page, app_server, app_facts):
     wait_idle(page)
     page.get_by_text("The policy text").wait_for()
     page.get_by_text("Working-day calendar").wait_for()
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()  # charts load after the text
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
     no_exception_on_screen(page)
     screenshot(page, "policy_page")
