@@ -82,13 +82,6 @@ def test_labels_and_formatting():
     assert display.when(dt.datetime(2025, 2, 5, 23, 59, 59)) == "Wed 2025-02-05 23:59"
 
 
-def test_safe_frame_neutralises_formulas():
-    import pandas as pd
-
-    out = display.safe_frame(pd.DataFrame({"a": ["=1+1", "ok", "@x", None], "n": [1, 2, 3, 4]}))
-    assert list(out["a"][:3]) == ["'=1+1", "ok", "'@x"]
-
-
 def test_database_switch_only_to_an_existing_file(app_env, sample_db, tmp_path):
     at = _app().run()
     box = at.sidebar.text_input(key="ui_db_path")

@@ -4,7 +4,7 @@ here: figures come from ``policy`` and ``data``.
 
 ``ui.context``: connection(), cursor(), db_path(), data_version(), policy(), policy_key(),
 as_of(), sidebar().  ``ui.display``: labels, md() escaping, status chips, money/when formatting,
-case_link()/open_case(), guard() (errors as sentences), safe_frame() (CSV-safe cells).
+case_link()/open_case(), guard() (errors as sentences); CSV downloads go through data.export.
 ``ui.access``: the user's role and the pages it opens.  ``ui.answer``: the agents' answer card.
 
 Importing ``ui`` also switches off Streamlit's legacy "pages/ folder" mode. Streamlit turns it

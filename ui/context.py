@@ -238,9 +238,9 @@ def sidebar(role=None) -> None:
         try:
             connection()
         except data.DataError as exc:
-            from ui.display import md
+            from ui.display import show_error
 
-            st.error(md(exc), icon=":material/error:")
+            show_error(exc)
         if st.session_state.get(_DB_ERROR):
             from ui.display import md
 

@@ -8,7 +8,7 @@ markdown. Never ``unsafe_allow_html``.
 Stable names (other pages import them): ``md``, ``OUTCOME_LABELS``, ``outcome_label``,
 ``REASON_LABELS``, ``reason_label``, ``REQUEST_LABELS``, ``request_label``, ``stage_label``, ``PAYER_LABELS``,
 ``payer_label``, ``STATUS_COLORS``, ``status_chip``, ``status_badge``, ``money``, ``when``,
-``LOOKUP_PAGE``, ``case_link``, ``open_case``, ``guard``, ``show_error``, ``safe_frame``.
+``LOOKUP_PAGE``, ``case_link``, ``open_case``, ``guard``, ``show_error`` (CSV downloads: ``data.export``).
 """
 
 from __future__ import annotations
@@ -180,8 +180,17 @@ def open_case(case_id: str) -> None:
 
 # --- errors as sentences --------------------------------------------------------------------
 
+REFRESHING = ("The data is being refreshed: another program (an import, most likely) is writing to the "
+              "database. Everything works again as soon as it finishes; reload the page in a moment.")
+
+
 def show_error(exc: BaseException | str, what_to_do: str = "") -> None:
     """One sentence on screen (never a traceback); the details go to the log."""
+    from data import DatabaseLocked
+
+    if isinstance(exc, DatabaseLocked):
+        st.warning(REFRESHING, icon=":material/sync:")
+        return
     text = str(exc).strip() or type(exc).__name__
     st.error(md(text) + (" " + md(what_to_do) if what_to_do else ""), icon=":material/error:")
 
@@ -194,11 +203,14 @@ def guard(what: str, what_to_do: str = "Check the input and try again; if it kee
     Known errors (data, policy or case errors) show their own message, which names the field and
     what is wrong; anything else shows ``what`` failed and ``what_to_do``. ``st.stop``/``rerun``
     pass through (they are not ``Exception``)."""
-    from data import DataError
+    from data import DatabaseLocked, DataError
     from policy import CaseError, PolicyError
 
     try:
         yield
+    except DatabaseLocked as exc:
+        log.info("%s: %s", what, exc)
+        show_error(exc)
     except (DataError, PolicyError, CaseError) as exc:
         log.info("%s: %s", what, exc)
         show_error(f"{what}: {exc}.", "" if isinstance(exc, DataError) else what_to_do)
@@ -209,20 +221,3 @@ def guard(what: str, what_to_do: str = "Check the input and try again; if it kee
 
 # --- tables -------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell that spreadsheet programs will not read as a formula (``'=1+1``)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell made formula-safe (for CSV downloads)."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(safe_cell)
-    return out
