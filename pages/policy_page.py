@@ -8,6 +8,7 @@ import holidays
 import plotly.graph_objects as go
 import streamlit as st
 
+from data.policy_versions import list_versions, version_changes
 from policy import Clause, calendar_for, default_policy
 from policy.calendar_view import KIND_LABELS, KINDS, heatmap_grid, month_summary, special_days, year_table
 from policy.params import CalendarParams
@@ -117,3 +118,22 @@ with d.guard("Building the calendar", "Pick another country or year."):
                      height=38 + 35 * 12,
                      column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")})
 
+
+# --- the policy history --------------------------------------------------------------------------
+
+st.subheader("Policy history")
+with d.guard("Reading the policy history"):
+    versions = list_versions(context.connection())
+    if versions.empty:
+        st.caption("No version has been saved yet: the shipped default is in force. Policy owners save "
+                   "versions from the What-if lab; each one records who saved it, when, and every changed key.")
+    else:
+        st.caption("Every saved version, newest first. Versions are never overwritten; choose one in the "
+                   "sidebar to run the reports under it.")
+        st.dataframe(versions[["version", "name", "based_on", "saved_by", "saved_at", "changed_keys", "note"]],
+                     hide_index=True, width="stretch", key="policy_versions")
+        chosen = st.selectbox("What a version changed", versions["version"].tolist(), key="policy_version_diff",
+                              format_func=lambda v: f"version {v}")
+        st.dataframe(version_changes(context.connection(), int(chosen)), hide_index=True, width="stretch",
+                     key="policy_version_changes",
+                     column_config={"old_value": "before", "new_value": "after"})

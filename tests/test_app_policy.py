@@ -117,3 +117,30 @@ def test_a_link_opens_a_clause(policies_dir):
     assert at.text[0].value == clause_passages()[Clause.RE1]
     at = _page({"clause": "<script>alert(1)</script>"})
     assert not at.markdown[0].value.startswith(":orange-badge")
+
+
+def test_the_history_lists_versions_and_what_each_changed(tmp_path, monkeypatch):
+    import data
+    import ui.context
+    from data.policy_versions import save_version
+
+    db = build_sample_db(tmp_path / "history.duckdb")
+    con = data.connect(db, quiet=True)
+    first = default_policy().replace({"returns.window_days": 45, "name": "Longer window"})
+    save_version(con, first, based_on=0, saved_by="ana@store", note="Q4 test")
+    save_version(con, first.replace({"working_days.reply": 2}), based_on=1, saved_by="bo@store")
+    con.close()
+    patch_pages_dir_quirk(monkeypatch)
+    monkeypatch.setenv("RETURNS_DESK_DB", str(db))
+    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    at = _page()
+    versions = next(f for f in _frames(at) if "saved_by" in f.columns)
+    assert versions[["version", "saved_by", "changed_keys"]].to_dict("records") == [
+        {"version": 2, "saved_by": "bo@store", "changed_keys": 1},
+        {"version": 1, "saved_by": "ana@store", "changed_keys": 2}]
+    assert list(next(f for f in _frames(at) if "old_value" in f.columns)["key"]) == ["working_days.reply"]
+    at.selectbox(key="policy_version_diff").set_value(1).run()
+    changes = next(f for f in _frames(at) if "old_value" in f.columns)
+    assert changes.to_dict("records") == [
+        {"key": "name", "old_value": '"Store policy"', "new_value": '"Longer window"'},
+        {"key": "returns.window_days", "old_value": "30", "new_value": "45"}]
