@@ -101,7 +101,7 @@ def _clock(con: duckdb.DuckDBPyConnection, policy) -> WorkClock:
     return WorkClock.for_policy(policy, max(first, CALENDAR_FIRST), min(last, CALENDAR_LAST))
 
 
-CHUNK = 1_000_000  # rows per engine call: bounds its working memory on 10M orders
+CHUNK = 500_000  # rows per engine call (two run at once): bounds working memory on 10M orders
 ENGINE_THREADS = 2  # the engine's numpy work releases the GIL: two chunks at once on two cores
 
 
