@@ -32,7 +32,7 @@ NAT = np.datetime64("NaT", "us")
 DEFAULT_ORDERS = 60_000
 DEFAULT_CASES = 10_000
 DEFAULT_SEED = 20261126
-DEFAULT_END = dt.date(2026, 11, 15)  # data runs to mid-November 2026 ("now" is 2026-11-26)
+DEFAULT_END = dt.date(2026, 11, 25)  # data runs to the day before "today" (2026-11-26)
 YEARS = 2
 
 CATEGORIES = ["electronics", "apparel", "home", "beauty", "toys", "sports", "books", "jewelry"]

@@ -91,8 +91,12 @@ def test_first_load_shows_queues_and_latest_cases(env, facts):
     assert "Latest cases" in md
     latest = _table(at, "lookup_latest").value
     assert list(latest["case_id"]) == list(facts["latest"]["case_id"])
-    # As of today (after the sample's last request) nothing is at risk: the page says why.
-    assert "No open case has a deadline within one working day" in md
+    # As of today the queue either lists what is due within a working day or says that nothing
+    # is (which one depends on how far today is past the sample's last day).
+    import re
+
+    at_risk = [df for df in at.dataframe if re.fullmatch(r"lookup_at_risk_\d+", str(getattr(df, "key", "") or ""))]
+    assert (at_risk and len(at_risk[0].value)) or "No open case has a deadline within one working day" in md
 
 
 def test_at_risk_queue_as_of_a_busy_day_matches_the_data_layer(env, facts):
