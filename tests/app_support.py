@@ -42,3 +42,33 @@ def patch_pages_dir_quirk(monkeypatch) -> None:
 
 def app_test(timeout: float = 90) -> AppTest:
     return AppTest.from_file(APP, default_timeout=timeout)
+
+
+def capture_downloads(monkeypatch) -> dict[str, bytes]:
+    """Capture what download buttons would serve: {file name: bytes}."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    seen: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def load(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            seen[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load)
+    return seen
+
+
+def open_page(page: str, db: Path, tmp_path: Path, monkeypatch):
+    """An AppTest of the whole app on ``db`` (saved policies in a temp folder), switched to
+    ``page`` and run once without an exception."""
+    import ui.context
+
+    patch_pages_dir_quirk(monkeypatch)
+    monkeypatch.setenv("RETURNS_DESK_DB", str(db))
+    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    app = app_test().run()
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app

@@ -14,7 +14,7 @@ import pytest
 import data
 from data.report import iso_week, stage_status, weekly_report
 from policy import default_policy
-from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk
+from tests.app_support import app_test, build_sample_db, capture_downloads, open_page, patch_pages_dir_quirk
 
 PAGE = "pages/weekly_metrics.py"
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -37,32 +37,12 @@ def con(sample_db):
 
 @pytest.fixture()
 def downloads(monkeypatch):
-    """Capture what download buttons would serve: {file name: bytes}."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    seen: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def load(self, path_or_data, mimetype, kind, filename=None):
-        if filename and isinstance(path_or_data, bytes):
-            seen[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load)
-    return seen
+    return capture_downloads(monkeypatch)
 
 
 @pytest.fixture()
 def at(sample_db, tmp_path, monkeypatch):
-    import ui.context
-
-    patch_pages_dir_quirk(monkeypatch)
-    monkeypatch.setenv("RETURNS_DESK_DB", str(sample_db))
-    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
-    app = app_test().run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    return open_page(PAGE, sample_db, tmp_path, monkeypatch)
 
 
 def _metric(app, label: str):

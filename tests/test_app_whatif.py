@@ -12,7 +12,7 @@ import pytest
 import data
 from data.whatif import compare
 from policy import default_policy, parse_policy
-from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk
+from tests.app_support import build_sample_db, capture_downloads, open_page
 
 PAGE = "pages/what_if.py"
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -35,31 +35,12 @@ def con(sample_db):
 
 @pytest.fixture()
 def downloads(monkeypatch):
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    seen: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def load(self, path_or_data, mimetype, kind, filename=None):
-        if filename and isinstance(path_or_data, bytes):
-            seen[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load)
-    return seen
+    return capture_downloads(monkeypatch)
 
 
 @pytest.fixture()
 def at(sample_db, tmp_path, monkeypatch):
-    import ui.context
-
-    patch_pages_dir_quirk(monkeypatch)
-    monkeypatch.setenv("RETURNS_DESK_DB", str(sample_db))
-    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
-    app = app_test().run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    return open_page(PAGE, sample_db, tmp_path, monkeypatch)
 
 
 def _metric(app, label: str):
@@ -169,15 +150,8 @@ def test_calendar_inputs_change_the_scenario(at):
 @pytest.fixture()
 def fresh_at(tmp_path, monkeypatch):
     """The what-if page on a database of its own (saving versions changes the history)."""
-    import ui.context
-
     db = build_sample_db(tmp_path / "versions.duckdb")
-    patch_pages_dir_quirk(monkeypatch)
-    monkeypatch.setenv("RETURNS_DESK_DB", str(db))
-    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
-    app = app_test().run()
-    app.switch_page(PAGE).run()
-    return app, db
+    return open_page(PAGE, db, tmp_path, monkeypatch), db
 
 
 def test_save_as_a_version_then_a_stale_save_is_refused(fresh_at):
