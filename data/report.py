@@ -191,15 +191,7 @@ def breached_and_at_risk(
     params = _filters(policy, None, None, as_of, category, country)
     risk_until = deadline_after(pd.Series([pd.Timestamp(params["as_of"])]), 1, policy).iloc[0]
     params.update(risk_until=risk_until.to_pydatetime(), stage=stage, open_only=open_only, limit=int(limit))
-    cur = decisions(con, policy).register(con.cursor())
-    try:
-        out = _run(cur, "sla_items", params)
-    finally:
-        cur.close()
-    zone = policy.calendar.timezone
-    for col in ("due", "done"):
-        out[col] = pd.to_datetime(out[col], utc=True).dt.tz_convert(zone)
-    return out
+    return _sla_rows(con, policy, "sla_items", params)
 
 
 def stage_status(
@@ -228,9 +220,14 @@ def stage_status(
         monday -= dt.timedelta(days=monday.weekday())
     params.update(stage=stage, item_id=item_id, week=monday, status=status,
                   limit=None if limit is None else int(limit))
+    return _sla_rows(con, policy, "sla_status", params)
+
+
+def _sla_rows(con: duckdb.DuckDBPyConnection, policy, query: str, params: dict) -> pd.DataFrame:
+    """Run an SLA item query over the policy's decisions; due and done in the policy's zone."""
     cur = decisions(con, policy).register(con.cursor())
     try:
-        out = _run(cur, "sla_status", params)
+        out = _run(cur, query, params)
     finally:
         cur.close()
     zone = policy.calendar.timezone
