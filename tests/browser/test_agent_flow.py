@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import goto, no_exception_on_screen, screenshot, wait_idle
+from tests.browser.conftest import goto, no_exception_on_screen, open_expander, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +42,7 @@ def test_agent_looks_up_a_case_by_order_id(page, app_server, app_facts):
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for()  # charts load after the text
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
     # A clause opens its passage of the policy.
-    page.locator('[data-testid="stExpander"] summary').first.click()
-    page.wait_for_timeout(500)
+    open_expander(page, page.locator('[data-testid="stExpander"]').first)
     no_exception_on_screen(page)
     screenshot(page, "case_lookup_answer_card")
 
@@ -76,8 +75,9 @@ def test_phone_enquiry_gives_the_worked_example(page, app_server):
 def test_a_clause_opens_the_policy_page(page, app_server, app_facts):
     case = app_facts["return_case"]
     goto(page, app_server, "case_lookup", case=case["case_id"])
-    page.locator('[data-testid="stExpander"] summary').first.click()
-    page.get_by_text("Open the whole policy").first.click()
+    first_clause = page.locator('[data-testid="stExpander"]').first
+    open_expander(page, first_clause)
+    first_clause.get_by_text("Open the whole policy").click()
     page.wait_for_url(re.compile(r"/policy_page\?clause=[A-Z0-9]+$"))
     wait_idle(page)
     page.get_by_text("The policy text").wait_for()
