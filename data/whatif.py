@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from . import sql
 from .decisions import DEADLINES, decisions
 from .sla import CUSTOMER_STAGES, MERCHANT_STAGES, STAGE_NAMES
 
@@ -30,67 +31,9 @@ OUTCOMES = ["cancel_free", "return_refund", "exchange", "partial_refund", "full_
             "needs_info", "manual_review", "rejected", "status_update"]
 DECISION_FIELDS = ["outcome", "refund_kind", "refund_due", "freight_payer", "other_costs_payer", "missing"]
 
-# Each case of the period: its facts and baseline decision (b, one table: see _baseline) joined
-# to its scenario decision (s).
-_JOIN = """
-FROM b_all b
-JOIN s_cases s USING (case_id)
-WHERE b.day BETWEEN $first AND $last
-"""
 # Decision columns the per-case facts lack (the facts already carry outcome, refund kind and
 # amount, freight payer: the same arrays as the decision table).
 _DECISION_ONLY = ["other_costs_payer", "missing", *DEADLINES]
-_CHANGED_DECISION = """(b.outcome IS DISTINCT FROM s.outcome OR b.refund_kind IS DISTINCT FROM s.refund_kind
-        OR b.refund_due IS DISTINCT FROM s.refund_due OR b.freight_payer IS DISTINCT FROM s.freight_payer
-        OR b.other_costs_payer IS DISTINCT FROM s.other_costs_payer OR b.missing IS DISTINCT FROM s.missing)"""
-
-# One pass over the join, grouped finely enough that every figure (counts, matrix, costs) is a
-# sum over the groups: a few hundred rows, whatever the number of cases.
-_GROUPS = """
-SELECT CAST(b.outcome AS VARCHAR) AS b_outcome, CAST(s.outcome AS VARCHAR) AS s_outcome,
-       CAST(b.refund_kind AS VARCHAR) AS b_kind, CAST(s.refund_kind AS VARCHAR) AS s_kind,
-       CAST(b.freight_payer AS VARCHAR) AS b_freight, CAST(s.freight_payer AS VARCHAR) AS s_freight,
-       {changed} AS decision_changed,
-       ({deadline_changed}) AS deadline_changed,
-       b.freight_paid IS NULL AS freight_unknown,
-       count(*) AS cases,
-       coalesce(sum(CAST(b.refund_due AS DOUBLE)), 0) AS b_refund,
-       coalesce(sum(CAST(s.refund_due AS DOUBLE)), 0) AS s_refund,
-       coalesce(sum(CAST(b.freight_paid AS DOUBLE)), 0) AS freight_paid
-{join}
-GROUP BY ALL
-"""
-
-# A typical return shipment's cost: the mean freight the store actually paid (all cases), used
-# for a case the scenario makes the store pay for but that has no recorded freight amount.
-_UNIT_FREIGHT = "SELECT coalesce(avg(CAST(freight_paid AS DOUBLE)), 0) FROM b_all WHERE freight_paid > 0"
-
-_CHANGED = """
-SELECT b.case_id, b.order_id, b.category, b.country, b.request, b.reason, b.day AS requested_on,
-       CAST(b.outcome AS VARCHAR) AS outcome_before, CAST(s.outcome AS VARCHAR) AS outcome_after,
-       CAST(b.refund_due AS DOUBLE) AS refund_before, CAST(s.refund_due AS DOUBLE) AS refund_after,
-       CAST(b.freight_payer AS VARCHAR) AS freight_payer_before,
-       CAST(s.freight_payer AS VARCHAR) AS freight_payer_after,
-       CAST(b.missing AS VARCHAR) AS missing_before, CAST(s.missing AS VARCHAR) AS missing_after
-{join}
-  AND {changed}
-ORDER BY b.day DESC, b.case_id
-LIMIT $limit
-"""
-
-# SLA attainment over the whole period, per stage: the rule of sql/report_stages.sql (met when
-# done <= due; breached when done > due, or not done by as-of and as-of past due; a milestone
-# after as-of had not happened yet), summed over the period instead of per week and without the
-# duration quantiles, which the replay does not show and which would double its time on 1M cases.
-# tests/test_whatif.py checks the figures equal weekly_report's summed over the same weeks.
-_STAGES = """
-SELECT CAST(stage AS VARCHAR) AS stage,
-       count(*) FILTER (WHERE done <= due AND done <= $as_of) AS met,
-       count(*) FILTER (WHERE (done > due AND done <= $as_of) OR ((done IS NULL OR done > $as_of) AND $as_of > due)) AS breached
-FROM {table}
-WHERE due IS NOT NULL AND day BETWEEN $first AND $last AND day <= $as_of_day
-GROUP BY ALL
-"""
 
 
 @dataclass
@@ -149,12 +92,16 @@ def _baseline(cur: duckdb.DuckDBPyConnection, base) -> pa.Table:
                          **{n: cases.column(n) for n in extra}})
     cur.register("b_facts", facts)
     cur.register("b_cases", cases)
-    picked = ", ".join(f"c.{n}" for n in extra)
-    return cur.sql(f"SELECT f.*, {picked} FROM b_facts f JOIN b_cases c USING (case_id)").to_arrow_table()
+    return cur.sql(sql.load("whatif_baseline_join")).to_arrow_table()
 
 
-def _attainment(cur: duckdb.DuckDBPyConnection, table: str, params: dict) -> pd.DataFrame:
-    got = cur.execute(_STAGES.format(table=table), params).df().set_index("stage")
+def _run(cur: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
+    text = sql.load(name)
+    return cur.execute(text, sql.params_for(text, params)).df()
+
+
+def _attainment(stages: pd.DataFrame, side: str) -> pd.DataFrame:
+    got = stages[stages["side"] == side].set_index("stage")[["met", "breached"]]
     return got.reindex(STAGE_NAMES).fillna(0).astype("int64")
 
 
@@ -186,22 +133,16 @@ def compare(
         cur.register("s_cases", scen.cases)
         cur.register("b_stages", base.stage_facts)
         cur.register("s_stages", scen.stage_facts)
-        deadline_changed = " OR ".join(f"b.{d} IS DISTINCT FROM s.{d}" for d in DEADLINES)
-        period_params = {"first": first, "last": last}
-        groups = cur.execute(_GROUPS.format(changed=_CHANGED_DECISION, deadline_changed=deadline_changed,
-                                            join=_JOIN), period_params).df()
+        params = {"first": first, "last": last, "limit": MAX_CHANGED_ROWS}
+        groups = _run(cur, "whatif_groups", params)
         # Priced to the cent, as shown: every estimated case costs exactly the unit the page names.
-        unit = round(float(cur.execute(_UNIT_FREIGHT).fetchall()[0][0] or 0.0), 2)
-        changed_rows = cur.execute(_CHANGED.format(join=_JOIN, changed=_CHANGED_DECISION),
-                                   {**period_params, "limit": MAX_CHANGED_ROWS}).df()
+        unit = round(float(_run(cur, "whatif_unit_freight", params)["unit"].iloc[0] or 0.0), 2)
+        changed_rows = _run(cur, "whatif_changed", params)
         report(0.9, "Comparing SLA attainment")
         moment = _as_of(as_of, baseline)
-        stage_params = {**period_params, "as_of": moment.to_pydatetime(), "as_of_day": moment.date()}
-        before = _attainment(cur, "b_stages", stage_params)
-        after = _attainment(cur, "s_stages", stage_params)
-        orders = int(cur.execute(
-            "SELECT count(*) FROM b_stages WHERE CAST(stage AS VARCHAR) = 'processing' "
-            "AND day BETWEEN $first AND $last", period_params).fetchall()[0][0])
+        stages = _run(cur, "whatif_stages", {**params, "as_of": moment.to_pydatetime(), "as_of_day": moment.date()})
+        before, after = _attainment(stages, "before"), _attainment(stages, "after")
+        orders = int(_run(cur, "whatif_orders", params)["orders"].iloc[0])
     finally:
         cur.close()
 

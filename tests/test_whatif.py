@@ -184,3 +184,11 @@ def test_another_calendar_and_zone(con, base):
     assert r.deadline_only + r.changed > 0
     assert r.attainment["attainment_after"].notna().any()
     assert {k for k, _, _ in r.changed_keys} == {"calendar.country", "calendar.timezone"}
+
+
+@pytest.mark.parametrize("deadline", whatif.DEADLINES)
+def test_every_deadline_counts_as_a_moved_deadline(deadline):
+    """The comparison's SQL spells the deadline columns out; a new deadline must be added there."""
+    from data import sql
+
+    assert f"b.{deadline} IS DISTINCT FROM s.{deadline}" in sql.load("whatif_groups")
