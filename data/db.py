@@ -120,12 +120,12 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> int:
     cur = con.cursor()
     cur.register("frame_rows", frame)
     try:
-        cur.execute("BEGIN TRANSACTION")
+        cur.begin()
         cur.execute(sql.load(f"insert_{table}_frame"))
         cur.execute(sql.load("bump_data_version"))
-        cur.execute("COMMIT")
+        cur.commit()
     except Exception:
-        cur.execute("ROLLBACK")
+        cur.rollback()
         raise
     finally:
         cur.unregister("frame_rows")

@@ -244,7 +244,7 @@ def import_file(
     cur = con.cursor()
     cur.register("import_src", staged)
     try:
-        cur.execute("BEGIN TRANSACTION")
+        cur.begin()
         try:
             for name in ("import_macros", f"import_{table}_parse", f"import_{table}_errors"):
                 q = sql.load(name)
@@ -269,9 +269,9 @@ def import_file(
             if ins or upd:
                 cur.execute(sql.load(f"import_{table}_write"))
                 cur.execute(sql.load("bump_data_version"))
-            cur.execute("COMMIT")
+            cur.commit()
         except BaseException:
-            cur.execute("ROLLBACK")
+            cur.rollback()
             raise
     except duckdb.Error as exc:
         raise DataError(f"import of {path.name} failed: {exc}") from None

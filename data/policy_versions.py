@@ -63,7 +63,7 @@ def save_version(con: duckdb.DuckDBPyConnection, policy: Policy, *, based_on: in
     newest version. The check and the write happen in one transaction."""
     ensure_tables(con)
     cur = con.cursor()
-    cur.execute("BEGIN TRANSACTION")
+    cur.begin()
     try:
         latest = int(cur.execute(sql.load("policy_versions_latest")).fetchall()[0][0])
         if latest != based_on:
@@ -80,13 +80,13 @@ def save_version(con: duckdb.DuckDBPyConnection, policy: Policy, *, based_on: in
         for key, old, new in changes:
             cur.execute(sql.load("policy_changes_insert"), {
                 "version": version, "key": key, "old_value": _json(old), "new_value": _json(new)})
-        cur.execute("COMMIT")
+        cur.commit()
     except duckdb.TransactionException:
-        cur.execute("ROLLBACK")
+        cur.rollback()
         # Another session committed first: report it as the stale save it is.
         raise StaleVersion(based_on, latest_version(con)) from None
     except BaseException:
-        cur.execute("ROLLBACK")
+        cur.rollback()
         raise
     return SavedVersion(version, changes)
 

@@ -371,14 +371,14 @@ def load_sample(
     cur = con.cursor()
     cur.register("sample_orders", sample.orders)
     cur.register("sample_cases", sample.cases)
-    cur.execute("BEGIN TRANSACTION")
+    cur.begin()
     try:
         cur.execute(sql.load("sample_insert_orders"))
         cur.execute(sql.load("sample_insert_cases"))
         cur.execute(sql.load("bump_data_version"))
-        cur.execute("COMMIT")
+        cur.commit()
     except Exception:
-        cur.execute("ROLLBACK")
+        cur.rollback()
         raise
     finally:
         cur.unregister("sample_orders")
