@@ -165,7 +165,7 @@ def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Tabl
         inputs = cases.select(DECIDE_COLUMNS)
         decided = pd.concat(_in_parallel(lambda i: decide_frame(inputs.slice(i, CHUNK).to_pandas(), policy),
                                          range(0, max(len(inputs), 1), CHUNK)), ignore_index=True)
-        del inputs
+        inputs = None  # free the input copy before the stages are built
     except CaseError as exc:
         raise DataError(f"a stored case cannot be decided ({exc}); fix it with an import") from None
     cols = {name: utc_us(cases.column(name)) for name in
@@ -241,7 +241,7 @@ def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None) 
 
         processing, order_counts = _reuse(order_key, order_side, state)
         cases = _with_orders(cases_f.result(), orders)
-        del orders
+        orders = None  # the cases carry what they need of it now
         case_stages, case_facts, decision_table = _cases_part(cases, policy, clock)
         del cases
     stage_facts = pa.concat_tables([processing, *case_stages], promote_options="permissive")
