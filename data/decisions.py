@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from . import sql
 from .db import DataError, data_version
-from .sla import STAGES, WorkClock, local_dates, masked, stage_table, to_timestamps, utc_us
+from .sla import STAGES, WorkClock, define_rule, local_dates, masked, stage_table, to_timestamps, utc_us
 
 DECIDE_COLUMNS = [
     "case_id", "order_id", "request", "reason", "requested_at", "prior_contact",
@@ -56,7 +56,8 @@ class Decisions:
     cases: pa.Table
 
     def register(self, cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-        """Expose the tables to SQL on ``cur`` (zero-copy) and return it."""
+        """Expose the tables (zero-copy) and the SLA rule to SQL on ``cur`` and return it."""
+        define_rule(cur)
         cur.register("stage_facts", self.stage_facts)
         cur.register("case_facts", self.case_facts)
         cur.register("order_counts", self.order_counts)

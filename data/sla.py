@@ -3,9 +3,9 @@ milestone, and the duration in working hours.
 
 Stage rows are built with numpy over whole columns (no Python row loops, no per-row time-zone
 conversion in SQL) and kept as Arrow; met / breached / pending depend on the report's as-of time
-and are computed in SQL (``sql/report_stages.sql``, ``sql/sla_items.sql``):
-met when done <= due; breached when done > due, or not done and as-of past due; else pending.
-A milestone recorded after the as-of time had not happened yet at that time.
+and are computed in SQL by the macro ``sla_status`` (``sql/sla_rule.sql``; the same rule for one
+case is ``policy/sla_rule.py``): met when done <= due; breached when done > due, or not done and
+as-of past due; else pending. A milestone recorded after the as-of time had not happened yet.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from . import sql
 
 DAY_US = 86_400_000_000
 HOUR_US = 3_600_000_000
@@ -44,6 +46,14 @@ STAGES = (
 STAGE_NAMES = [s.name for s in STAGES]
 MERCHANT_STAGES = [s.name for s in STAGES if s.merchant]
 CUSTOMER_STAGES = [s.name for s in STAGES if not s.merchant]
+
+
+def define_rule(cur):
+    """Define the SQL macro ``sla_status(due, done, as_of)`` (sql/sla_rule.sql) on ``cur``.
+    It is a temporary macro, so it exists per cursor: call this on every cursor that runs an
+    SLA query (``Decisions.register`` does)."""
+    cur.execute(sql.load("sla_rule"))
+    return cur
 
 
 def utc_us(values) -> np.ndarray:

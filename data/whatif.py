@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from . import sql
 from .decisions import DEADLINES, decisions
-from .sla import CUSTOMER_STAGES, MERCHANT_STAGES, STAGE_NAMES
+from .sla import CUSTOMER_STAGES, MERCHANT_STAGES, STAGE_NAMES, define_rule
 
 Progress = Callable[[float, str], None]
 MAX_CHANGED_ROWS = 5_000  # rows of changed cases returned for display (the count is exact)
@@ -129,6 +129,7 @@ def compare(
 
     cur = con.cursor()
     try:
+        define_rule(cur)
         cur.register("b_all", _baseline(cur, base))
         cur.register("s_cases", scen.cases)
         cur.register("b_stages", base.stage_facts)

@@ -3,7 +3,8 @@ Streamlit): each deadline with the milestone that meets it, met / breached / pen
 the two windows, open / closed) as of a moment, working days left or how late, and the case's
 timeline of events against deadlines.
 
-Status follows data-contract.md ("SLA stages"): **met** when done <= due; **breached** when
+Status follows data-contract.md ("SLA stages"), by ``policy.sla_rule.sla_status`` (the bulk
+queries' ``sla_status`` macro is the same rule): **met** when done <= due; **breached** when
 done > due, or not done and the as-of time is past due; **pending** otherwise. A milestone
 recorded after the as-of time had not happened yet at that time. A pending deadline due by the
 end of the next working day is **at risk**. The two windows (free cancellation, return window)
@@ -27,6 +28,7 @@ from policy.calendar import WorkingCalendar, calendar_for
 from policy.clauses import Clause
 from policy.decision import DEADLINE_NAMES, Decision
 from policy.params import Policy
+from policy.sla_rule import sla_status
 
 # The milestone that fulfils each deadline (data-contract.md, "SLA stages").
 DEADLINE_DONE = {
@@ -139,19 +141,18 @@ def deadline_rows(decision: Decision, events: Mapping[str, Any] | None, as_of: d
                 status, days, note = "open", max(left, 0), _left_note(left, as_of_day, due, zone)
             else:
                 status, days, note = "closed", 0, "closed"
-        elif done is not None:
-            if done <= due:
-                status, days, note = "met", 0, "on time"
-            else:
-                status = "breached"
-                days, note = _late_note(cal, zone, due, done)
-        elif as_of > due:
-            status = "breached"
-            days, note = _late_note(cal, zone, due, as_of)
-            note = "not done, " + note
         else:
-            status, days, note = "pending", max(left, 0), _left_note(left, as_of_day, due, zone)
-            at_risk = left <= 1
+            status = sla_status(due, done, as_of).value
+            if status == "met":
+                days, note = 0, "on time"
+            elif status == "breached" and done is not None:
+                days, note = _late_note(cal, zone, due, done)
+            elif status == "breached":
+                days, note = _late_note(cal, zone, due, as_of)
+                note = "not done, " + note
+            else:
+                days, note = max(left, 0), _left_note(left, as_of_day, due, zone)
+                at_risk = left <= 1
         rows.append(DeadlineRow(name=name, due=due.astimezone(zone), done=done.astimezone(zone) if done else None,
                                 status=status, at_risk=at_risk, working_days=days, note=note,
                                 clauses=_clauses(name, decision), customer_side=name in CUSTOMER_SIDE))

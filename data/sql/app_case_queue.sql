@@ -5,13 +5,13 @@
 -- the full count of matching items in every row (total).
 WITH s AS (
     SELECT CAST(stage AS VARCHAR) AS stage, item_id, CAST(category AS VARCHAR) AS category,
-           CAST(country AS VARCHAR) AS country, due
+           CAST(country AS VARCHAR) AS country, due, sla_status(due, done, $as_of) AS sla
     FROM stage_facts
     WHERE due IS NOT NULL AND day <= $as_of_day
       AND list_contains($stages, CAST(stage AS VARCHAR))
       AND (done IS NULL OR done > $as_of)
 ), flagged AS (
-    SELECT *, CASE WHEN $as_of > due THEN 'breached' WHEN due <= $risk_until THEN 'at_risk' END AS status
+    SELECT *, CASE WHEN sla = 'breached' THEN 'breached' WHEN due <= $risk_until THEN 'at_risk' END AS status
     FROM s
 )
 SELECT f.status, f.stage, f.item_id,

@@ -1,7 +1,6 @@
--- report_stages: per ISO week and SLA stage: met / breached / pending as of $as_of (a milestone after $as_of had not happened yet) and p50 / p90 working hours to done; items whose week-defining event falls on local days $date_from..$date_to (and on or before $as_of_day), optionally one $category / $country. Both percentiles come from one quantile call (one sort per group).
+-- report_stages: per ISO week and SLA stage: met / breached / pending as of $as_of (sla_status, sql/sla_rule.sql) and p50 / p90 working hours to done; items whose week-defining event falls on local days $date_from..$date_to (and on or before $as_of_day), optionally one $category / $country. Both percentiles come from one quantile call (one sort per group).
 WITH s AS (
-    SELECT week, stage, due,
-           CASE WHEN done <= $as_of THEN done END AS done,
+    SELECT week, stage, sla_status(due, done, $as_of) AS status,
            CASE WHEN done <= $as_of THEN hours END AS hours
     FROM stage_facts
     WHERE due IS NOT NULL
@@ -10,9 +9,9 @@ WITH s AS (
       AND ($country IS NULL OR country = $country)
 ), g AS (
     SELECT week, CAST(stage AS VARCHAR) AS stage,
-           count(*) FILTER (WHERE done IS NOT NULL AND done <= due) AS met,
-           count(*) FILTER (WHERE (done IS NOT NULL AND done > due) OR (done IS NULL AND $as_of > due)) AS breached,
-           count(*) FILTER (WHERE done IS NULL AND $as_of <= due) AS pending,
+           count(*) FILTER (WHERE status = 'met') AS met,
+           count(*) FILTER (WHERE status = 'breached') AS breached,
+           count(*) FILTER (WHERE status = 'pending') AS pending,
            quantile_cont(hours, [0.5, 0.9]) AS q
     FROM s
     GROUP BY ALL

@@ -2,15 +2,16 @@
 WITH s AS (
     SELECT CAST(stage AS VARCHAR) AS stage, item_id, CAST(category AS VARCHAR) AS category,
            CAST(country AS VARCHAR) AS country, week, due,
-           CASE WHEN done <= $as_of THEN done END AS done
+           CASE WHEN done <= $as_of THEN done END AS done,
+           sla_status(due, done, $as_of) AS sla
     FROM stage_facts
     WHERE due IS NOT NULL AND day <= $as_of_day
       AND ($category IS NULL OR category = $category) AND ($country IS NULL OR country = $country)
       AND ($stage IS NULL OR stage = $stage)
 ), flagged AS (
     SELECT *,
-           CASE WHEN (done IS NOT NULL AND done > due) OR (done IS NULL AND $as_of > due) THEN 'breached'
-                WHEN done IS NULL AND due <= $risk_until THEN 'at_risk' END AS status
+           CASE WHEN sla = 'breached' THEN 'breached'
+                WHEN sla = 'pending' AND due <= $risk_until THEN 'at_risk' END AS status
     FROM s
 )
 SELECT f.status, f.stage, f.item_id,

@@ -1,13 +1,10 @@
--- sla_status: SLA stage items with their status as of $as_of (met: done <= due; breached: done > due, or not done and $as_of past due; else pending) and working hours to done; optional filters $stage, $item_id, $week (its Monday), $category, $country, $status; at most $limit rows (NULL: all).
+-- sla_status: SLA stage items with their status as of $as_of (sla_status, sql/sla_rule.sql) and working hours to done; optional filters $stage, $item_id, $week (its Monday), $category, $country, $status; at most $limit rows (NULL: all).
 WITH s AS (
     SELECT CAST(stage AS VARCHAR) AS stage, item_id, CAST(category AS VARCHAR) AS category,
            CAST(country AS VARCHAR) AS country, week, day, due,
            CASE WHEN done <= $as_of THEN done END AS done,
            CASE WHEN done <= $as_of THEN hours END AS hours,
-           CASE WHEN done <= $as_of AND done <= due THEN 'met'
-                WHEN done <= $as_of AND done > due THEN 'breached'
-                WHEN $as_of > due THEN 'breached'
-                ELSE 'pending' END AS status
+           sla_status(due, done, $as_of) AS status
     FROM stage_facts
     WHERE due IS NOT NULL AND day <= $as_of_day
       AND ($stage IS NULL OR stage = $stage)
