@@ -160,12 +160,13 @@ tiles[0].metric("Orders", f"{int(_week_value(week, 'orders')):,}",
                 _delta(_week_value(week, "orders"), _week_value(prev, "orders")), border=True)
 tiles[1].metric("Cases", f"{int(_week_value(week, 'cases')):,}",
                 _delta(_week_value(week, "cases"), _week_value(prev, "cases")), delta_color="inverse", border=True)
-tiles[2].metric("Refunds paid", ui.money(_refunds(week), currency),
+tiles[2].metric(f"Refunds paid ({currency})", ui.money(_refunds(week), None),
                 _delta(_refunds(week), _refunds(prev), "money"), delta_color="off", border=True,
                 help=f"{int(_week_value(week, 'refunds'))} refund(s) paid by the as-of time for the week's cases.")
-tiles[3].metric("Return freight the store paid", ui.money(_week_value(week, "merchant_freight"), currency),
+tiles[3].metric(f"Return freight ({currency})", ui.money(_week_value(week, "merchant_freight"), None),
                 _delta(_week_value(week, "merchant_freight"), _week_value(prev, "merchant_freight"), "money"),
-                delta_color="inverse", border=True)
+                delta_color="inverse", border=True,
+                help="Return freight the store paid for the week's cases (the customer's share is not counted).")
 stage_tiles = st.columns(4) + st.columns(4)
 for col, stage in zip(stage_tiles, MERCHANT_STAGES + CUSTOMER_STAGES):
     now = _attainment(week, stage)
