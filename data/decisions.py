@@ -134,6 +134,29 @@ def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
 
 
 ORDER_FIELDS = ["placed_at", "shipped_at", "category", "country"]
+CASE_ORDER_FIELDS = ["order_rid", "delivered_at", "promised_delivery_at", "order_amount", "currency"]
+
+
+def _cases_input(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Every case with its order's rowid and the order fields cases need (null where the order
+    is unknown): two narrow queries put together by case rowid in numpy."""
+    cases = _query(con, "decide_cases_input")
+    links = _query(con, "decide_case_orders")
+    rid = cases.column("case_rid").to_numpy()
+    order = None
+    if len(rid) > 1 and not (np.diff(rid) > 0).all():  # scans keep insertion order; be safe anyway
+        order = np.argsort(rid, kind="stable")
+        rid = rid[order]
+    pos = np.searchsorted(rid, links.column("case_rid").to_numpy())
+    if order is not None:
+        pos = order[pos]
+    source = np.full(len(rid), -1, np.int64)
+    source[pos] = np.arange(len(pos))
+    take = masked(source, source < 0, pa.int64())
+    for name in CASE_ORDER_FIELDS:
+        col = links.column(name).take(take)
+        cases = cases.append_column(name, pc.fill_null(col, 0.0) if name == "order_amount" else col)
+    return cases.drop_columns(["case_rid"])
 
 
 def _with_orders(cases: pa.Table, orders: pa.Table) -> pa.Table:
@@ -232,7 +255,7 @@ def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None) 
     """
     clock = _clock(con, policy)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        cases_f = pool.submit(_query, con, "decide_cases_input")
+        cases_f = pool.submit(_cases_input, con)
         orders = _reuse(("orders", state), lambda: _query(con, "decide_orders_input"), state)
         order_key = ("processing", state, policy.calendar, policy.processing)
 
