@@ -137,44 +137,45 @@ ORDER_FIELDS = ["placed_at", "shipped_at", "category", "country"]
 CASE_ORDER_FIELDS = ["order_rid", "delivered_at", "promised_delivery_at", "order_amount", "currency"]
 
 
-def _cases_input(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """Every case with its order's rowid and the order fields cases need (null where the order
-    is unknown): two narrow queries put together by case rowid in numpy."""
-    cases = _query(con, "decide_cases_input")
-    links = _query(con, "decide_case_orders")
-    rid = cases.column("case_rid").to_numpy()
+def rows_of(rid: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each rowid in ``wanted``, its position in ``rid`` (-1 where absent); ``rid`` holds
+    unique rowids in any order (scans return them ascending, but nothing here relies on it)."""
     order = None
-    if len(rid) > 1 and not (np.diff(rid) > 0).all():  # scans keep insertion order; be safe anyway
+    if len(rid) > 1 and not (np.diff(rid) > 0).all():
         order = np.argsort(rid, kind="stable")
         rid = rid[order]
-    pos = np.searchsorted(rid, links.column("case_rid").to_numpy())
+    if not len(rid):
+        return np.full(len(wanted), -1, np.int64)
+    pos = np.clip(np.searchsorted(rid, wanted), 0, len(rid) - 1)
+    found = rid[pos] == wanted
     if order is not None:
         pos = order[pos]
-    source = np.full(len(rid), -1, np.int64)
-    source[pos] = np.arange(len(pos))
-    take = masked(source, source < 0, pa.int64())
+    return np.where(found, pos, -1)
+
+
+def _take(table: pa.Table, name: str, rows: np.ndarray) -> pa.Array | pa.ChunkedArray:
+    """``table[name]`` at ``rows``, null where a row is -1."""
+    return table.column(name).take(masked(rows, rows < 0, pa.int64()))
+
+
+def _cases_input(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Every case with its order's rowid and the order fields cases need (null where the order
+    is unknown): two narrow queries put together by case rowid."""
+    cases = _query(con, "decide_cases_input")
+    links = _query(con, "decide_case_orders")
+    rows = rows_of(links.column("case_rid").to_numpy(), cases.column("case_rid").to_numpy())
     for name in CASE_ORDER_FIELDS:
-        col = links.column(name).take(take)
+        col = _take(links, name, rows)
         cases = cases.append_column(name, pc.fill_null(col, 0.0) if name == "order_amount" else col)
     return cases.drop_columns(["case_rid"])
 
 
 def _with_orders(cases: pa.Table, orders: pa.Table) -> pa.Table:
     """Attach each case's order fields by rowid (a sorted search, not a second join on text)."""
-    rid = orders.column("rid").to_numpy()
-    if len(rid) > 1 and not (np.diff(rid) > 0).all():  # scans keep insertion order; be safe anyway
-        order = np.argsort(rid, kind="stable")
-        orders, rid = orders.take(pa.array(order)), rid[order]
-    want = cases.column("order_rid")
-    known = ~pc.is_null(want).to_numpy(zero_copy_only=False)
-    values = pc.fill_null(want, -1).to_numpy()
-    pos = np.clip(np.searchsorted(rid, values), 0, max(len(rid) - 1, 0))
-    known &= len(rid) > 0
-    if len(rid):
-        known &= rid[pos] == values
-    take = pa.array(pos, mask=~known) if len(rid) else pa.nulls(len(values), pa.int64())
+    wanted = pc.fill_null(cases.column("order_rid"), -1).to_numpy()
+    rows = rows_of(orders.column("rid").to_numpy(), wanted)
     for name in ORDER_FIELDS:
-        col = orders.column(name).take(take) if len(rid) else pa.nulls(len(values), orders.schema.field(name).type)
+        col = _take(orders, name, rows)
         if name in ("category", "country"):
             col = pc.fill_null(col, "unknown")
         cases = cases.append_column(name, col)
