@@ -60,14 +60,20 @@ def capture_downloads(monkeypatch) -> dict[str, bytes]:
     return seen
 
 
-def open_page(page: str, db: Path, tmp_path: Path, monkeypatch):
-    """An AppTest of the whole app on ``db`` (saved policies in a temp folder), switched to
-    ``page`` and run once without an exception."""
+def use_app_env(db: Path, tmp_path: Path, monkeypatch) -> Path:
+    """Point the app at ``db``, with saved policy files in a temp folder (returned)."""
     import ui.context
 
     patch_pages_dir_quirk(monkeypatch)
     monkeypatch.setenv("RETURNS_DESK_DB", str(db))
     monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    return tmp_path / "policies"
+
+
+def open_page(page: str, db: Path, tmp_path: Path, monkeypatch):
+    """An AppTest of the whole app on ``db`` (saved policies in a temp folder), switched to
+    ``page`` and run once without an exception."""
+    use_app_env(db, tmp_path, monkeypatch)
     app = app_test().run()
     app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]

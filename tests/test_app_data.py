@@ -12,7 +12,7 @@ import pytest
 import data
 from data.columns import TABLES
 from data.quality import data_quality_findings
-from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk
+from tests.app_support import app_test, use_app_env
 
 PAGE = "pages/data_page.py"
 GOOD = (b"Order Number,Order Date,Total,Product Category,Country\n"
@@ -21,25 +21,17 @@ GOOD = (b"Order Number,Order Date,Total,Product Category,Country\n"
 BAD = b"Order Number,Order Date,Total\nWEB-3,yesterday,5\nWEB-4,2026-11-02 09:00,-1\n"
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("data-db") / "sample.duckdb")
-
-
 @pytest.fixture()
-def db(pristine, tmp_path) -> Path:
+def db(sample_db, tmp_path) -> Path:
+    """A copy of the module's sample database per test: imports write to it."""
     copy = tmp_path / "db.duckdb"
-    shutil.copy(pristine, copy)
+    shutil.copy(sample_db, copy)
     return copy
 
 
 @pytest.fixture()
 def at(db, tmp_path, monkeypatch):
-    import ui.context
-
-    patch_pages_dir_quirk(monkeypatch)
-    monkeypatch.setenv("RETURNS_DESK_DB", str(db))
-    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    use_app_env(db, tmp_path, monkeypatch)
     app = app_test().run()
     app.switch_page(PAGE).run()
     assert not app.exception, [e.value for e in app.exception]

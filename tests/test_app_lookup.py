@@ -13,16 +13,11 @@ from data.lookup import case_lookup, case_row
 from data.report import breached_and_at_risk
 from policy import decide, default_policy
 from policy.answer_view import WORKED_EXAMPLES
-from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk
+from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk, use_app_env
 from ui import display
 
 PAGE = "pages/case_lookup.py"
 ZONE = "Asia/Shanghai"
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("lookup-db") / "sample.duckdb")
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +44,7 @@ def facts(sample_db):
 
 @pytest.fixture()
 def env(sample_db, tmp_path, monkeypatch):
-    import ui.context
-
-    patch_pages_dir_quirk(monkeypatch)
-    monkeypatch.setenv("RETURNS_DESK_DB", str(sample_db))
-    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    use_app_env(sample_db, tmp_path, monkeypatch)
 
 
 def _page(query: dict | None = None):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -14,18 +13,13 @@ import pytest
 import data
 from data.report import iso_week, stage_status, weekly_report
 from policy import default_policy
-from tests.app_support import app_test, build_sample_db, capture_downloads, open_page, patch_pages_dir_quirk
+from tests.app_support import app_test, capture_downloads, open_page, patch_pages_dir_quirk
 
 PAGE = "pages/weekly_metrics.py"
 ZONE = ZoneInfo("Asia/Shanghai")
 AS_OF_DAY = dt.date(2026, 6, 10)  # a Wednesday: the last complete week is 2026-06-01 .. 06-07
 AS_OF = dt.datetime(2026, 6, 10, 23, 59, tzinfo=ZONE)  # the page's as-of, to the minute
 WEEK = dt.date(2026, 6, 1)
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("metrics-db") / "sample.duckdb")
 
 
 @pytest.fixture(scope="module")

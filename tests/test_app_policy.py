@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from policy import Clause, calendar_for, default_policy
 from policy.calendar_view import month_summary, year_table
 from policy.params import CalendarParams
 from policy.policy_text_view import clause_passages, parameter_table
-from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk
+from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk, use_app_env
 
 PAGE = "pages/policy_page.py"
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("policy-db") / "sample.duckdb")
-
-
 @pytest.fixture()
 def policies_dir(sample_db, tmp_path, monkeypatch):
-    import ui.context
-
-    patch_pages_dir_quirk(monkeypatch)
-    monkeypatch.setenv("RETURNS_DESK_DB", str(sample_db))
-    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
-    return tmp_path / "policies"
+    return use_app_env(sample_db, tmp_path, monkeypatch)
 
 
 def _page(query: dict | None = None):

@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk
+from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk, use_app_env
 from ui import display
 
 PAGES = ["pages/weekly_metrics.py", "pages/case_lookup.py", "pages/what_if.py",
          "pages/policy_page.py", "pages/data_page.py"]
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("shell-db") / "sample.duckdb")
-
-
 @pytest.fixture()
 def app_env(sample_db, tmp_path, monkeypatch):
-    import ui.context
-
-    patch_pages_dir_quirk(monkeypatch)
-    monkeypatch.setenv("RETURNS_DESK_DB", str(sample_db))
-    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
-    return tmp_path / "policies"
+    return use_app_env(sample_db, tmp_path, monkeypatch)
 
 
 def _app():

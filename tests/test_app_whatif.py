@@ -4,7 +4,6 @@ exactly what data.whatif.compare says; scenarios save and load; a bad policy fil
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,11 +18,6 @@ ZONE = ZoneInfo("Asia/Shanghai")
 AS_OF_DAY = dt.date(2026, 9, 30)
 AS_OF = dt.datetime(2026, 9, 30, 23, 59, tzinfo=ZONE)
 PERIOD = (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    return build_sample_db(tmp_path_factory.mktemp("whatif-db") / "sample.duckdb")
 
 
 @pytest.fixture(scope="module")
