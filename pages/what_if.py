@@ -345,7 +345,9 @@ with right:
                  column_config={c: st.column_config.NumberColumn(format="percent")
                                 for c in ("attainment_before", "attainment_after", "change")})
 st.markdown("**Costs, before and after**")
-st.dataframe(result.costs, key="wi_costs")
+st.dataframe(result.costs, key="wi_costs",
+             column_config={c: st.column_config.NumberColumn(f"{c} ({currency})", format="accounting")
+                            for c in ("before", "after", "change")})
 
 st.subheader(f"Changed cases ({result.changed:,})")
 if result.changed_rows.empty:
