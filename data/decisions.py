@@ -102,6 +102,7 @@ def _clock(con: duckdb.DuckDBPyConnection, policy) -> WorkClock:
     return WorkClock.for_policy(policy, max(first, CALENDAR_FIRST), min(last, CALENDAR_LAST))
 
 
+NAT_US = np.iinfo(np.int64).min  # "unknown" in the engine's integer instants
 CHUNK = 500_000  # rows per engine call (two run at once): bounds working memory on 10M orders
 ENGINE_THREADS = 2  # the engine's numpy work releases the GIL: two chunks at once on two cores
 
@@ -117,17 +118,20 @@ def _in_parallel(work, starts) -> list:
 
 def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
     """Processing stage (P1) for every order; cancelled orders get no due date."""
-    from policy import CaseError, ship_by_frame
+    from policy import CaseError, ship_by_us
 
     placed = orders.column("placed_at")
+    placed_int = np.asarray(pc.fill_null(placed.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()), NAT_US)
+                            .to_numpy(), dtype=np.int64)
     try:
-        due = np.concatenate(_in_parallel(
-            lambda i: utc_us(ship_by_frame(placed.slice(i, CHUNK).to_pandas(), policy)),
-            range(0, max(len(placed), 1), CHUNK)))[: len(placed)]
+        due_int = np.concatenate(_in_parallel(lambda i: ship_by_us(placed_int[i:i + CHUNK], policy),
+                                              range(0, max(len(placed_int), 1), CHUNK)))[: len(placed_int)]
     except CaseError as exc:
         raise DataError(f"a stored order cannot be decided ({exc}); fix it with an import") from None
-    due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = np.nan
-    placed_us = utc_us(placed)
+    due = due_int.astype(np.float64)
+    due[(due_int == NAT_US) | orders.column("cancelled").to_numpy(zero_copy_only=False)] = np.nan
+    placed_us = placed_int.astype(np.float64)
+    placed_us[placed_int == NAT_US] = np.nan
     return stage_table(clock, STAGES[0], orders.column("order_id"), orders.column("category"),
                        orders.column("country"), clock.local_us(placed_us), placed_us, due,
                        utc_us(orders.column("shipped_at")), keep_all=True)

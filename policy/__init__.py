@@ -5,7 +5,7 @@ read the same calendar table and deadline code.
 """
 
 
-from policy.bulk import deadline_after, decide_frame, ship_by_frame, working_hours_between
+from policy.bulk import deadline_after, decide_frame, ship_by_frame, ship_by_us, working_hours_between
 from policy.calendar import WorkingCalendar, calendar_for
 from policy.case import CaseError
 from policy.clauses import Clause, policy_text
@@ -17,5 +17,5 @@ __all__ = [
     "DEADLINE_NAMES", "CaseError", "Clause", "Decision", "Outcome", "Policy", "PolicyError",
     "Reason", "Request", "WorkingCalendar", "calendar_for", "changed_keys", "deadline_after",
     "decide", "decide_frame", "default_policy", "load_policy", "parse_policy", "policy_text",
-    "ship_by_frame", "working_hours_between",
+    "ship_by_frame", "ship_by_us", "working_hours_between",
 ]

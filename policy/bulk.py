@@ -204,6 +204,29 @@ def ship_by_frame(placed_at: pd.Series, policy: Policy | None = None) -> pd.Seri
     return pd.Series(_aware(utc, policy.calendar.timezone), index=placed_at.index, name="ship_by")
 
 
+def ship_by_us(placed_utc_us: np.ndarray, policy: Policy | None = None) -> np.ndarray:
+    """P1's processing deadline, as ``ship_by_frame`` gives it, for instants held as integers:
+    UTC microseconds since the epoch in and out (int64; the minimum int64 is "unknown", in and
+    out). For callers that already hold millions of instants as integers (the data layer's
+    orders): no conversion to and from pandas timestamps on the way."""
+    policy = policy or default_policy()
+    cal = calendar_for(policy.calendar)
+    utc = np.asarray(placed_utc_us, dtype=np.int64)
+    known = utc != _NAT
+    if cal.fixed_offset_us is not None:
+        local = utc + cal.fixed_offset_us
+    else:
+        stamps = pd.DatetimeIndex(np.where(known, utc, 0).view("datetime64[us]")).tz_localize("UTC")
+        local = np.asarray(stamps.tz_convert(policy.calendar.timezone).tz_localize(None).as_unit("us").asi8,
+                           dtype=np.int64)
+    local = np.where(known, local, _FIRST_US)
+    out_of_range = known & ((local < _FIRST_US) | (local >= _END_US))
+    if out_of_range.any():
+        raise CaseError("placed_at", f"row {int(np.flatnonzero(out_of_range)[0])}: year outside the "
+                                     "calendar's years 2000..2069")
+    return _at(known, lambda m: dl.processing_deadline(cal, policy.processing, local[m], utc[m]))
+
+
 def deadline_after(instants: pd.Series, n: int, policy: Policy | None = None) -> pd.Series:
     """End (23:59:59) of the n-th working day after each instant's local date (NaT stays NaT)."""
     policy = policy or default_policy()

@@ -168,7 +168,7 @@ def test_reply_deadline_in_working_days(requested_at, reply_by):
 
 
 # P1: 48 hours that run only on working days (policy-spec section 2).
-@pytest.mark.parametrize("placed_at, pause_on, ship_by", [
+PROCESSING_CASES = [
     pytest.param("2025-01-24T10:00:00+08:00", "non_working_days", "2025-01-27T10:00:00+08:00", id="spec-example-makeup-sunday"),
     pytest.param("2025-03-08T10:00:00+08:00", "non_working_days", "2025-03-12T00:00:00+08:00", id="placed-saturday-midnight-after-tuesday"),
     pytest.param("2025-03-03T00:00:00+08:00", "non_working_days", "2025-03-05T00:00:00+08:00", id="monday-midnight-exact-48h"),
@@ -178,12 +178,51 @@ def test_reply_deadline_in_working_days(requested_at, reply_by):
     pytest.param("2025-10-01T10:00:00+08:00", "nothing", "2025-10-03T10:00:00+08:00", id="plain-48-hours"),
     pytest.param("2025-09-30T23:00:00+08:00", "non_working_days", "2025-10-10T23:00:00+08:00", id="one-hour-before-national-day"),
     pytest.param("2025-01-24T02:00:00Z", "non_working_days", "2025-01-27T10:00:00+08:00", id="utc-input"),
-])
+]
+
+
+@pytest.mark.parametrize("placed_at, pause_on, ship_by", PROCESSING_CASES)
 def test_processing_deadline(placed_at, pause_on, ship_by):
     policy = load_policy().replace({"processing.pause_on": pause_on})
     got = decide(case(placed_at=placed_at, shipped_at=None, delivered_at=None, request="refund_status",
                       reason=None, requested_at="2025-10-20T10:00:00+08:00"), policy).to_dict()
     assert got["deadlines"]["ship_by"] == ship_by
+
+
+@pytest.mark.parametrize("placed_at, pause_on, ship_by", PROCESSING_CASES)
+def test_processing_deadline_from_integers(placed_at, pause_on, ship_by):
+    """ship_by_us (UTC microseconds in and out, for the data layer's millions of orders) gives
+    what decide gives; the int64 minimum stays "unknown"."""
+    import numpy as np
+    import pandas as pd
+
+    from policy import ship_by_us
+
+    policy = load_policy().replace({"processing.pause_on": pause_on})
+    unknown = np.iinfo(np.int64).min
+    placed = pd.Timestamp(placed_at).value // 1000  # .value is nanoseconds, whatever the unit
+    got = ship_by_us(np.array([placed, unknown], np.int64), policy)
+    assert pd.Timestamp(int(got[0]), unit="us", tz="UTC") == pd.Timestamp(ship_by)
+    assert got[1] == unknown
+
+
+def test_processing_deadline_from_integers_in_a_zone_with_dst():
+    """Europe/Berlin: instants on both sides of the 2025 clock changes, as integers and as
+    timestamps, give the same deadlines."""
+    import numpy as np
+    import pandas as pd
+
+    from policy import ship_by_frame, ship_by_us
+
+    policy = load_policy().replace({"calendar.country": "DE", "calendar.timezone": "Europe/Berlin"})
+    instants = pd.Series(pd.to_datetime([
+        "2025-03-28T22:30:00Z", "2025-03-30T00:59:59Z", "2025-03-30T01:00:00Z", "2025-03-30T02:30:00Z",
+        "2025-10-24T23:00:00Z", "2025-10-26T00:30:00Z", "2025-10-26T01:30:00Z", "2025-12-24T12:00:00Z",
+    ], utc=True))
+    as_us = np.asarray(instants.dt.as_unit("us").array.asi8, np.int64)
+    want = ship_by_frame(instants.dt.tz_convert("Europe/Berlin"), policy)
+    got = pd.Series(pd.to_datetime(ship_by_us(as_us, policy), unit="us", utc=True))
+    assert (got == want.dt.tz_convert("UTC")).all(), pd.DataFrame({"got": got, "want": want})
 
 
 @pytest.mark.parametrize("requested_at, estimate", [
