@@ -44,6 +44,11 @@ def app_test(timeout: float = 90) -> AppTest:
     return AppTest.from_file(APP, default_timeout=timeout)
 
 
+def metric(app: AppTest, label: str):
+    """The metric tile labelled ``label``."""
+    return next(m for m in app.metric if m.label == label)
+
+
 def capture_downloads(monkeypatch) -> dict[str, bytes]:
     """Capture what download buttons would serve: {file name: bytes}."""
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage

@@ -15,3 +15,22 @@ def sample_db(tmp_path_factory, request) -> Path:
     it, e.g. save policy versions, without another module seeing that)."""
     name = request.module.__name__.rsplit(".", 1)[-1]
     return build_sample_db(tmp_path_factory.mktemp(f"{name}-db") / "sample.duckdb")
+
+
+@pytest.fixture(scope="module")
+def con(sample_db):
+    """A connection to the module's sample database, configured as the app's (one DuckDB
+    instance per file). Suites that need another database define their own ``con``."""
+    import data
+
+    connection = data.connect(sample_db, quiet=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture()
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """What the page's download buttons would serve: {file name: bytes}."""
+    from tests.app_support import capture_downloads
+
+    return capture_downloads(monkeypatch)

@@ -13,7 +13,7 @@ import pytest
 import data
 from data.report import iso_week, stage_status, weekly_report
 from policy import default_policy
-from tests.app_support import app_test, capture_downloads, open_page, patch_pages_dir_quirk
+from tests.app_support import app_test, metric, open_page, patch_pages_dir_quirk
 
 PAGE = "pages/weekly_metrics.py"
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -22,25 +22,9 @@ AS_OF = dt.datetime(2026, 6, 10, 23, 59, tzinfo=ZONE)  # the page's as-of, to th
 WEEK = dt.date(2026, 6, 1)
 
 
-@pytest.fixture(scope="module")
-def con(sample_db):
-    c = data.connect(sample_db, quiet=True)  # same configuration as the app's connection (one DuckDB instance)
-    yield c
-    c.close()
-
-
-@pytest.fixture()
-def downloads(monkeypatch):
-    return capture_downloads(monkeypatch)
-
-
 @pytest.fixture()
 def at(sample_db, tmp_path, monkeypatch):
     return open_page(PAGE, sample_db, tmp_path, monkeypatch)
-
-
-def _metric(app, label: str):
-    return next(m for m in app.metric if m.label == label)
 
 
 def _at_june(app):
@@ -68,16 +52,16 @@ def test_tiles_are_the_weekly_report(at, con):
     rep = weekly_report(con, default_policy(), WEEK - dt.timedelta(weeks=11), WEEK + dt.timedelta(days=6), AS_OF)
     weeks = rep.weeks.assign(week=pd.to_datetime(rep.weeks["week"]).dt.date).set_index("week")
     this, prev = weeks.loc[WEEK], weeks.loc[WEEK - dt.timedelta(days=7)]
-    assert _metric(at, "Orders").value == f"{int(this.orders):,}"
-    assert _metric(at, "Orders").delta == f"{int(this.orders - prev.orders):+,}"
-    assert _metric(at, "Cases").value == f"{int(this.cases):,}"
+    assert metric(at, "Orders").value == f"{int(this.orders):,}"
+    assert metric(at, "Orders").delta == f"{int(this.orders - prev.orders):+,}"
+    assert metric(at, "Cases").value == f"{int(this.cases):,}"
     refunds = this.refunds_full + this.refunds_partial + this.refunds_other
-    assert _metric(at, "Refunds paid (USD)").value == f"{refunds:,.2f}"
-    assert _metric(at, "Return freight (USD)").value == f"{this.merchant_freight:,.2f}"
+    assert metric(at, "Refunds paid (USD)").value == f"{refunds:,.2f}"
+    assert metric(at, "Return freight (USD)").value == f"{this.merchant_freight:,.2f}"
     stages = rep.stages.assign(week=pd.to_datetime(rep.stages["week"]).dt.date)
     row = stages[(stages["week"] == WEEK) & (stages["stage"] == "processing")].iloc[0]
     before = stages[(stages["week"] == WEEK - dt.timedelta(days=7)) & (stages["stage"] == "processing")].iloc[0]
-    tile = _metric(at, "Processing (P1)")
+    tile = metric(at, "Processing (P1)")
     assert tile.value == f"{row.attainment:.1%}"
     assert tile.delta == f"{(row.attainment - before.attainment) * 100:+.1f} pts"
     assert iso_week(WEEK) in at.subheader[0].value
@@ -91,8 +75,8 @@ def test_filters_change_the_figures(at, con):
     rep = weekly_report(con, default_policy(), WEEK - dt.timedelta(weeks=11), WEEK + dt.timedelta(days=6), AS_OF,
                         category="electronics", country="US")
     weeks = rep.weeks.assign(week=pd.to_datetime(rep.weeks["week"]).dt.date).set_index("week")
-    assert _metric(at, "Orders").value == f"{int(weeks.at[WEEK, 'orders']):,}"
-    assert _metric(at, "Cases").value == f"{int(weeks.at[WEEK, 'cases']) if WEEK in weeks.index else 0:,}"
+    assert metric(at, "Orders").value == f"{int(weeks.at[WEEK, 'orders']):,}"
+    assert metric(at, "Cases").value == f"{int(weeks.at[WEEK, 'cases']) if WEEK in weeks.index else 0:,}"
 
 
 def test_breaches_link_to_the_case_lookup(at, con):

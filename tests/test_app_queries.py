@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-import data
 from data.app_queries import case_events, case_queue
 from data.report import breached_and_at_risk
 from policy import default_policy
 
 STORE = ["reply", "replacement", "refund", "freight_reimbursement", "status_update"]
-
-
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    c = data.connect(tmp_path_factory.mktemp("q") / "s.duckdb", quiet=True)
-    yield c
-    c.close()
 
 
 @pytest.mark.parametrize("as_of", ["2026-11-12T23:59:59+08:00", "2026-06-01T12:00:00+08:00"])

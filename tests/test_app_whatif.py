@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import data
 from data.whatif import compare
 from policy import default_policy, parse_policy
-from tests.app_support import build_sample_db, capture_downloads, open_page
+from tests.app_support import build_sample_db, metric, open_page
 
 PAGE = "pages/what_if.py"
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -20,25 +19,9 @@ AS_OF = dt.datetime(2026, 9, 30, 23, 59, tzinfo=ZONE)
 PERIOD = (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
 
 
-@pytest.fixture(scope="module")
-def con(sample_db):
-    c = data.connect(sample_db, quiet=True)
-    yield c
-    c.close()
-
-
-@pytest.fixture()
-def downloads(monkeypatch):
-    return capture_downloads(monkeypatch)
-
-
 @pytest.fixture()
 def at(sample_db, tmp_path, monkeypatch):
     return open_page(PAGE, sample_db, tmp_path, monkeypatch)
-
-
-def _metric(app, label: str):
-    return next(m for m in app.metric if m.label == label)
 
 
 def _ok(app):
@@ -49,7 +32,7 @@ def _ok(app):
 
 def test_first_load_replays_the_baseline(at):
     _ok(at)
-    assert _metric(at, "Decisions that change").value == "0"
+    assert metric(at, "Decisions that change").value == "0"
     assert any(c.value.startswith("Replayed ") for c in at.caption)
     # every key of the policy file has an input holding the baseline value
     flat = default_policy().flat()
@@ -72,10 +55,10 @@ def test_longer_window_changes_what_compare_says(at, con):
     base = default_policy()
     expected = compare(con, base, base.replace({"returns.window_days": 45}), PERIOD, as_of=AS_OF)
     assert expected.changed > 0
-    assert _metric(at, "Decisions that change").value == f"{expected.changed:,}"
-    assert _metric(at, "Only deadlines move").value == f"{expected.deadline_only:,}"
-    assert _metric(at, "Refund cost (USD)").value == f"{expected.costs.at['refunds', 'after']:,.0f}"
-    assert _metric(at, "Refund cost (USD)").delta == f"{expected.costs.at['refunds', 'change']:+,.2f}"
+    assert metric(at, "Decisions that change").value == f"{expected.changed:,}"
+    assert metric(at, "Only deadlines move").value == f"{expected.deadline_only:,}"
+    assert metric(at, "Refund cost (USD)").value == f"{expected.costs.at['refunds', 'after']:,.0f}"
+    assert metric(at, "Refund cost (USD)").delta == f"{expected.costs.at['refunds', 'change']:+,.2f}"
     assert any(s.value == f"Changed cases ({expected.changed:,})" for s in at.subheader)
     assert not any("inputs changed" in i.value for i in at.info)
     frames = [d.value for d in at.dataframe]

@@ -2,7 +2,6 @@
 
 import pytest
 
-import data
 from access.paths import child_path, safe_filename
 from data.lookup import case_lookup
 
@@ -25,13 +24,6 @@ def test_safe_filename(name, expected):
 def test_child_path_stays_inside(tmp_path):
     for name in ("../../x", "/abs/x", "..", "a/../../b"):
         assert child_path(tmp_path, name, ".toml").parent == tmp_path.resolve()
-
-
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    connection = data.connect(tmp_path_factory.mktemp("q") / "q.duckdb", quiet=True)
-    yield connection
-    connection.close()
 
 
 @pytest.mark.parametrize("text", [

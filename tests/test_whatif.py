@@ -11,24 +11,14 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-import data
 from data import whatif
 from data.decisions import decisions
 from data.report import weekly_report
 from data.whatif import compare
 from policy import default_policy
-from tests.app_support import build_sample_db
 
 AS_OF = "2026-11-26T10:00:00+08:00"
 PERIOD = (dt.date(2026, 1, 1), dt.date(2026, 10, 31))
-
-
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    path = build_sample_db(tmp_path_factory.mktemp("whatif") / "sample.duckdb")
-    connection = data.connect(path, quiet=True)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")
