@@ -106,11 +106,7 @@ def _counts(_con, data_token: str) -> dict[str, int]:
 
 # --------------------------------------------------------------------------- page
 st.title("Data")
-try:
-    con = ctx.connection()
-except DataError as exc:
-    ui.show_error(exc, "Choose another database file in the sidebar.")
-    st.stop()
+con = ctx.connection_or_stop()
 token = ctx.data_version()
 counts = _counts(con, token)
 st.caption(f"Database {ui.md(ctx.db_path())}: {counts['orders']:,} orders, {counts['cases']:,} cases.")

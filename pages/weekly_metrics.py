@@ -88,11 +88,7 @@ st.title("Weekly metrics")
 st.caption("SLA attainment, refunds and freight of one ISO week against the week before. "
            "A stage item belongs to the week of its starting event (orders by placing, cases by request).")
 
-try:
-    con = ctx.connection()
-except DataError as exc:
-    ui.show_error(exc, "Choose another database file in the sidebar.")
-    st.stop()
+con = ctx.connection_or_stop()
 
 policy = ctx.policy()
 as_of = ctx.as_of().replace(second=0)  # to the minute: the cached figures are reused within a minute

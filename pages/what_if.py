@@ -139,11 +139,7 @@ st.title("What-if lab")
 st.caption("Change any parameter of the policy file, replay a period's cases and orders under the "
            "baseline and your scenario, and see which decisions, costs and SLA figures change.")
 
-try:
-    con = ctx.connection()
-except DataError as exc:
-    ui.show_error(exc, "Choose another database file in the sidebar.")
-    st.stop()
+con = ctx.connection_or_stop()
 baseline = ctx.policy()
 baseline_flat = baseline.flat()
 as_of = ctx.as_of().replace(second=0)

@@ -13,7 +13,7 @@ from data.lookup import case_lookup, case_row
 from data.report import breached_and_at_risk
 from policy import decide, default_policy
 from policy.answer_view import WORKED_EXAMPLES
-from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk, use_app_env
+from tests.app_support import app_test, build_sample_db, use_app_env
 from ui import display
 
 PAGE = "pages/case_lookup.py"
@@ -299,13 +299,9 @@ def test_a_link_to_a_case_opens_it_even_from_the_enquiry_form(env, facts):
 
 
 def test_an_unreadable_database_is_a_sentence(tmp_path, monkeypatch):
-    import ui.context
-
-    patch_pages_dir_quirk(monkeypatch)
     bad = tmp_path / "not-a-database.duckdb"
     bad.write_text("this is not a DuckDB file")
-    monkeypatch.setenv("RETURNS_DESK_DB", str(bad))
-    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    use_app_env(bad, tmp_path, monkeypatch)
     at = _page()
     _ok(at)
     assert at.error and "database" in at.error[0].value.lower()
@@ -322,9 +318,6 @@ def test_a_case_of_every_outcome_renders_its_card(env, facts):
 
 
 def test_hostile_values_in_the_data_show_as_text(tmp_path, monkeypatch):
-    import ui.context
-
-    patch_pages_dir_quirk(monkeypatch)
     db = build_sample_db(tmp_path / "hostile.duckdb")
     con = data.connect(db, quiet=True)
     evil_order = "SO-**x**-[a](http://e.vil)"
@@ -336,8 +329,7 @@ def test_hostile_values_in_the_data_show_as_text(tmp_path, monkeypatch):
                 "SELECT 'RC-EVIL', $o, 'refund', 'damaged', requested_at, $a FROM cases LIMIT 1",
                 {"o": evil_order, "a": evil_agent})
     con.close()
-    monkeypatch.setenv("RETURNS_DESK_DB", str(db))
-    monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
+    use_app_env(db, tmp_path, monkeypatch)
     at = _page({"case": "RC-EVIL"})
     _ok(at)
     shown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.subheader]

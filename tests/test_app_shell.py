@@ -41,6 +41,18 @@ def test_every_page_renders_without_exception(app_env, page):
     assert at.title
 
 
+@pytest.mark.parametrize("page", ["pages/weekly_metrics.py", "pages/what_if.py", "pages/data_page.py"])
+def test_an_unreadable_database_stops_the_page_with_a_sentence(page, tmp_path, monkeypatch):
+    bad = tmp_path / "not-a-database.duckdb"
+    bad.write_text("this is not a DuckDB file")
+    use_app_env(bad, tmp_path, monkeypatch)
+    at = app_test().run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Choose another database file in the sidebar" in e.value for e in at.error), \
+        [e.value for e in at.error]
+
+
 def test_saved_policy_files_are_offered_and_bad_ones_named(app_env):
     app_env.mkdir()
     (app_env / "long-window.toml").write_text('name = "Long window"\n[returns]\nwindow_days = 45\n')

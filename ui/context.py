@@ -81,6 +81,18 @@ def connection():
     return _connection_for(str(db_path()))
 
 
+def connection_or_stop():
+    """``connection()`` for a page that needs the data: when the file cannot be opened, its
+    error goes on screen with what to do, and the page stops there."""
+    try:
+        return connection()
+    except data.DataError as exc:
+        from ui.display import show_error
+
+        show_error(exc, "Choose another database file in the sidebar.")
+        st.stop()
+
+
 def cursor():
     """A fresh cursor on the shared connection (one per query)."""
     return connection().cursor()
