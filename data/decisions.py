@@ -24,7 +24,18 @@ import pyarrow.compute as pc
 
 from . import sql
 from .db import DataError, data_version
-from .sla import STAGES, WorkClock, define_rule, local_dates, masked, stage_table, to_timestamps, utc_us
+from .sla import (
+    NAT_US,
+    STAGES,
+    WorkClock,
+    define_rule,
+    float_us,
+    local_dates,
+    masked,
+    stage_table,
+    to_timestamps,
+    utc_us,
+)
 
 DECIDE_COLUMNS = [
     "case_id", "order_id", "request", "reason", "requested_at", "prior_contact",
@@ -102,7 +113,6 @@ def _clock(con: duckdb.DuckDBPyConnection, policy) -> WorkClock:
     return WorkClock.for_policy(policy, max(first, CALENDAR_FIRST), min(last, CALENDAR_LAST))
 
 
-NAT_US = np.iinfo(np.int64).min  # "unknown" in the engine's integer instants
 CHUNK = 500_000  # rows per engine call (two run at once): bounds working memory on 10M orders
 ENGINE_THREADS = 2  # the engine's numpy work releases the GIL: two chunks at once on two cores
 
@@ -128,10 +138,9 @@ def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
                                               range(0, max(len(placed_int), 1), CHUNK)))[: len(placed_int)]
     except CaseError as exc:
         raise DataError(f"a stored order cannot be decided ({exc}); fix it with an import") from None
-    due = due_int.astype(np.float64)
-    due[(due_int == NAT_US) | orders.column("cancelled").to_numpy(zero_copy_only=False)] = np.nan
-    placed_us = placed_int.astype(np.float64)
-    placed_us[placed_int == NAT_US] = np.nan
+    due = float_us(due_int)
+    due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = np.nan
+    placed_us = float_us(placed_int)
     return stage_table(clock, STAGES[0], orders.column("order_id"), orders.column("category"),
                        orders.column("country"), clock.local_us(placed_us), placed_us, due,
                        utc_us(orders.column("shipped_at")), keep_all=True)

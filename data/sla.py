@@ -22,6 +22,7 @@ from . import sql
 
 DAY_US = 86_400_000_000
 HOUR_US = 3_600_000_000
+NAT_US = np.iinfo(np.int64).min  # "unknown" among integer microseconds (pandas' and the engine's NaT)
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,13 @@ def utc_us(values) -> np.ndarray:
     s = pd.Series(values)
     if not isinstance(s.dtype, pd.DatetimeTZDtype):
         s = pd.to_datetime(s, utc=True)
-    ints = np.asarray(s.dt.as_unit("us").array.asi8, dtype=np.int64)
+    return float_us(np.asarray(s.dt.as_unit("us").array.asi8, dtype=np.int64))
+
+
+def float_us(ints: np.ndarray) -> np.ndarray:
+    """int64 microseconds (``NAT_US`` unknown) -> float64, NaN where unknown."""
     out = ints.astype(np.float64)
-    out[ints == np.iinfo(np.int64).min] = np.nan
+    out[ints == NAT_US] = np.nan
     return out
 
 
