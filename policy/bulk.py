@@ -219,11 +219,7 @@ def ship_by_us(placed_utc_us: np.ndarray, policy: Policy | None = None) -> np.nd
         stamps = pd.DatetimeIndex(np.where(known, utc, 0).view("datetime64[us]")).tz_localize("UTC")
         local = np.asarray(stamps.tz_convert(policy.calendar.timezone).tz_localize(None).as_unit("us").asi8,
                            dtype=np.int64)
-    local = np.where(known, local, _FIRST_US)
-    out_of_range = known & ((local < _FIRST_US) | (local >= _END_US))
-    if out_of_range.any():
-        raise CaseError("placed_at", f"row {int(np.flatnonzero(out_of_range)[0])}: year outside the "
-                                     "calendar's years 2000..2069")
+    local = _in_calendar_years(local, known, "placed_at", lambda pos: f"row {pos}")
     return _at(known, lambda m: dl.processing_deadline(cal, policy.processing, local[m], utc[m]))
 
 
@@ -376,14 +372,21 @@ def _times(cases: pd.DataFrame, column: str, cal: WorkingCalendar, required: boo
     else:
         local = _micros(values)
         utc_us = None
-    # Unknown rows get a harmless stand-in so table lookups stay in range; ``known`` masks them.
+    local = _in_calendar_years(local, known, column, lambda pos: _row_label(cases, pos))
+    utc_us = cal.to_utc(local) if utc_us is None else np.where(known, utc_us, _FIRST_US)
+    return _Times(utc_us, local, known)
+
+
+def _in_calendar_years(local: np.ndarray, known: np.ndarray, column: str, row_label) -> np.ndarray:
+    """``local`` with unknown rows given a harmless stand-in, so table lookups stay in range
+    (``known`` masks them); a known instant outside the calendar's years is a CaseError naming
+    ``column`` and its row (``row_label(position)``)."""
     local = np.where(known, local, _FIRST_US)
     out_of_range = known & ((local < _FIRST_US) | (local >= _END_US))
     if out_of_range.any():
         pos = int(np.flatnonzero(out_of_range)[0])
-        raise CaseError(column, f"{_row_label(cases, pos)}: year outside the calendar's years 2000..2069")
-    utc_us = cal.to_utc(local) if utc_us is None else np.where(known, utc_us, _FIRST_US)
-    return _Times(utc_us, local, known)
+        raise CaseError(column, f"{row_label(pos)}: year outside the calendar's years 2000..2069")
+    return local
 
 
 def _parse_timestamps(values: pd.Series, zone: str) -> pd.Series:

@@ -241,3 +241,15 @@ def test_policy_parameters_change_the_answer():
     got = decide(case(requested_at="2025-04-20T10:00:00+08:00"), policy).to_dict()
     assert got["outcome"] == "return_refund"
     assert got["deadlines"]["return_window_ends"] == "2025-04-24T23:59:59+08:00"
+
+
+def test_processing_deadline_from_integers_outside_the_calendar_years():
+    import numpy as np
+    import pandas as pd
+
+    from policy import CaseError, ship_by_us
+
+    ok, too_early = (pd.Timestamp(t).value // 1000 for t in ("2025-03-03T09:00Z", "1999-12-31T09:00Z"))
+    with pytest.raises(CaseError) as err:
+        ship_by_us(np.array([ok, too_early], np.int64), load_policy())
+    assert err.value.field == "placed_at" and "row 1" in str(err.value)
