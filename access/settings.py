@@ -135,11 +135,10 @@ def auth_problem(auth: Any) -> str:
     provider = auth.get("default") if isinstance(auth.get("default"), Mapping) else auth
     where = "[auth.default]" if provider is not auth else "[auth]"
     missing_provider = [k for k in PROVIDER_KEYS if not _filled(provider.get(k))]
-    parts = []
-    if missing:
-        parts.append(f"[auth] lacks {', '.join(missing)}")
-    if missing_provider:
-        parts.append(f"{where} lacks {', '.join(missing_provider)}")
+    if provider is auth:
+        missing, missing_provider = missing + missing_provider, []
+    parts = [f"{section} lacks {', '.join(keys)}" for section, keys in
+             (("[auth]", missing), (where, missing_provider)) if keys]
     return "; ".join(parts)
 
 

@@ -103,10 +103,21 @@ def allowed(page_file: str, role: Role | None) -> bool:
 
 
 def gate() -> Role:
-    """Return the user's role, or draw the login / no-access screen and stop the run."""
+    """Return the user's role, or draw the login / no-access screen and stop the run.
+
+    The screen is the navigation's only page, hidden: a session's first run after a restart
+    otherwise still lists the files of pages/ (Streamlit's legacy navigation, sent before
+    app.py runs) as links."""
     role = current_role()
     if role is not None:
         return role
+    st.navigation([st.Page(_no_access, title="Returns Desk", icon=":material/lock:", default=True)],
+                  position="hidden").run()
+    st.stop()
+    raise AssertionError("unreachable")
+
+
+def _no_access() -> None:
     st.title("Returns Desk")
     settings = login_settings()
     if settings.mode is Mode.BROKEN:
@@ -116,21 +127,19 @@ def gate() -> Role:
         st.error("Returns Desk is closed: its login settings cannot be used, so nobody can open a page. "
                  "For the team that runs it: " + md(settings.problem) + ". Fix the file and reload.",
                  icon=":material/lock:")
-        st.stop()
+        return
     if not logged_in():
         st.write("Log in with your company account to use Returns Desk.")
         st.button("Log in", type="primary", on_click=st.login, icon=":material/login:")
+        return
+    config = _config()
+    if isinstance(config, str):
+        st.error("The roles file cannot be read, so nobody can open a page. Ask the team that runs "
+                 "Returns Desk to fix .streamlit/roles.toml.")
     else:
-        config = _config()
-        if isinstance(config, str):
-            st.error("The roles file cannot be read, so nobody can open a page. Ask the team that runs "
-                     "Returns Desk to fix .streamlit/roles.toml.")
-        else:
-            st.warning("Your account has no role in Returns Desk yet. Ask your team lead to add you to "
-                       ".streamlit/roles.toml.")
-        st.button("Log out", on_click=st.logout, icon=":material/logout:")
-    st.stop()
-    raise AssertionError("unreachable")
+        st.warning("Your account has no role in Returns Desk yet. Ask your team lead to add you to "
+                   ".streamlit/roles.toml.")
+    st.button("Log out", on_click=st.logout, icon=":material/logout:")
 
 
 def describe(role: Role) -> str:

@@ -260,6 +260,12 @@ def as_of() -> dt.datetime:
 
 # --- the sidebar --------------------------------------------------------------------------
 
+def _md(value) -> str:
+    from ui.display import md
+
+    return md(value)
+
+
 def sidebar(role=None) -> None:
     """Draw the shared sidebar: who is signed in, database file (admins may switch to another
     existing file), policy version, as-of date. Called by app.py."""
@@ -293,7 +299,8 @@ def sidebar(role=None) -> None:
             st.session_state[_POLICY_KEY] = versions[0]
         st.selectbox(
             "Policy version", versions, key=_POLICY_KEY,
-            help=f"The shipped policy, a version saved in the database's policy history, or a policy file saved under {POLICIES_DIR}.",
+            help="The shipped policy, a version saved in the database's policy history, or a policy file saved "
+                 f"under {_md(POLICIES_DIR)}.",
         )
         bad = policy_file_errors()
         if bad:
