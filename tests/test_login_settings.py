@@ -37,6 +37,7 @@ SECRETS_FILES = [
     pytest.param("a = " + "[" * 5000 + "]" * 5000 + "\n", ["secrets.toml", "TOML"], id="nested-5000-deep"),
     pytest.param("folder", ["secrets.toml: a folder"], id="a-folder"),
     pytest.param("dangling", ["secrets.toml: a broken link"], id="dangling-symlink"),
+    pytest.param("loop", ["secrets.toml: cannot be read"], id="symlink-loop-unreadable"),
 ]
 
 
@@ -47,6 +48,8 @@ def test_a_secrets_file_that_cannot_be_parsed_is_named(tmp_path, content, words)
         path.mkdir()
     elif content == "dangling":
         path.symlink_to(tmp_path / "gone.toml")
+    elif content == "loop":
+        path.symlink_to(path)
     else:
         _write(path, content)
     with pytest.raises(SettingsFileError) as err:
