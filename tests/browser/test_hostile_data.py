@@ -148,6 +148,12 @@ def _nav(page, title: str) -> None:
     page.get_by_role("heading", name=title, exact=True).first.wait_for()
 
 
+def _choose_payload_policy(page) -> None:
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="(payload.toml)").click()
+    wait_idle(page)
+
+
 def test_hostile_data_is_text_on_every_page(browser, hostile_server):
     url, odd, root = hostile_server
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
@@ -161,11 +167,8 @@ def test_hostile_data_is_text_on_every_page(browser, hostile_server):
         watch.check("weekly metrics, shipped policy")
 
         # the policy whose name is a payload, chosen in the sidebar: every page shows its name
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.locator('[data-testid="stSelectbox"]').click()
-        page.get_by_role("option", name="(payload.toml)").click()
-        wait_idle(page)
-        assert "saved policy file(s) could not be read" in sidebar.inner_text()
+        _choose_payload_policy(page)
+        assert "saved policy file(s) could not be read" in page.locator('[data-testid="stSidebar"]').inner_text()
         text = _main_text(page)
         assert f"policy: {PAYLOADS[0]} {PAYLOADS[3]}" in text  # shown as typed
         watch.check("weekly metrics, payload policy")
@@ -208,6 +211,9 @@ def test_hostile_data_is_text_on_every_page(browser, hostile_server):
         watch.check("case lookup, first load")
 
         _nav(page, "What-if lab")
+        _choose_payload_policy(page)  # the baseline: its name and categories in labels and help
+        assert f"Baseline: {PAYLOADS[0]} {PAYLOADS[3]}" in _main_text(page)
+        watch.check("what-if, payload policy as the baseline")
         page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(
             files=[{"name": "<img src=x onerror=window.pwned=1>.toml", "mimeType": "application/toml",
                     "buffer": f'name = {json.dumps(PAYLOADS[4])}\n[returns]\nwindow_days = 7\n'.encode()}])
