@@ -139,6 +139,9 @@ def auth_problem(auth: Any) -> str:
         missing, missing_provider = missing + missing_provider, []
     parts = [f"{section} lacks {', '.join(keys)}" for section, keys in
              (("[auth]", missing), (where, missing_provider)) if keys]
+    redirect = auth.get("redirect_uri")
+    if _filled(redirect) and not redirect.rstrip().endswith("/oauth2callback"):
+        parts.append("[auth] redirect_uri must end with /oauth2callback")  # what st.login() requires
     return "; ".join(parts)
 
 

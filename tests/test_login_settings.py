@@ -89,10 +89,12 @@ def test_a_secrets_path_that_is_neither_toml_nor_folder_is_refused(tmp_path):
                  "[auth] lacks client_secret", id="no-client-secret"),
     pytest.param({"redirect_uri": "u", "cookie_secret": "c", "default": {"client_id": "i"}}, False, Mode.BROKEN,
                  "[auth.default] lacks client_secret, server_metadata_url", id="default-provider-incomplete"),
-    pytest.param({"redirect_uri": "u", "cookie_secret": "c", "default": {"client_id": "i", "client_secret": "s",
-                                                                         "server_metadata_url": "m"}},
+    pytest.param({"redirect_uri": "https://desk.store.com/oauth2callback", "cookie_secret": "c",
+                  "default": {"client_id": "i", "client_secret": "s", "server_metadata_url": "m"}},
                  False, Mode.LOGIN, "", id="default-provider-complete"),
     pytest.param("yes", False, Mode.BROKEN, "[auth] must be a table", id="auth-not-a-table"),
+    pytest.param({**AUTH_DICT, "redirect_uri": "http://localhost:8501/"}, False, Mode.BROKEN,
+                 "redirect_uri must end with /oauth2callback", id="redirect-uri-not-the-callback"),
 ])
 def test_verdict(tmp_path, auth, roles, mode, words):
     roles_path = tmp_path / "roles.toml"
