@@ -238,7 +238,7 @@ else:
     }
     if not cases_part.empty:
         cases_part = cases_part.sort_values("late_by_hours", ascending=False)
-        cases_part.insert(0, "open", "case_lookup?case=" + cases_part["item_id"].astype(str))
+        cases_part.insert(0, "open", ui.case_urls(cases_part["item_id"]))
         st.markdown(f"**Case deadlines breached ({len(cases_part):,})** · open a case from the first column")
         st.dataframe(cases_part.rename(columns={"item_id": "case_id"}), hide_index=True, key="wm_breaches",
                      column_config={**columns, "open": st.column_config.LinkColumn(

@@ -350,7 +350,7 @@ if result.changed_rows.empty:
     st.caption("No decision changes under this scenario for the period.")
 else:
     rows = result.changed_rows.copy()
-    rows.insert(0, "open", "case_lookup?case=" + rows["case_id"].astype(str))
+    rows.insert(0, "open", ui.case_urls(rows["case_id"]))
     if result.changed > len(rows):
         st.caption(f"Showing the newest {len(rows):,} of {result.changed:,}.")
     st.dataframe(rows, hide_index=True, key="wi_changed",

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
 import pytest
 import streamlit
 
-from ui.display import WORD_JOINER, chart_frame, chart_text, md
+from ui.display import WORD_JOINER, case_urls, chart_frame, chart_text, md
 
 # From streamlit/static/static/js/StreamlitMarkdown.*.js (mdast-util-gfm-autolink-literal).
 BUNDLE_URL = r"/(https?:\/\/|www(?=\.))([-.\w]+)([^ \t\r\n]*)/gi"
@@ -90,9 +92,19 @@ def test_chart_text_escapes_plotly_html(text, shown):
 
 
 def test_chart_frame_escapes_only_the_named_columns():
-    import pandas as pd
-
     frame = pd.DataFrame({"category": ["<b>x</b>", None], "note": ["<b>", "y"], "n": [1, 2]})
     out = chart_frame(frame, "category")
     assert out["category"].iloc[0] == "&lt;b&gt;x&lt;/b&gt;" and pd.isna(out["category"].iloc[1])
     assert list(out["note"]) == ["<b>", "y"] and frame["category"].iloc[0] == "<b>x</b>"
+
+
+@pytest.mark.parametrize("case_id, url", [
+    pytest.param("RC0001234", "case_lookup?case=RC0001234", id="ordinary"),
+    pytest.param("A&case=B", "case_lookup?case=A%26case%3DB", id="ampersand"),
+    pytest.param("x#y %41", "case_lookup?case=x%23y%20%2541", id="hash-space-percent"),
+    pytest.param("javascript:alert(1)", "case_lookup?case=javascript%3Aalert%281%29", id="javascript"),
+])
+def test_case_urls_encode_the_id(case_id, url):
+    (shown,) = case_urls(pd.Series([case_id]))
+    assert shown == url
+    assert parse_qs(urlparse(shown).query)["case"] == [case_id]

@@ -10,7 +10,7 @@ they become Plotly labels or hover text. Never ``unsafe_allow_html``.
 Stable names (other pages import them): ``md``, ``chart_text``, ``chart_frame``, ``OUTCOME_LABELS``, ``outcome_label``,
 ``REASON_LABELS``, ``reason_label``, ``REQUEST_LABELS``, ``request_label``, ``stage_label``, ``PAYER_LABELS``,
 ``payer_label``, ``STATUS_COLORS``, ``status_chip``, ``status_badge``, ``money``, ``when``,
-``LOOKUP_PAGE``, ``case_link``, ``open_case``, ``guard``, ``show_error`` (CSV downloads: ``data.export``).
+``LOOKUP_PAGE``, ``case_link``, ``case_urls``, ``open_case``, ``guard``, ``show_error`` (CSV downloads: ``data.export``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -200,6 +201,12 @@ def case_link(case_id: str, **kwargs: Any) -> None:
     (``?case=<id>``). The label is markdown, so the id goes through ``md``."""
     st.page_link(LOOKUP_PAGE, label=f"Open case {md(case_id)} in Case lookup", icon=":material/open_in_new:",
                  query_params={"case": str(case_id)}, **kwargs)
+
+
+def case_urls(case_ids: pd.Series) -> pd.Series:
+    """``case_lookup?case=<id>`` for a table's link column; the id is URL-encoded, so an id
+    holding ``&``, ``#`` or ``%`` still opens itself."""
+    return "case_lookup?case=" + case_ids.astype(str).map(lambda v: quote(v, safe=""))
 
 
 def open_case(case_id: str) -> None:
