@@ -5,7 +5,9 @@ import streamlit as st
 
 from ui import access, context
 
-st.set_page_config(page_title="Returns Desk", page_icon=":material/assignment_return:", layout="wide")
+# An emoji icon is drawn in the browser; a :material/...: icon would be fetched from fonts.gstatic.com
+# on every visit (telling Google the app's address).
+st.set_page_config(page_title="Returns Desk", page_icon="↩️", layout="wide")
 
 # (section, page file, title, icon); the first page the user may open is the default.
 PAGES = [

@@ -9,13 +9,21 @@ built-in sample) everyone is admin and the app says so.
 
 from __future__ import annotations
 
-import tomllib
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / ".streamlit" / "roles.toml"
+from access.settings import SettingsFileError, exists, read_toml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_PATH = REPO_ROOT / ".streamlit" / "roles.toml"
+
+
+def roles_path() -> Path:
+    """The roles file: ``$RETURNS_DESK_ROLES`` or ``.streamlit/roles.toml``."""
+    return Path(os.environ.get("RETURNS_DESK_ROLES") or DEFAULT_CONFIG_PATH).expanduser()
 
 
 class Permission(str, Enum):
@@ -75,17 +83,21 @@ class AccessConfig:
 
 def load_access_config(path: Path | None = None) -> AccessConfig:
     """Read ``[users]`` and ``[groups]`` tables of ``name = "role"``; a missing file grants
-    nobody anything."""
-    path = path or DEFAULT_CONFIG_PATH
-    if not path.exists():
+    nobody anything. A file that exists but cannot be read or parsed is an ``AccessConfigError``
+    naming the file (and the line of a syntax error)."""
+    path = path or roles_path()
+    if not exists(path):
         return AccessConfig()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise AccessConfigError(f"{path}: not valid TOML ({exc})") from None
+        raw = read_toml(path, REPO_ROOT)
+    except SettingsFileError as exc:
+        raise AccessConfigError(str(exc)) from None
     unknown = set(raw) - {"users", "groups"}
     if unknown:
         raise AccessConfigError(f"{path}: unknown section {sorted(unknown)[0]!r} (use [users] and [groups])")
+    for section in ("users", "groups"):
+        if not isinstance(raw.get(section, {}), dict):
+            raise AccessConfigError(f"{path}: [{section}] must be a table of name = \"role\"")
     return AccessConfig(users=_roles(raw.get("users", {}), path, "users", lower=True),
                         groups=_roles(raw.get("groups", {}), path, "groups", lower=False))
 
@@ -95,7 +107,7 @@ def _roles(table: Mapping[str, object], path: Path, section: str, lower: bool) -
     for name, value in table.items():
         try:
             out[name.strip().lower() if lower else name] = Role(value)
-        except ValueError:
+        except (ValueError, TypeError):
             choices = ", ".join(r.value for r in Role)
             raise AccessConfigError(f"{path}: [{section}] {name!r} has unknown role {value!r} "
                                     f"(use one of {choices})") from None

@@ -27,6 +27,7 @@ from . import sql
 from .columns import REASONS, REQUESTS, REQUIRED, table_columns
 from .csv_diagnose import first_problem
 from .db import DataError
+from .export import to_safe_csv
 from .mapping import ColumnMap, parse_map
 
 Progress = Callable[[str], None]
@@ -197,7 +198,7 @@ def _write_rejects(cur: duckdb.DuckDBPyConnection, path: Path, staged: pa.Table,
     rows = rows.rename(columns=back).reset_index()
     rows.insert(1, "reason", bad["reason"].to_numpy())
     out = path.with_name(path.name + ".rejects.csv")
-    rows.to_csv(out, index=False)
+    out.write_bytes(to_safe_csv(rows))  # customers' text: formula cells neutralised, as every export
     return out
 
 

@@ -281,7 +281,7 @@ def enquiry() -> None:
         amount = c[1].number_input("Order amount", min_value=0.0, step=1.0, format="%.2f", key="enq_amount")
         currency = c[2].text_input("Currency", key="enq_currency")
         category = c[3].text_input("Category", key="enq_category",
-                                   help=f"Warranty categories: {', '.join(policy.warranty.categories)}")
+                                   help=f"Warranty categories: {d.md(', '.join(policy.warranty.categories))}")
         c = st.columns(4)
         request = c[0].selectbox("Request", [r.value for r in Request], key="enq_request",
                                  format_func=d.request_label)

@@ -5,6 +5,7 @@ decision opens this page at a clause (``?clause=RE1``)."""
 from __future__ import annotations
 
 import holidays
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -137,3 +138,11 @@ with d.guard("Reading the policy history"):
         st.dataframe(version_changes(context.connection(), int(chosen)), hide_index=True, width="stretch",
                      key="policy_version_changes",
                      column_config={"old_value": "before", "new_value": "after"})
+
+unusable = context.policy_file_errors()
+if unusable:
+    st.subheader("Saved policy files that cannot be used")
+    st.caption(f"{len(unusable)} entry(ies) in {d.md(context.POLICIES_DIR)} are not offered in the sidebar. "
+               "Fix or remove them; the other files and pages work as usual.")
+    st.dataframe(pd.DataFrame(sorted(unusable.items()), columns=["file", "why"]), hide_index=True,
+                 width="stretch", key="policy_file_errors")

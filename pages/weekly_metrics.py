@@ -200,7 +200,7 @@ for column, dimension, label_of, title in ((left, "outcome", ui.outcome_label, "
                                            (right, "reason", ui.reason_label, "Cases by reason")):
     part = week_mix[week_mix["dimension"] == dimension].copy()
     part["label"] = [label_of(v) if v != "none" else "No reason (cancel / status)" for v in part["value"]]
-    fig = px.bar(part.sort_values("cases"), x="cases", y="label", orientation="h",
+    fig = px.bar(ui.chart_frame(part, "label").sort_values("cases"), x="cases", y="label", orientation="h",
                  title=f"{title}, {iso_week(week)}", labels={"label": ""})
     column.plotly_chart(fig, key=f"wm_mix_{dimension}")
 
@@ -210,7 +210,7 @@ fig = go.Figure([go.Bar(name="full", x=money_weeks["label"], y=money_weeks["refu
                  go.Bar(name="partial", x=money_weeks["label"], y=money_weeks["refunds_partial"])])
 fig.update_layout(barmode="stack", title=f"Refunds paid, full vs partial ({currency})")
 left.plotly_chart(fig, key="wm_refunds")
-fig = px.bar(rates, x="category", y="return_rate", hover_data=["orders", "returns"],
+fig = px.bar(ui.chart_frame(rates, "category"), x="category", y="return_rate", hover_data=["orders", "returns"],
              title=f"Return rate by category, {WEEKS_SHOWN} weeks to {iso_week(week)}",
              labels={"return_rate": "returns / orders", "category": ""})
 fig.update_yaxes(tickformat=".1%")
@@ -238,7 +238,7 @@ else:
     }
     if not cases_part.empty:
         cases_part = cases_part.sort_values("late_by_hours", ascending=False)
-        cases_part.insert(0, "open", "case_lookup?case=" + cases_part["item_id"].astype(str))
+        cases_part.insert(0, "open", ui.case_urls(cases_part["item_id"]))
         st.markdown(f"**Case deadlines breached ({len(cases_part):,})** · open a case from the first column")
         st.dataframe(cases_part.rename(columns={"item_id": "case_id"}), hide_index=True, key="wm_breaches",
                      column_config={**columns, "open": st.column_config.LinkColumn(
@@ -246,7 +246,7 @@ else:
         pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
         chosen = pick.selectbox("Breached case", list(cases_part["item_id"]), key="wm_breach_case")
         with go_to:
-            ui.case_link(chosen, label=f"Open case {chosen} in Case lookup")
+            ui.case_link(chosen)
     if not orders_part.empty:
         st.markdown(f"**Orders not shipped within the processing time (P1) ({len(orders_part):,})**")
         st.dataframe(orders_part.sort_values("late_by_hours", ascending=False).rename(columns={"item_id": "order_id"}),

@@ -98,16 +98,16 @@ def _label(key: str) -> str:
 def _field(container, key: str) -> None:
     """One input for one key of the policy file, with the baseline value beside it (in its label)."""
     base = baseline_flat[key]
-    help_text = f"Policy file key: {key}. Baseline: {_show(base)}."
+    help_text = f"Policy file key: {key}. Baseline: {ui.md(_show(base))}."
     w = K + key
-    label = f"{_label(key)} · baseline {_show(base)}"
+    label = f"{_label(key)} · baseline {ui.md(_show(base))}"
     if key == "calendar.country":
         codes = sorted(holidays.list_supported_countries())  # ISO alpha-2 and alpha-3, as the file accepts
         container.selectbox(label, codes, key=w, help=help_text)
     elif key == "calendar.timezone":
         container.selectbox(label, sorted(zoneinfo.available_timezones()), key=w, help=help_text)
     elif key == "calendar.weekend":
-        container.multiselect(f"Weekend days (empty: the country's own) · baseline {_show(base)}", WEEKDAYS,
+        container.multiselect(f"Weekend days (empty: the country's own) · baseline {ui.md(_show(base))}", WEEKDAYS,
                               key=w, help=help_text)
     elif key == "processing.pause_on":
         container.radio(f"The 48-hour clock pauses on · baseline {base}", list(PAUSE_ON), key=w, help=help_text,
@@ -115,7 +115,7 @@ def _field(container, key: str) -> None:
     elif key.startswith("partial_refund_rates."):
         container.number_input(label, min_value=0.0, max_value=1.0, step=0.01, format="%.2f", key=w, help=help_text)
     elif key in ("processing.hours", "cancellation.free_hours"):
-        container.number_input(f"{_label(key)} (hours) · baseline {_show(base)}", min_value=0.0, step=1.0,
+        container.number_input(f"{_label(key)} (hours) · baseline {ui.md(_show(base))}", min_value=0.0, step=1.0,
                                format="%g", key=w, help=help_text)
     elif isinstance(base, int):
         container.number_input(label, min_value=0, step=1, key=w, help=help_text)
@@ -180,7 +180,7 @@ with top_left:
 with st.container(border=True):
     st.markdown("**Scenario**")
     c1, c2 = st.columns(2)
-    c1.text_input("Name", key=K + "name", help=f"Baseline: {baseline_flat['name']}")
+    c1.text_input("Name", key=K + "name", help=f"Baseline: {ui.md(baseline_flat['name'])}")
     c2.date_input("Effective from", key=K + "effective_from", format="YYYY-MM-DD",
                   help=f"Baseline: {baseline_flat['effective_from']}. A what-if applies the scenario to every case.")
     sections: dict[str, list[str]] = {}
@@ -350,7 +350,7 @@ if result.changed_rows.empty:
     st.caption("No decision changes under this scenario for the period.")
 else:
     rows = result.changed_rows.copy()
-    rows.insert(0, "open", "case_lookup?case=" + rows["case_id"].astype(str))
+    rows.insert(0, "open", ui.case_urls(rows["case_id"]))
     if result.changed > len(rows):
         st.caption(f"Showing the newest {len(rows):,} of {result.changed:,}.")
     st.dataframe(rows, hide_index=True, key="wi_changed",
@@ -359,7 +359,7 @@ else:
     pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
     chosen = pick.selectbox("Changed case", list(rows["case_id"]), key="wi_case")
     with go_to:
-        ui.case_link(chosen, label=f"Open case {chosen} in Case lookup")
+        ui.case_link(chosen)
 if ran_scenario is not None and changed_keys(baseline, ran_scenario):
     st.caption("Changed keys replayed: " + ", ".join(f"{ui.md(k)} {ui.md(_show(a))} → {ui.md(_show(b))}"
                                                      for k, a, b in changed_keys(baseline, ran_scenario)))

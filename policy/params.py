@@ -171,6 +171,10 @@ def load_policy(path: str | Path | None = None) -> Policy:
         raise PolicyError("", f"policy file not found: {path}") from None
     except UnicodeDecodeError:
         raise PolicyError("", f"policy file is not UTF-8 text: {path}") from None
+    except IsADirectoryError:
+        raise PolicyError("", f"policy file is a folder, not a file: {path}") from None
+    except OSError as exc:  # permission denied, a device that cannot be read, ...
+        raise PolicyError("", f"policy file cannot be read ({exc.strerror or type(exc).__name__}): {path}") from None
     return parse_policy(text)
 
 
@@ -180,6 +184,8 @@ def parse_policy(text: str, base: Policy | None = None) -> Policy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError("", f"not a valid TOML file ({exc})") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise PolicyError("", "not a valid policy file (arrays or tables nested too deeply)") from None
     return policy_from_dict(data, base=base)
 
 

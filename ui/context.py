@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import stat
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -161,20 +162,50 @@ def policy_file_errors() -> dict[str, str]:
     return {Path(p).name: v for p, v in _saved_policies(_policies_dir_state()).items() if isinstance(v, str)}
 
 
-def _policies_dir_state() -> tuple[tuple[str, float], ...]:
-    if not POLICIES_DIR.is_dir():
+def _policies_dir_state() -> tuple[tuple[str, float | str], ...]:
+    """``(path, mtime)`` of each ``*.toml`` entry of the folder (the cache key of
+    ``_saved_policies``); an entry that cannot even be looked at (a dangling link such as an
+    editor's ``.#name.toml`` lock) gets the reason instead of its mtime. Never raises: the sidebar
+    runs this on every page."""
+    try:
+        if not POLICIES_DIR.is_dir():
+            return ()
+        entries = sorted(POLICIES_DIR.glob("*.toml"))
+    except OSError as exc:
+        log.warning("policy folder %s: %s", POLICIES_DIR, exc)
         return ()
-    return tuple(sorted((str(p), p.stat().st_mtime) for p in POLICIES_DIR.glob("*.toml")))
+    out: list[tuple[str, float | str]] = []
+    for path in entries:
+        try:
+            info = path.stat()
+            if stat.S_ISDIR(info.st_mode):
+                out.append((str(path), "a folder, not a file"))
+            elif not stat.S_ISREG(info.st_mode):  # a named pipe would block the sidebar's read for ever
+                out.append((str(path), "not a regular file"))
+            else:
+                out.append((str(path), info.st_mtime))
+        except FileNotFoundError:
+            out.append((str(path), "a broken link (it points to a file that does not exist)"))
+        except OSError as exc:
+            out.append((str(path), f"cannot be read ({exc.strerror or type(exc).__name__})"))
+    return tuple(out)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _saved_policies(files: tuple[tuple[str, float], ...]) -> dict[str, Policy | str]:
+def _saved_policies(files: tuple[tuple[str, float | str], ...]) -> dict[str, Policy | str]:
+    """Each saved file's policy, or why it cannot be used (never an exception)."""
     out: dict[str, Policy | str] = {}
-    for path, _mtime in files:
+    for path, state in files:
+        if isinstance(state, str):
+            out[path] = state
+            continue
         try:
             out[path] = load_policy(path)
         except PolicyError as exc:
-            out[path] = str(exc)
+            out[path] = str(exc).replace(f": {path}", "")  # the file is named beside the reason
+        except Exception as exc:  # noqa: BLE001 - one odd file must not take every page down
+            log.exception("policy file %s", path)
+            out[path] = f"cannot be used ({type(exc).__name__})"
     return out
 
 
@@ -229,6 +260,12 @@ def as_of() -> dt.datetime:
 
 # --- the sidebar --------------------------------------------------------------------------
 
+def _md(value) -> str:
+    from ui.display import md
+
+    return md(value)
+
+
 def sidebar(role=None) -> None:
     """Draw the shared sidebar: who is signed in, database file (admins may switch to another
     existing file), policy version, as-of date. Called by app.py."""
@@ -262,7 +299,8 @@ def sidebar(role=None) -> None:
             st.session_state[_POLICY_KEY] = versions[0]
         st.selectbox(
             "Policy version", versions, key=_POLICY_KEY,
-            help=f"The shipped policy, a version saved in the database's policy history, or a policy file saved under {POLICIES_DIR}.",
+            help="The shipped policy, a version saved in the database's policy history, or a policy file saved "
+                 f"under {_md(POLICIES_DIR)}.",
         )
         bad = policy_file_errors()
         if bad:

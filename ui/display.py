@@ -1,25 +1,29 @@
 """Display helpers every page uses: plain-word labels, status chips, safe text, money, dates,
 links to a case, and errors as sentences. Nothing here decides anything.
 
-Safe text: values that come from data (case ids, names, reasons typed by someone) are shown
-with ``st.text`` / ``st.code`` / dataframes, or passed through ``md()`` before they go into
-markdown. Never ``unsafe_allow_html``.
+Safe text: values that come from data (case ids, names, categories, agents, reasons, file and
+policy names) are shown with ``st.text`` / ``st.code`` / dataframes, or passed through ``md()``
+before they go into anything Streamlit renders as markdown (markdown, captions, alerts, toasts,
+widget labels and help, page-link labels), or through ``chart_text()`` / ``chart_frame()`` before
+they become Plotly labels or hover text. Never ``unsafe_allow_html``.
 
-Stable names (other pages import them): ``md``, ``OUTCOME_LABELS``, ``outcome_label``,
+Stable names (other pages import them): ``md``, ``chart_text``, ``chart_frame``, ``OUTCOME_LABELS``, ``outcome_label``,
 ``REASON_LABELS``, ``reason_label``, ``REQUEST_LABELS``, ``request_label``, ``stage_label``, ``PAYER_LABELS``,
 ``payer_label``, ``STATUS_COLORS``, ``status_chip``, ``status_badge``, ``money``, ``when``,
-``LOOKUP_PAGE``, ``case_link``, ``open_case``, ``guard``, ``show_error`` (CSV downloads: ``data.export``).
+``LOOKUP_PAGE``, ``case_link``, ``case_urls``, ``open_case``, ``guard``, ``show_error`` (CSV downloads: ``data.export``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -88,14 +92,39 @@ STATUS_COLORS = {
 }
 
 _PUNCT = set(string.punctuation)
+# Streamlit's markdown (remark-gfm) turns bare URLs and e-mail addresses into links *after* the
+# escapes are resolved (a find-and-replace over the parsed text for ``https?://``, ``www.`` and
+# ``name@host.tld``), so a backslash cannot stop it. A WORD JOINER (U+2060: invisible, no width,
+# no line break) inside each of those patterns does.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
+_CHART_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def md(value: Any) -> str:
-    """``value`` as literal text inside markdown: every ASCII punctuation mark backslash-escaped
-    (so ``*``, ``[x](y)``, ``:red[...]``, ``$...$``, ``<b>`` show as typed) and newlines folded."""
+    """``value`` as literal text inside markdown (st.markdown, captions, alerts, toasts, labels,
+    page-link labels, help): every ASCII punctuation mark backslash-escaped (so ``*``,
+    ``![p](url)``, ``[x](y)``, ``:red[...]``, ``$...$``, ``<b>`` show as typed), bare URLs and
+    e-mail addresses kept from becoming links, newlines folded. THE way data goes into markdown."""
     text = "" if value is None else str(value)
-    text = " ".join(text.split())
+    text = _AUTOLINK.sub(WORD_JOINER, " ".join(text.split()))
     return "".join("\\" + ch if ch in _PUNCT else ch for ch in text)
+
+
+def chart_text(value: Any) -> Any:
+    """``value`` as literal text in a Plotly chart (axis labels, legends, hover text), which
+    renders a subset of HTML (``<a href>``, ``<b>``, ``<br>``) and decodes entities: ``&``, ``<``
+    and ``>`` are written as entities. Non-text values pass unchanged. THE way data goes into a
+    chart; apply it to the frame's text columns (``chart_frame``)."""
+    return value.translate(_CHART_ESCAPES) if isinstance(value, str) else value
+
+
+def chart_frame(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """A copy of ``frame`` whose ``columns`` (text from data) are safe as chart labels."""
+    out = frame.copy()
+    for name in columns:
+        out[name] = out[name].map(chart_text)
+    return out
 
 
 def _label(table: dict[str, str], value: Any) -> str:
@@ -167,10 +196,17 @@ def when(moment: Any, with_time: bool = True) -> str:
 
 # --- links to a case ------------------------------------------------------------------------
 
-def case_link(case_id: str, label: str | None = None, **kwargs: Any) -> None:
-    """A link that opens ``case_id`` on the Case lookup page (``?case=<id>``)."""
-    st.page_link(LOOKUP_PAGE, label=label or f"Open case {case_id}", icon=":material/open_in_new:",
+def case_link(case_id: str, **kwargs: Any) -> None:
+    """A link "Open case <id> in Case lookup" that opens ``case_id`` on the Case lookup page
+    (``?case=<id>``). The label is markdown, so the id goes through ``md``."""
+    st.page_link(LOOKUP_PAGE, label=f"Open case {md(case_id)} in Case lookup", icon=":material/open_in_new:",
                  query_params={"case": str(case_id)}, **kwargs)
+
+
+def case_urls(case_ids: pd.Series) -> pd.Series:
+    """``case_lookup?case=<id>`` for a table's link column; the id is URL-encoded, so an id
+    holding ``&``, ``#`` or ``%`` still opens itself."""
+    return "case_lookup?case=" + case_ids.astype(str).map(lambda v: quote(v, safe=""))
 
 
 def open_case(case_id: str) -> None:
