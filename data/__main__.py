@@ -95,8 +95,12 @@ def _working_days(text: str) -> int:
 
 
 def cmd_sample(args) -> int:
-    from .sample import load_sample
+    from .sample import load_sample, sample_until
 
+    try:
+        sample_until(args.until)  # a bad end is refused before an existing file is touched
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
     path = resolve_path(args.db)
     if path.exists():
         if not args.replace:
@@ -106,7 +110,7 @@ def cmd_sample(args) -> int:
     t0 = time.monotonic()
     con = connect(path, create_sample=False)
     try:
-        n_orders, n_cases = load_sample(con, args.orders, args.cases, seed=args.seed)
+        n_orders, n_cases = load_sample(con, args.orders, args.cases, seed=args.seed, until=args.until)
     finally:
         con.close()
     print(f"{path}: {n_orders:,} orders and {n_cases:,} cases in {time.monotonic() - t0:.1f} s")
@@ -171,6 +175,8 @@ def parser() -> argparse.ArgumentParser:
     smp.add_argument("--orders", type=int, default=60_000)
     smp.add_argument("--cases", type=int, default=10_000)
     smp.add_argument("--seed", type=int, default=20261126)
+    smp.add_argument("--until", help="the moment the data runs up to (ISO 8601; default: now, "
+                                     "or $RETURNS_DESK_SAMPLE_UNTIL)")
     smp.add_argument("--replace", action="store_true", help="overwrite an existing file")
     smp.set_defaults(func=cmd_sample)
 
