@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import sql
 from .decisions import decisions
+from .freshness import data_freshness, week_is_complete
 from .sla import CUSTOMER_STAGES, MERCHANT_STAGES
 
 FAR_PAST, FAR_FUTURE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
@@ -86,6 +87,7 @@ class WeeklyReport:
     case_mix: pd.DataFrame  # week, dimension (outcome | reason), value, cases
     return_rate: pd.DataFrame  # category, orders, cases, returns, return_rate
     filters: dict = field(default_factory=dict)
+    data_until: pd.Timestamp | None = None  # the latest event in the data (see data.freshness)
 
     def to_dict(self) -> dict:
         stages = {(r.week, r.stage): r for r in self.stages.itertuples()}
@@ -95,7 +97,7 @@ class WeeklyReport:
         weeks = []
         for w in self.weeks.itertuples():
             entry = {"week": w.week_label, "week_start": str(pd.Timestamp(w.week).date()),
-                     "orders": int(w.orders), "cases": int(w.cases)}
+                     "complete": bool(w.complete), "orders": int(w.orders), "cases": int(w.cases)}
             for name in MERCHANT_STAGES:
                 entry[name] = _stage_dict(stages.get((w.week, name)))
             entry["refunds"] = {"count": int(w.refunds), "full": _money(w.refunds_full),
@@ -108,6 +110,7 @@ class WeeklyReport:
         return {
             "policy": self.policy_name,
             "as_of": self.as_of.isoformat(),
+            "data_until": None if self.data_until is None else self.data_until.tz_convert(self.as_of.tz).isoformat(),
             "filters": {k: (str(v) if v is not None else None) for k, v in self.filters.items()},
             "weeks": weeks,
             "return_rate_by_category": [
@@ -163,11 +166,16 @@ def weekly_report(
     finally:
         cur.close()
     weeks["week_label"] = [iso_week(w) for w in weeks["week"]]
+    as_of_ts = as_of_instant(as_of, policy)
+    fresh = data_freshness(con)
+    covered = fresh.covered_until(as_of_ts)
+    zone = policy.calendar.timezone
+    weeks["complete"] = [week_is_complete(pd.Timestamp(w).date(), covered, zone) for w in weeks["week"]]
     decided = stages["met"] + stages["breached"]
     stages["attainment"] = (stages["met"] / decided.where(decided > 0)).round(4)
     stages = stages[["week", "stage", "met", "breached", "pending", "attainment", "p50_hours", "p90_hours"]]
-    return WeeklyReport(policy_name=policy.name, as_of=as_of_instant(as_of, policy), weeks=weeks,
-                        stages=stages, case_mix=mix, return_rate=rate, filters=params)
+    return WeeklyReport(policy_name=policy.name, as_of=as_of_ts, weeks=weeks, stages=stages, case_mix=mix,
+                        return_rate=rate, filters=params, data_until=fresh.latest_event)
 
 
 def breached_and_at_risk(

@@ -44,8 +44,9 @@ def _report(_con, data_token: str, policy: Policy, date_from: dt.date, date_to: 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
 def _all_weeks(_con, data_token: str, policy: Policy, as_of: dt.datetime) -> pd.DataFrame:
-    """Every week with orders or cases (for the week picker)."""
-    return weekly_report(_con, policy, None, None, as_of).weeks[["week", "week_label", "orders", "cases"]]
+    """Every week with orders or cases (for the week picker), and whether it is complete (over,
+    and the data reaches its end)."""
+    return weekly_report(_con, policy, None, None, as_of).weeks[["week", "week_label", "orders", "cases", "complete"]]
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
@@ -100,22 +101,23 @@ try:
 except DataError as exc:
     ui.show_error(exc, "Fix the data on the Data page, or choose another database in the sidebar.")
     st.stop()
-this_monday = _monday(as_of.date())
-last_complete = this_monday - dt.timedelta(days=7)
-complete = weeks_all[pd.to_datetime(weeks_all["week"]).dt.date <= last_complete]
-if complete.empty and weeks_all.empty:
+if weeks_all.empty:
     st.info("The database has no orders or cases yet. Import some on the Data page.")
     st.stop()
-week_options = [pd.Timestamp(w).date() for w in (complete if not complete.empty else weeks_all)["week"]][::-1]
-default_week = last_complete if last_complete in week_options else week_options[0]
-if last_complete not in week_options:
-    st.caption(f"The last complete week ({iso_week(last_complete)}) has no orders or cases; "
-               f"showing the latest complete week with data.")
+week_options = [pd.Timestamp(w).date() for w in weeks_all["week"]][::-1]
+incomplete_weeks = {pd.Timestamp(w).date() for w in weeks_all.loc[~weeks_all["complete"], "week"]}
+complete_options = [w for w in week_options if w not in incomplete_weeks]
+last_complete = _monday(as_of.date()) - dt.timedelta(days=7)
+default_week = complete_options[0] if complete_options else week_options[0]
+if default_week != last_complete:
+    st.caption(f"The last calendar week ({iso_week(last_complete)}) has no data or the data stops in it; "
+               f"showing the latest complete week with data, {iso_week(default_week)}.")
 
 categories, countries = _filter_values(con, token, policy)
 c1, c2, c3, c4 = st.columns([2, 2, 2, 1])
 week = c1.selectbox("Week", week_options, index=week_options.index(default_week), key="wm_week",
-                    format_func=lambda d: f"{iso_week(d)} ({d:%b %d} – {d + dt.timedelta(days=6):%b %d})")
+                    format_func=lambda d: f"{iso_week(d)} ({d:%b %d} – {d + dt.timedelta(days=6):%b %d})"
+                                          + (" · incomplete" if d in incomplete_weeks else ""))
 category = c2.selectbox("Category", ["All categories", *categories], key="wm_category")
 country = c3.selectbox("Country", ["All countries", *countries], key="wm_country")
 target = c4.number_input("SLA target %", min_value=50.0, max_value=100.0, value=95.0, step=0.5, key="wm_target",
@@ -132,6 +134,10 @@ except Exception as exc:  # noqa: BLE001 - a sentence on screen, the traceback i
     ui.show_error(exc if isinstance(exc, DataError) else f"The weekly report failed ({type(exc).__name__}).",
                   "Try another week or filter; if it keeps happening, tell the team that runs Returns Desk.")
     st.stop()
+if week in incomplete_weeks:
+    st.warning(f"{iso_week(week)} is incomplete: it is not over as of {as_of:%Y-%m-%d %H:%M}, or the data "
+               f"stops before its end ({ctx.freshness_sentence()}). Items still open count as pending, "
+               "and the figures will change as the data catches up.", icon=":material/hourglass_top:")
 by_week = weeks.assign(week=pd.to_datetime(weeks["week"]).dt.date).set_index("week")
 stages = stages.assign(week=pd.to_datetime(stages["week"]).dt.date)
 prev = week - dt.timedelta(days=7)

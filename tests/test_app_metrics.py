@@ -34,14 +34,19 @@ def _at_june(app):
 
 
 def test_first_load_shows_the_last_complete_week(at, con):
+    """Complete = over and the data reaches past it; the sample (pinned to end on Thursday
+    2026-11-26) stops inside W48, so W47 is the default even when W48 is long over."""
     assert not at.error, [e.value for e in at.error]
     week = at.selectbox(key="wm_week").value
     today = dt.datetime.now(ZONE).date()
-    last_complete = today - dt.timedelta(days=today.weekday() + 7)
-    assert week <= last_complete
+    last_calendar_week = today - dt.timedelta(days=today.weekday() + 7)
+    assert week <= last_calendar_week
     weeks = weekly_report(con, default_policy()).weeks
-    with_data = [pd.Timestamp(w).date() for w in weeks["week"] if pd.Timestamp(w).date() <= last_complete]
-    assert week == (last_complete if last_complete in with_data else max(with_data))
+    complete = [pd.Timestamp(w).date() for w in weeks.loc[weeks["complete"], "week"]]
+    assert week == max(complete) == dt.date(2026, 11, 16)
+    assert not any("incomplete" in w.value for w in at.warning)
+    at.selectbox(key="wm_week").set_value(dt.date(2026, 11, 23)).run()
+    assert any("2026-W48 is incomplete" in w.value for w in at.warning)
     assert len(at.metric) >= 4 + 7
     assert any("Weekly" in t.value for t in at.title)
 

@@ -25,6 +25,7 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import streamlit as st
 
 import data
@@ -278,6 +279,30 @@ def sidebar(role=None) -> None:
                  "another date means the end of that day.",
         )
         st.caption(f"Times in {policy().calendar.timezone}. As of {as_of():%Y-%m-%d %H:%M}.")
+        st.caption(freshness_sentence())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _freshness(version: str):
+    from data.freshness import data_freshness
+
+    return data_freshness(connection())
+
+
+def freshness_sentence() -> str:
+    """'Data up to 2026-11-25 23:47 (4 days before the as-of time).' for the sidebar and pages."""
+    from data.freshness import describe_age
+
+    try:
+        fresh = _freshness(data_version())
+    except Exception:  # noqa: BLE001 - the sidebar must draw even when the data cannot be read
+        log.info("freshness failed", exc_info=True)
+        return "How fresh the data is could not be read."
+    if fresh.latest_event is None:
+        return "The database holds no orders or cases yet."
+    now = pd.Timestamp(as_of())
+    latest = fresh.latest_event.tz_convert(now.tz)
+    return f"Data up to {latest:%Y-%m-%d %H:%M} ({describe_age(fresh.age(now))})."
 
 
 def env_db_path() -> str:
