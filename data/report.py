@@ -178,6 +178,44 @@ def weekly_report(
                         return_rate=rate, filters=params, data_until=fresh.latest_event)
 
 
+BREAKDOWNS = ("agent", "category", "reason", "weekday")
+
+
+def attainment_by(
+    con: duckdb.DuckDBPyConnection,
+    policy=None,
+    by: str = "agent",
+    date_from=None,
+    date_to=None,
+    as_of=None,
+    stages: list[str] | tuple[str, ...] | None = None,
+    category: str | None = None,
+    country: str | None = None,
+) -> pd.DataFrame:
+    """Why a stage breached: SLA attainment of ``stages`` (default: every store stage) grouped
+    ``by`` agent, category, reason or weekday, for items started on local days date_from..date_to.
+
+    Columns: value (None where an item has none: an order's processing has no agent or reason;
+    weekdays as 1 = Monday .. 7), items, met, breached, pending, attainment (met / (met +
+    breached), NaN when nothing is decided yet); most breaches first. The counts add up to the
+    report's stage counts for the same period and filters."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"by must be one of {', '.join(BREAKDOWNS)}, not {by!r}")
+    policy = _policy(policy)
+    params = _filters(policy, date_from, date_to, as_of, category, country)
+    params.update(by=by, stages=list(stages) if stages is not None else list(MERCHANT_STAGES))
+    cur = decisions(con, policy).register(con.cursor())
+    try:
+        out = _run(cur, "report_breakdown", params)
+    finally:
+        cur.close()
+    decided = out["met"] + out["breached"]
+    out["attainment"] = (out["met"] / decided.where(decided > 0)).round(4)
+    if by == "weekday":
+        out["value"] = out["value"].astype("Int64")
+    return out
+
+
 def breached_and_at_risk(
     con: duckdb.DuckDBPyConnection,
     policy=None,
