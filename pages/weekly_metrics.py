@@ -19,7 +19,7 @@ import streamlit as st
 from data import DataError
 from data.decisions import decisions
 from data.export import to_safe_csv
-from data.report import iso_week, stage_status, weekly_report
+from data.report import BREAKDOWNS, attainment_by, iso_week, stage_status, weekly_report
 from data.sla import CUSTOMER_STAGES, MERCHANT_STAGES
 from policy import Policy
 from ui import context as ctx
@@ -62,6 +62,12 @@ def _breaches(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: d
               category: str | None, country: str | None) -> pd.DataFrame:
     items = stage_status(_con, policy, as_of, week=week, status="breached", category=category, country=country)
     return items.drop(columns=["week", "status"]).reset_index(drop=True)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
+def _breakdown(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date, by: str,
+               stages: tuple[str, ...], category: str | None, country: str | None) -> pd.DataFrame:
+    return attainment_by(_con, policy, by, week, week + dt.timedelta(days=6), as_of, list(stages), category, country)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -221,6 +227,47 @@ fig = px.bar(rates, x="category", y="return_rate", hover_data=["orders", "return
              labels={"return_rate": "returns / orders", "category": ""})
 fig.update_yaxes(tickformat=".1%")
 right.plotly_chart(fig, key="wm_return_rate")
+
+# --- the why: who, what and when breached ------------------------------------------------------
+BY_LABELS = {"agent": "Agent", "category": "Category", "reason": "Reason", "weekday": "Weekday"}
+NO_VALUE = {"agent": "No agent (orders before any case)", "reason": "No reason (orders, cancellations, status)",
+            "category": "No category", "weekday": "—"}
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+st.subheader(f"Where {iso_week(week)} breached")
+week_stages = stages[(stages["week"] == week) & stages["stage"].isin(MERCHANT_STAGES)]
+worst = week_stages.sort_values(["attainment", "breached"], ascending=[True, False], na_position="last")
+worst_stage = worst["stage"].iloc[0] if not worst.empty and worst["breached"].iloc[0] > 0 else None
+stage_options = ["all", *MERCHANT_STAGES]
+w1, w2 = st.columns([2, 3])
+stage_pick = w1.selectbox("Stage", stage_options, index=stage_options.index(worst_stage or "all"),
+                          key=f"wm_why_stage_{iso_week(week)}",  # each week opens on its own worst stage
+                          format_func=lambda s: "All the store's stages" if s == "all" else STAGE_LABELS[s],
+                          help="Opens on the week's worst stage (lowest attainment).")
+by = w2.segmented_control("Break down by", BREAKDOWNS, default="agent", key="wm_why_by",
+                          format_func=BY_LABELS.get) or "agent"
+picked = tuple(MERCHANT_STAGES) if stage_pick == "all" else (stage_pick,)
+why = _breakdown(con, token, policy, as_of, week, by, picked, category, country).copy()
+if why.empty:
+    st.caption("No items of this stage started in the week.")
+else:
+    if by == "weekday":
+        why["value"] = [WEEKDAYS[int(v) - 1] if pd.notna(v) else NO_VALUE[by] for v in why["value"]]
+    elif by == "reason":
+        why["value"] = [ui.reason_label(v) if v is not None and pd.notna(v) else NO_VALUE[by] for v in why["value"]]
+    else:
+        why["value"] = [str(v) if v is not None and pd.notna(v) else NO_VALUE[by] for v in why["value"]]  # cells are text
+    st.caption(f"{int(why['breached'].sum()):,} breached of {int(why['items'].sum()):,} item(s); most breaches "
+               "first. Click a column header to sort.")
+    st.dataframe(why, hide_index=True, key="wm_why", width="stretch", height=min(38 + 35 * len(why), 560),
+                 column_config={
+        "value": st.column_config.TextColumn(BY_LABELS[by]),
+        "items": st.column_config.NumberColumn("Items", format="%d"),
+        "met": st.column_config.NumberColumn("Met", format="%d"),
+        "breached": st.column_config.NumberColumn("Breached", format="%d"),
+        "pending": st.column_config.NumberColumn("Pending", format="%d"),
+        "attainment": st.column_config.ProgressColumn("Attainment", format="percent", min_value=0, max_value=1),
+    })
 
 # --- breached items ---------------------------------------------------------------------------
 st.subheader(f"Breached in {iso_week(week)}")

@@ -130,3 +130,29 @@ def test_an_empty_database_says_so(tmp_path, monkeypatch):
     app.switch_page(PAGE).run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("no orders or cases" in i.value for i in app.info)
+
+
+def _why(app) -> pd.DataFrame:
+    """The breakdown table (AppTest finds dataframes by position, not key): the one with 'breached'
+    and 'attainment' columns and no 'due' column."""
+    return next(d.value for d in app.dataframe
+                if {"value", "breached", "attainment"} <= set(d.value.columns) and "due" not in d.value.columns)
+
+
+def test_the_why_opens_on_the_worst_stage_by_agent(at, con):
+    _at_june(at)
+    report = weekly_report(con, default_policy(), WEEK, WEEK + dt.timedelta(days=6), AS_OF).stages
+    from data.sla import MERCHANT_STAGES
+
+    store = report[report["stage"].isin(MERCHANT_STAGES)].sort_values(["attainment", "breached"],
+                                                                      ascending=[True, False])
+    assert at.selectbox(key=f"wm_why_stage_{iso_week(WEEK)}").value == store["stage"].iloc[0]
+    table = _why(at)
+    worst = store.iloc[0]
+    assert table["breached"].sum() == worst["breached"] and table["met"].sum() == worst["met"]
+    assert list(table.columns[:1]) == ["value"] and table["breached"].is_monotonic_decreasing
+    at.segmented_control(key="wm_why_by").set_value("weekday").run()
+    days = _why(at)["value"]
+    assert set(days) <= {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+    at.selectbox(key=f"wm_why_stage_{iso_week(WEEK)}").set_value("all").run()
+    assert _why(at)["items"].sum() == store[["met", "breached", "pending"]].sum().sum()
