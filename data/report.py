@@ -72,6 +72,19 @@ def iso_week(monday) -> str:
     return f"{year}-W{week:02d}"
 
 
+def week_monday(text: str) -> dt.date:
+    """The Monday of an ISO week written as in the report ('2026-W47'); ValueError otherwise."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d{4})-?W(\d{1,2})\s*", str(text), flags=re.IGNORECASE)
+    if not m:
+        raise ValueError(f"not an ISO week: {text!r} (write it as 2026-W47)")
+    try:
+        return dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError:
+        raise ValueError(f"no such ISO week: {text!r}") from None
+
+
 def _money(value) -> float:
     return float(Decimal(str(value)).quantize(Decimal("0.01"))) if value is not None else 0.0
 

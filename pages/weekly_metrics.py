@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.express as px
@@ -19,7 +20,7 @@ import streamlit as st
 from data import DataError
 from data.decisions import decisions
 from data.export import to_safe_csv
-from data.report import BREAKDOWNS, attainment_by, iso_week, stage_status, weekly_report
+from data.report import BREAKDOWNS, attainment_by, iso_week, stage_status, week_monday, weekly_report
 from data.sla import CUSTOMER_STAGES, MERCHANT_STAGES
 from policy import Policy
 from ui import context as ctx
@@ -120,16 +121,51 @@ if default_week != last_complete:
                f"showing the latest complete week with data, {iso_week(default_week)}.")
 
 categories, countries = _filter_values(con, token, policy)
+ALL_CATEGORIES, ALL_COUNTRIES = "All categories", "All countries"
+
+
+def _apply_link() -> None:
+    """A shared link (``?week=2026-W47&category=electronics&country=DE``) sets the filters the
+    first time the page draws them; what the link asks for and the data lacks is said, not guessed."""
+    url = st.query_params
+    if "week" in url and "wm_week" not in st.session_state:
+        try:
+            wanted = week_monday(url["week"])
+        except ValueError as exc:
+            st.warning(f"The link's week is ignored: {ui.md(exc)}.", icon=":material/link_off:")
+        else:
+            if wanted in week_options:
+                st.session_state["wm_week"] = wanted
+            else:
+                st.warning(f"The link's week {ui.md(url['week'])} has no orders or cases; showing "
+                           f"{iso_week(default_week)}.", icon=":material/link_off:")
+    for key, param, values in (("wm_category", "category", categories), ("wm_country", "country", countries)):
+        if param in url and key not in st.session_state:
+            if url[param] in values:
+                st.session_state[key] = url[param]
+            else:
+                st.warning(f"The link's {param} {ui.md(url[param])} has no orders; showing all.",
+                           icon=":material/link_off:")
+
+
+_apply_link()
 c1, c2, c3, c4 = st.columns([2, 2, 2, 1])
 week = c1.selectbox("Week", week_options, index=week_options.index(default_week), key="wm_week",
                     format_func=lambda d: f"{iso_week(d)} ({d:%b %d} – {d + dt.timedelta(days=6):%b %d})"
                                           + (" · incomplete" if d in incomplete_weeks else ""))
-category = c2.selectbox("Category", ["All categories", *categories], key="wm_category")
-country = c3.selectbox("Country", ["All countries", *countries], key="wm_country")
+category = c2.selectbox("Category", [ALL_CATEGORIES, *categories], key="wm_category")
+country = c3.selectbox("Country", [ALL_COUNTRIES, *countries], key="wm_country")
 target = c4.number_input("SLA target %", min_value=50.0, max_value=100.0, value=95.0, step=0.5, key="wm_target",
                          help="The attainment each stage should reach; drawn as a line on the trend chart.")
-category = None if category == "All categories" else category
-country = None if country == "All countries" else country
+category = None if category == ALL_CATEGORIES else category
+country = None if country == ALL_COUNTRIES else country
+# the view lives in the address bar: copy it to share it, bookmark it to keep it
+st.query_params["week"] = iso_week(week)
+for param, value in (("category", category), ("country", country)):
+    if value is None:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = value
 
 first = week - dt.timedelta(weeks=WEEKS_SHOWN - 1)
 try:
@@ -291,11 +327,13 @@ else:
     }
     if not cases_part.empty:
         cases_part = cases_part.sort_values("late_by_hours", ascending=False)
-        cases_part.insert(0, "open", "case_lookup?case=" + cases_part["item_id"].astype(str))
+        as_of_link = "".join(f"&{k}={v}" for k, v in ctx.link_params().items())
+        ids = cases_part["item_id"].map(lambda v: quote(str(v), safe=""))
+        cases_part.insert(0, "open", "case_lookup?case=" + ids + as_of_link)
         st.markdown(f"**Case deadlines breached ({len(cases_part):,})** · open a case from the first column")
         st.dataframe(cases_part.rename(columns={"item_id": "case_id"}), hide_index=True, key="wm_breaches",
                      column_config={**columns, "open": st.column_config.LinkColumn(
-                         "Case", display_text=r"case_lookup\?case=(.*)", help="Opens the case on the Case lookup page")})
+                         "Case", display_text=r"case_lookup\?case=([^&]*)", help="Opens the case on the Case lookup page")})
         pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
         chosen = pick.selectbox("Breached case", list(cases_part["item_id"]), key="wm_breach_case")
         with go_to:

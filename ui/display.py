@@ -169,13 +169,17 @@ def when(moment: Any, with_time: bool = True) -> str:
 
 def case_link(case_id: str, label: str | None = None, **kwargs: Any) -> None:
     """A link that opens ``case_id`` on the Case lookup page (``?case=<id>``)."""
+    from ui.context import link_params
+
     st.page_link(LOOKUP_PAGE, label=label or f"Open case {case_id}", icon=":material/open_in_new:",
-                 query_params={"case": str(case_id)}, **kwargs)
+                 query_params={"case": str(case_id), **link_params()}, **kwargs)
 
 
 def open_case(case_id: str) -> None:
     """Switch to the Case lookup page showing ``case_id`` (e.g. from a table selection)."""
-    st.switch_page(LOOKUP_PAGE, query_params={"case": str(case_id)})
+    from ui.context import link_params
+
+    st.switch_page(LOOKUP_PAGE, query_params={"case": str(case_id), **link_params()})
 
 
 # --- errors as sentences --------------------------------------------------------------------
