@@ -76,7 +76,7 @@ def whatif_replay_seconds(db: Path) -> float:
     big = db.parent / f"whatif-{WHATIF_CASES}.duckdb"
     if not big.exists():
         con = data.connect(big, create_sample=False, quiet=True)
-        load_sample(con, 6 * WHATIF_CASES, WHATIF_CASES)
+        load_sample(con, 6 * WHATIF_CASES, WHATIF_CASES, until="2026-11-26T00:00:00+08:00")
         con.close()
     os.environ["RETURNS_DESK_DB"] = str(big)
     try:

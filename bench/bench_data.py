@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+BENCH_UNTIL = "2026-11-26T00:00:00+08:00"  # a pinned end, so every run measures the same history
 
 
 def _rss_gb() -> float:
@@ -35,7 +36,7 @@ def step_generate(db: Path, orders: int, cases: int) -> dict:
     from data.sample import generate, load_sample
 
     t0 = time.perf_counter()
-    sample = generate(orders, cases)
+    sample = generate(orders, cases, until=BENCH_UNTIL)
     gen = time.perf_counter() - t0
     con = connect(db, create_sample=False)
     t1 = time.perf_counter()

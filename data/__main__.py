@@ -1,4 +1,4 @@
-"""``python -m data``: create the sample database, import exports, print the weekly report.
+"""``python -m data``: create the sample database, import exports, print the weekly report and alerts.
 
 Errors meant for a person (missing file, bad rows, locked database) print as one message on
 stderr with exit status 2, never as a traceback.
@@ -65,9 +65,42 @@ def cmd_report(args) -> int:
     return 0
 
 
-def cmd_sample(args) -> int:
-    from .sample import load_sample
+def cmd_alerts(args) -> int:
+    from .alerts import open_alerts
 
+    policy = _load_policy(args.policy)
+    con = connect(args.db, read_only=True)
+    try:
+        alerts = open_alerts(con, policy, args.as_of, args.within)
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+    finally:
+        con.close()
+    if args.csv:
+        alerts.to_csv_frame().to_csv(sys.stdout, index=False)
+    else:
+        json.dump(alerts.to_dict(), sys.stdout, indent=2 if args.pretty else None)
+        print()
+    return 0
+
+
+def _working_days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of working days: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more (got {value})")
+    return value
+
+
+def cmd_sample(args) -> int:
+    from .sample import load_sample, sample_until
+
+    try:
+        sample_until(args.until)  # a bad end is refused before an existing file is touched
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
     path = resolve_path(args.db)
     if path.exists():
         if not args.replace:
@@ -77,7 +110,7 @@ def cmd_sample(args) -> int:
     t0 = time.monotonic()
     con = connect(path, create_sample=False)
     try:
-        n_orders, n_cases = load_sample(con, args.orders, args.cases, seed=args.seed)
+        n_orders, n_cases = load_sample(con, args.orders, args.cases, seed=args.seed, until=args.until)
     finally:
         con.close()
     print(f"{path}: {n_orders:,} orders and {n_cases:,} cases in {time.monotonic() - t0:.1f} s")
@@ -125,11 +158,25 @@ def parser() -> argparse.ArgumentParser:
     fmt.add_argument("--csv", action="store_true")
     rep.set_defaults(func=cmd_report)
 
+    alr = sub.add_parser("alerts", help="open store deadlines at risk or overdue, for a scheduler to post")
+    alr.add_argument("--db", help=db_help)
+    alr.add_argument("--policy", type=Path, help="policy TOML file (default: the store's policy)")
+    alr.add_argument("--as-of", dest="as_of", help="ISO timestamp (default: now; naive = policy zone)")
+    alr.add_argument("--within", type=_working_days, default=1, metavar="N",
+                     help="at risk = due by the end of the N-th working day after as-of (default 1)")
+    alr.add_argument("--pretty", action="store_true", help="indent the JSON")
+    fmt = alr.add_mutually_exclusive_group(required=True)
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+    alr.set_defaults(func=cmd_alerts)
+
     smp = sub.add_parser("sample", help="(re)create a database from the seeded sample generator")
     smp.add_argument("--db", help=db_help)
     smp.add_argument("--orders", type=int, default=60_000)
     smp.add_argument("--cases", type=int, default=10_000)
     smp.add_argument("--seed", type=int, default=20261126)
+    smp.add_argument("--until", help="the moment the data runs up to (ISO 8601; default: now, "
+                                     "or $RETURNS_DESK_SAMPLE_UNTIL)")
     smp.add_argument("--replace", action="store_true", help="overwrite an existing file")
     smp.set_defaults(func=cmd_sample)
 

@@ -36,11 +36,12 @@ def case_events(con: duckdb.DuckDBPyConnection, case_id: str, zone: str | None =
 
 
 def case_queue(con: duckdb.DuckDBPyConnection, policy, as_of, status: str, stages: list[str],
-               limit: int = 500) -> pd.DataFrame:
-    """Open SLA items of one ``status`` ('at_risk': due within one working day of ``as_of``;
-    'breached': past due and not done), for the given stages; at-risk soonest first, breached
-    most recently due first; at most ``limit`` rows, column ``total`` = all matching items.
-    Columns: status, stage, item_id, order_id, category, country, due (policy zone), total.
+               limit: int | None = 500, within: int = 1) -> pd.DataFrame:
+    """Open SLA items of one ``status`` ('at_risk': due by the end of the ``within``-th working
+    day after ``as_of``; 'breached': past due and not done), for the given stages; at-risk soonest
+    first, breached most recently due first; at most ``limit`` rows (None: all), column ``total`` =
+    all matching items. Columns: status, stage, item_id, order_id, category, country, due (policy
+    zone), agent, total.
     Same definitions as ``data.report.breached_and_at_risk`` (which returns breached first
     with a single limit, so a long breach list can hide the at-risk items)."""
     from policy import deadline_after
@@ -50,10 +51,12 @@ def case_queue(con: duckdb.DuckDBPyConnection, policy, as_of, status: str, stage
 
     if status not in ("at_risk", "breached"):
         raise ValueError(f"status must be at_risk or breached, not {status!r}")
+    if isinstance(within, bool) or not isinstance(within, int) or within < 0:
+        raise ValueError(f"within must be a whole number of working days, 0 or more (got {within!r})")
     ts = as_of_instant(as_of, policy)
-    risk_until = deadline_after(pd.Series([ts]), 1, policy).iloc[0]
+    risk_until = deadline_after(pd.Series([ts]), within, policy).iloc[0]
     params = {"as_of": ts.to_pydatetime(), "as_of_day": ts.date(), "risk_until": risk_until.to_pydatetime(),
-              "status": status, "stages": list(stages), "limit": int(limit)}
+              "status": status, "stages": list(stages), "limit": None if limit is None else int(limit)}
     cur = decisions(con, policy).register(con.cursor())
     try:
         out = cur.execute(sql.load("app_case_queue"), params).df()

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import sql
 from .decisions import decisions
+from .freshness import data_freshness, week_is_complete
 from .sla import CUSTOMER_STAGES, MERCHANT_STAGES
 
 FAR_PAST, FAR_FUTURE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
@@ -71,6 +72,19 @@ def iso_week(monday) -> str:
     return f"{year}-W{week:02d}"
 
 
+def week_monday(text: str) -> dt.date:
+    """The Monday of an ISO week written as in the report ('2026-W47'); ValueError otherwise."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d{4})-?W(\d{1,2})\s*", str(text), flags=re.IGNORECASE)
+    if not m:
+        raise ValueError(f"not an ISO week: {text!r} (write it as 2026-W47)")
+    try:
+        return dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError:
+        raise ValueError(f"no such ISO week: {text!r}") from None
+
+
 def _money(value) -> float:
     return float(Decimal(str(value)).quantize(Decimal("0.01"))) if value is not None else 0.0
 
@@ -86,6 +100,7 @@ class WeeklyReport:
     case_mix: pd.DataFrame  # week, dimension (outcome | reason), value, cases
     return_rate: pd.DataFrame  # category, orders, cases, returns, return_rate
     filters: dict = field(default_factory=dict)
+    data_until: pd.Timestamp | None = None  # the latest event in the data (see data.freshness)
 
     def to_dict(self) -> dict:
         stages = {(r.week, r.stage): r for r in self.stages.itertuples()}
@@ -95,7 +110,7 @@ class WeeklyReport:
         weeks = []
         for w in self.weeks.itertuples():
             entry = {"week": w.week_label, "week_start": str(pd.Timestamp(w.week).date()),
-                     "orders": int(w.orders), "cases": int(w.cases)}
+                     "complete": bool(w.complete), "orders": int(w.orders), "cases": int(w.cases)}
             for name in MERCHANT_STAGES:
                 entry[name] = _stage_dict(stages.get((w.week, name)))
             entry["refunds"] = {"count": int(w.refunds), "full": _money(w.refunds_full),
@@ -108,6 +123,7 @@ class WeeklyReport:
         return {
             "policy": self.policy_name,
             "as_of": self.as_of.isoformat(),
+            "data_until": None if self.data_until is None else self.data_until.tz_convert(self.as_of.tz).isoformat(),
             "filters": {k: (str(v) if v is not None else None) for k, v in self.filters.items()},
             "weeks": weeks,
             "return_rate_by_category": [
@@ -163,11 +179,54 @@ def weekly_report(
     finally:
         cur.close()
     weeks["week_label"] = [iso_week(w) for w in weeks["week"]]
+    as_of_ts = as_of_instant(as_of, policy)
+    fresh = data_freshness(con)
+    covered = fresh.covered_until(as_of_ts)
+    zone = policy.calendar.timezone
+    weeks["complete"] = [week_is_complete(pd.Timestamp(w).date(), covered, zone) for w in weeks["week"]]
     decided = stages["met"] + stages["breached"]
     stages["attainment"] = (stages["met"] / decided.where(decided > 0)).round(4)
     stages = stages[["week", "stage", "met", "breached", "pending", "attainment", "p50_hours", "p90_hours"]]
-    return WeeklyReport(policy_name=policy.name, as_of=as_of_instant(as_of, policy), weeks=weeks,
-                        stages=stages, case_mix=mix, return_rate=rate, filters=params)
+    return WeeklyReport(policy_name=policy.name, as_of=as_of_ts, weeks=weeks, stages=stages, case_mix=mix,
+                        return_rate=rate, filters=params, data_until=fresh.latest_event)
+
+
+BREAKDOWNS = ("agent", "category", "reason", "weekday")
+
+
+def attainment_by(
+    con: duckdb.DuckDBPyConnection,
+    policy=None,
+    by: str = "agent",
+    date_from=None,
+    date_to=None,
+    as_of=None,
+    stages: list[str] | tuple[str, ...] | None = None,
+    category: str | None = None,
+    country: str | None = None,
+) -> pd.DataFrame:
+    """Why a stage breached: SLA attainment of ``stages`` (default: every store stage) grouped
+    ``by`` agent, category, reason or weekday, for items started on local days date_from..date_to.
+
+    Columns: value (None where an item has none: an order's processing has no agent or reason;
+    weekdays as 1 = Monday .. 7), items, met, breached, pending, attainment (met / (met +
+    breached), NaN when nothing is decided yet); most breaches first. The counts add up to the
+    report's stage counts for the same period and filters."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"by must be one of {', '.join(BREAKDOWNS)}, not {by!r}")
+    policy = _policy(policy)
+    params = _filters(policy, date_from, date_to, as_of, category, country)
+    params.update(by=by, stages=list(stages) if stages is not None else list(MERCHANT_STAGES))
+    cur = decisions(con, policy).register(con.cursor())
+    try:
+        out = _run(cur, "report_breakdown", params)
+    finally:
+        cur.close()
+    decided = out["met"] + out["breached"]
+    out["attainment"] = (out["met"] / decided.where(decided > 0)).round(4)
+    if by == "weekday":
+        out["value"] = out["value"].astype("Int64")
+    return out
 
 
 def breached_and_at_risk(

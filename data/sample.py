@@ -13,6 +13,7 @@ them instead of hiding them.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import duckdb
@@ -32,7 +33,7 @@ NAT = np.datetime64("NaT", "us")
 DEFAULT_ORDERS = 60_000
 DEFAULT_CASES = 10_000
 DEFAULT_SEED = 20261126
-DEFAULT_END = dt.date(2026, 11, 25)  # data runs to the day before "today" (2026-11-26)
+UNTIL_ENV = "RETURNS_DESK_SAMPLE_UNTIL"  # pins the moment the sample runs up to (tests, demos)
 YEARS = 2
 
 CATEGORIES = ["electronics", "apparel", "home", "beauty", "toys", "sports", "books", "jewelry"]
@@ -130,23 +131,47 @@ def _ts(t: np.ndarray) -> pa.Array:
     return pa.array(whole, pa.int64(), mask=~known).cast(pa.timestamp("us", tz="UTC"))
 
 
+def sample_until(until=None, tz: str = "UTC") -> pd.Timestamp:
+    """The moment the sample runs up to, tz-aware, whole seconds: ``until`` (ISO text, a
+    datetime or a Timestamp; naive = ``tz``), else ``$RETURNS_DESK_SAMPLE_UNTIL``, else now.
+
+    A sample that ends when it is made shows a live store on the day it is opened (a fixed end
+    date made every later day's default week look like a collapse: the open items just had no
+    later data). Pinning it makes the same history, to the second, for tests and demos."""
+    if until is None or until == "":
+        until = os.environ.get(UNTIL_ENV) or None
+    try:
+        ts = pd.Timestamp.now(tz="UTC") if until is None else pd.Timestamp(until)
+    except (ValueError, TypeError):
+        raise ValueError(f"the sample's end is not a timestamp: {until!r} "
+                         "(use ISO 8601, e.g. 2026-11-26T00:00:00+08:00)") from None
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
+    return ts.floor("s")
+
+
 # ---------------------------------------------------------------- generator
 def generate(
     n_orders: int = DEFAULT_ORDERS,
     n_cases: int = DEFAULT_CASES,
     *,
     seed: int = DEFAULT_SEED,
-    end: dt.date = DEFAULT_END,
+    until=None,
     policy=None,
 ) -> Sample:
-    """Generate ``n_orders`` orders over two years ending at ``end`` and about ``n_cases`` cases."""
+    """Generate ``n_orders`` orders over the two years up to ``until`` (see ``sample_until``;
+    default: now) and about ``n_cases`` cases. The same seed gives the same history relative to
+    its end: the end moves, the store does not. Nothing happens after ``until``: orders of its
+    own day fall before it, later milestones are not recorded yet."""
     from policy import deadline_after, load_policy, ship_by_frame
 
     policy = policy or load_policy()
     tz = policy.calendar.timezone
     wd = policy.working_days
     rng = np.random.default_rng(seed)
-    now = np.datetime64(pd.Timestamp(end, tz=tz).tz_convert("UTC").tz_localize(None), "us") + DAY
+    until_ts = sample_until(until, tz)
+    now = np.datetime64(until_ts.tz_convert("UTC").tz_localize(None), "us")
+    end = (until_ts - pd.Timedelta(microseconds=1)).tz_convert(tz).date()  # the last day with orders
     first_day = np.datetime64(end, "D") - 365 * YEARS
     backlog = _backlog_days(range(end.year - YEARS - 1, end.year + 1), policy.calendar.country)
 
@@ -160,8 +185,12 @@ def generate(
     w *= np.where(peak, 2.5, 1.0)
     day_idx = np.sort(rng.choice(len(days), size=n_orders, p=w / w.sum()))
     tod = (np.clip(rng.normal(15.5, 4.5, n_orders), 0, 23.999) * 3600e6).astype("int64") * US
-    offset = pd.Timestamp(end, tz=tz).utcoffset()  # fixed-offset zone assumed for the sample
-    placed = days[day_idx].astype("datetime64[us]") + tod - np.timedelta64(offset).astype("timedelta64[us]")
+    offset = np.timedelta64(pd.Timestamp(end, tz=tz).utcoffset()).astype("timedelta64[us]")  # fixed-offset zone assumed
+    elapsed = now + offset - np.datetime64(end, "D").astype("datetime64[us]")  # of the last day, up to `until`
+    if elapsed < DAY:  # the last day so far: its orders keep their order, squeezed before `until`
+        last = days[day_idx] == np.datetime64(end, "D")
+        tod[last] = (tod[last].astype("int64") * (elapsed / DAY)).astype("int64") * US
+    placed = days[day_idx].astype("datetime64[us]") + tod - offset
 
     cat = rng.choice(len(CATEGORIES), n_orders, p=CATEGORY_P)
     ctry = rng.choice(len(COUNTRIES), n_orders, p=COUNTRY_P)
@@ -365,9 +394,11 @@ def load_sample(
     *,
     seed: int = DEFAULT_SEED,
     sample: Sample | None = None,
+    until=None,
 ) -> tuple[int, int]:
-    """Generate (or take) a sample and write it into ``con`` in one transaction."""
-    sample = sample or generate(n_orders, n_cases, seed=seed)
+    """Generate (or take) a sample up to ``until`` (default: now) and write it into ``con`` in
+    one transaction."""
+    sample = sample or generate(n_orders, n_cases, seed=seed, until=until)
     cur = con.cursor()
     cur.register("sample_orders", sample.orders)
     cur.register("sample_cases", sample.cases)

@@ -19,7 +19,7 @@ import streamlit as st
 from data import DataError
 from data.decisions import decisions
 from data.export import to_safe_csv
-from data.report import iso_week, stage_status, weekly_report
+from data.report import BREAKDOWNS, attainment_by, iso_week, stage_status, week_monday, weekly_report
 from data.sla import CUSTOMER_STAGES, MERCHANT_STAGES
 from policy import Policy
 from ui import context as ctx
@@ -44,8 +44,9 @@ def _report(_con, data_token: str, policy: Policy, date_from: dt.date, date_to: 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
 def _all_weeks(_con, data_token: str, policy: Policy, as_of: dt.datetime) -> pd.DataFrame:
-    """Every week with orders or cases (for the week picker)."""
-    return weekly_report(_con, policy, None, None, as_of).weeks[["week", "week_label", "orders", "cases"]]
+    """Every week with orders or cases (for the week picker), and whether it is complete (over,
+    and the data reaches its end)."""
+    return weekly_report(_con, policy, None, None, as_of).weeks[["week", "week_label", "orders", "cases", "complete"]]
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
@@ -61,6 +62,12 @@ def _breaches(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: d
               category: str | None, country: str | None) -> pd.DataFrame:
     items = stage_status(_con, policy, as_of, week=week, status="breached", category=category, country=country)
     return items.drop(columns=["week", "status"]).reset_index(drop=True)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
+def _breakdown(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date, by: str,
+               stages: tuple[str, ...], category: str | None, country: str | None) -> pd.DataFrame:
+    return attainment_by(_con, policy, by, week, week + dt.timedelta(days=6), as_of, list(stages), category, country)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -100,28 +107,64 @@ try:
 except DataError as exc:
     ui.show_error(exc, "Fix the data on the Data page, or choose another database in the sidebar.")
     st.stop()
-this_monday = _monday(as_of.date())
-last_complete = this_monday - dt.timedelta(days=7)
-complete = weeks_all[pd.to_datetime(weeks_all["week"]).dt.date <= last_complete]
-if complete.empty and weeks_all.empty:
+if weeks_all.empty:
     st.info("The database has no orders or cases yet. Import some on the Data page.")
     st.stop()
-week_options = [pd.Timestamp(w).date() for w in (complete if not complete.empty else weeks_all)["week"]][::-1]
-default_week = last_complete if last_complete in week_options else week_options[0]
-if last_complete not in week_options:
-    st.caption(f"The last complete week ({iso_week(last_complete)}) has no orders or cases; "
-               f"showing the latest complete week with data.")
+week_options = [pd.Timestamp(w).date() for w in weeks_all["week"]][::-1]
+incomplete_weeks = {pd.Timestamp(w).date() for w in weeks_all.loc[~weeks_all["complete"], "week"]}
+complete_options = [w for w in week_options if w not in incomplete_weeks]
+last_complete = _monday(as_of.date()) - dt.timedelta(days=7)
+default_week = complete_options[0] if complete_options else week_options[0]
+if default_week != last_complete:
+    st.caption(f"The last calendar week ({iso_week(last_complete)}) has no data or the data stops in it; "
+               f"showing the latest complete week with data, {iso_week(default_week)}.")
 
 categories, countries = _filter_values(con, token, policy)
+ALL_CATEGORIES, ALL_COUNTRIES = "All categories", "All countries"
+
+
+def _apply_link() -> None:
+    """A shared link (``?week=2026-W47&category=electronics&country=DE``) sets the filters the
+    first time the page draws them; what the link asks for and the data lacks is said, not guessed."""
+    url = st.query_params
+    if "week" in url and "wm_week" not in st.session_state:
+        try:
+            wanted = week_monday(url["week"])
+        except ValueError as exc:
+            st.warning(f"The link's week is ignored: {ui.md(exc)}.", icon=":material/link_off:")
+        else:
+            if wanted in week_options:
+                st.session_state["wm_week"] = wanted
+            else:
+                st.warning(f"The link's week {ui.md(url['week'])} has no orders or cases; showing "
+                           f"{iso_week(default_week)}.", icon=":material/link_off:")
+    for key, param, values in (("wm_category", "category", categories), ("wm_country", "country", countries)):
+        if param in url and key not in st.session_state:
+            if url[param] in values:
+                st.session_state[key] = url[param]
+            else:
+                st.warning(f"The link's {param} {ui.md(url[param])} has no orders; showing all.",
+                           icon=":material/link_off:")
+
+
+_apply_link()
 c1, c2, c3, c4 = st.columns([2, 2, 2, 1])
 week = c1.selectbox("Week", week_options, index=week_options.index(default_week), key="wm_week",
-                    format_func=lambda d: f"{iso_week(d)} ({d:%b %d} – {d + dt.timedelta(days=6):%b %d})")
-category = c2.selectbox("Category", ["All categories", *categories], key="wm_category")
-country = c3.selectbox("Country", ["All countries", *countries], key="wm_country")
+                    format_func=lambda d: f"{iso_week(d)} ({d:%b %d} – {d + dt.timedelta(days=6):%b %d})"
+                                          + (" · incomplete" if d in incomplete_weeks else ""))
+category = c2.selectbox("Category", [ALL_CATEGORIES, *categories], key="wm_category")
+country = c3.selectbox("Country", [ALL_COUNTRIES, *countries], key="wm_country")
 target = c4.number_input("SLA target %", min_value=50.0, max_value=100.0, value=95.0, step=0.5, key="wm_target",
                          help="The attainment each stage should reach; drawn as a line on the trend chart.")
-category = None if category == "All categories" else category
-country = None if country == "All countries" else country
+category = None if category == ALL_CATEGORIES else category
+country = None if country == ALL_COUNTRIES else country
+# the view lives in the address bar: copy it to share it, bookmark it to keep it
+st.query_params["week"] = iso_week(week)
+for param, value in (("category", category), ("country", country)):
+    if value is None:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = value
 
 first = week - dt.timedelta(weeks=WEEKS_SHOWN - 1)
 try:
@@ -132,6 +175,10 @@ except Exception as exc:  # noqa: BLE001 - a sentence on screen, the traceback i
     ui.show_error(exc if isinstance(exc, DataError) else f"The weekly report failed ({type(exc).__name__}).",
                   "Try another week or filter; if it keeps happening, tell the team that runs Returns Desk.")
     st.stop()
+if week in incomplete_weeks:
+    st.warning(f"{iso_week(week)} is incomplete: it is not over as of {as_of:%Y-%m-%d %H:%M}, or the data "
+               f"stops before its end ({ctx.freshness_sentence()}). Items still open count as pending, "
+               "and the figures will change as the data catches up.", icon=":material/hourglass_top:")
 by_week = weeks.assign(week=pd.to_datetime(weeks["week"]).dt.date).set_index("week")
 stages = stages.assign(week=pd.to_datetime(stages["week"]).dt.date)
 prev = week - dt.timedelta(days=7)
@@ -216,6 +263,47 @@ fig = px.bar(ui.chart_frame(rates, "category"), x="category", y="return_rate", h
 fig.update_yaxes(tickformat=".1%")
 right.plotly_chart(fig, key="wm_return_rate")
 
+# --- the why: who, what and when breached ------------------------------------------------------
+BY_LABELS = {"agent": "Agent", "category": "Category", "reason": "Reason", "weekday": "Weekday"}
+NO_VALUE = {"agent": "No agent (orders before any case)", "reason": "No reason (orders, cancellations, status)",
+            "category": "No category", "weekday": "—"}
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+st.subheader(f"Where {iso_week(week)} breached")
+week_stages = stages[(stages["week"] == week) & stages["stage"].isin(MERCHANT_STAGES)]
+worst = week_stages.sort_values(["attainment", "breached"], ascending=[True, False], na_position="last")
+worst_stage = worst["stage"].iloc[0] if not worst.empty and worst["breached"].iloc[0] > 0 else None
+stage_options = ["all", *MERCHANT_STAGES]
+w1, w2 = st.columns([2, 3])
+stage_pick = w1.selectbox("Stage", stage_options, index=stage_options.index(worst_stage or "all"),
+                          key=f"wm_why_stage_{iso_week(week)}",  # each week opens on its own worst stage
+                          format_func=lambda s: "All the store's stages" if s == "all" else STAGE_LABELS[s],
+                          help="Opens on the week's worst stage (lowest attainment).")
+by = w2.segmented_control("Break down by", BREAKDOWNS, default="agent", key="wm_why_by",
+                          format_func=BY_LABELS.get) or "agent"
+picked = tuple(MERCHANT_STAGES) if stage_pick == "all" else (stage_pick,)
+why = _breakdown(con, token, policy, as_of, week, by, picked, category, country).copy()
+if why.empty:
+    st.caption("No items of this stage started in the week.")
+else:
+    if by == "weekday":
+        why["value"] = [WEEKDAYS[int(v) - 1] if pd.notna(v) else NO_VALUE[by] for v in why["value"]]
+    elif by == "reason":
+        why["value"] = [ui.reason_label(v) if v is not None and pd.notna(v) else NO_VALUE[by] for v in why["value"]]
+    else:
+        why["value"] = [str(v) if v is not None and pd.notna(v) else NO_VALUE[by] for v in why["value"]]  # cells are text
+    st.caption(f"{int(why['breached'].sum()):,} breached of {int(why['items'].sum()):,} item(s); most breaches "
+               "first. Click a column header to sort.")
+    st.dataframe(why, hide_index=True, key="wm_why", width="stretch", height=min(38 + 35 * len(why), 560),
+                 column_config={
+        "value": st.column_config.TextColumn(BY_LABELS[by]),
+        "items": st.column_config.NumberColumn("Items", format="%d"),
+        "met": st.column_config.NumberColumn("Met", format="%d"),
+        "breached": st.column_config.NumberColumn("Breached", format="%d"),
+        "pending": st.column_config.NumberColumn("Pending", format="%d"),
+        "attainment": st.column_config.ProgressColumn("Attainment", format="percent", min_value=0, max_value=1),
+    })
+
 # --- breached items ---------------------------------------------------------------------------
 st.subheader(f"Breached in {iso_week(week)}")
 breaches = _breaches(con, token, policy, as_of, week, category, country)
@@ -242,7 +330,7 @@ else:
         st.markdown(f"**Case deadlines breached ({len(cases_part):,})** · open a case from the first column")
         st.dataframe(cases_part.rename(columns={"item_id": "case_id"}), hide_index=True, key="wm_breaches",
                      column_config={**columns, "open": st.column_config.LinkColumn(
-                         "Case", display_text=r"case_lookup\?case=(.*)", help="Opens the case on the Case lookup page")})
+                         "Case", display_text=r"case_lookup\?case=([^&]*)", help="Opens the case on the Case lookup page")})
         pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
         chosen = pick.selectbox("Breached case", list(cases_part["item_id"]), key="wm_breach_case")
         with go_to:

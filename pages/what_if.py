@@ -354,7 +354,7 @@ else:
     if result.changed > len(rows):
         st.caption(f"Showing the newest {len(rows):,} of {result.changed:,}.")
     st.dataframe(rows, hide_index=True, key="wi_changed",
-                 column_config={"open": st.column_config.LinkColumn("Case", display_text=r"case_lookup\?case=(.*)",
+                 column_config={"open": st.column_config.LinkColumn("Case", display_text=r"case_lookup\?case=([^&]*)",
                                                                     help="Opens the case on the Case lookup page")})
     pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
     chosen = pick.selectbox("Changed case", list(rows["case_id"]), key="wi_case")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from data.sample import UNTIL_ENV
 from tests.app_support import build_sample_db
+
+# Every sample database the tests make (and every server they start, which inherits the
+# environment) holds the same history, to the second: the tests' dates are written against it.
+SAMPLE_UNTIL = "2026-11-26T00:00:00+08:00"
+os.environ[UNTIL_ENV] = SAMPLE_UNTIL
 
 
 @pytest.fixture(scope="module")

@@ -34,14 +34,19 @@ def _at_june(app):
 
 
 def test_first_load_shows_the_last_complete_week(at, con):
+    """Complete = over and the data reaches past it; the sample (pinned to end on Thursday
+    2026-11-26) stops inside W48, so W47 is the default even when W48 is long over."""
     assert not at.error, [e.value for e in at.error]
     week = at.selectbox(key="wm_week").value
     today = dt.datetime.now(ZONE).date()
-    last_complete = today - dt.timedelta(days=today.weekday() + 7)
-    assert week <= last_complete
+    last_calendar_week = today - dt.timedelta(days=today.weekday() + 7)
+    assert week <= last_calendar_week
     weeks = weekly_report(con, default_policy()).weeks
-    with_data = [pd.Timestamp(w).date() for w in weeks["week"] if pd.Timestamp(w).date() <= last_complete]
-    assert week == (last_complete if last_complete in with_data else max(with_data))
+    complete = [pd.Timestamp(w).date() for w in weeks.loc[weeks["complete"], "week"]]
+    assert week == max(complete) == dt.date(2026, 11, 16)
+    assert not any("incomplete" in w.value for w in at.warning)
+    at.selectbox(key="wm_week").set_value(dt.date(2026, 11, 23)).run()
+    assert any("2026-W48 is incomplete" in w.value for w in at.warning)
     assert len(at.metric) >= 4 + 7
     assert any("Weekly" in t.value for t in at.title)
 
@@ -91,10 +96,10 @@ def test_breaches_link_to_the_case_lookup(at, con):
     assert set(box.options) == set(cases["item_id"])
     link = next(p for p in at.get("page_link") if "Open case" in p.proto.label)
     assert link.proto.page.endswith("case_lookup") or "case_lookup" in link.proto.page
-    assert link.proto.query_string == f"case={box.value}"
+    assert link.proto.query_string == f"case={box.value}&as_of={AS_OF_DAY}"  # the case as it stood then
     frames = [d.value for d in at.dataframe]
     breaches = next(f for f in frames if "open" in f.columns)
-    assert set(breaches["open"]) == {f"case_lookup?case={c}" for c in cases["item_id"]}
+    assert set(breaches["open"]) == {f"case_lookup?case={c}&as_of={AS_OF_DAY}" for c in cases["item_id"]}
     late_orders = next(f for f in frames if "order_id" in f.columns and "open" not in f.columns and "stage" in f.columns)
     assert set(late_orders["order_id"]) == set(week_items.loc[week_items["stage"] == "processing", "item_id"])
 
@@ -125,3 +130,82 @@ def test_an_empty_database_says_so(tmp_path, monkeypatch):
     app.switch_page(PAGE).run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("no orders or cases" in i.value for i in app.info)
+
+
+def _why(app) -> pd.DataFrame:
+    """The breakdown table (AppTest finds dataframes by position, not key): the one with 'breached'
+    and 'attainment' columns and no 'due' column."""
+    return next(d.value for d in app.dataframe
+                if {"value", "breached", "attainment"} <= set(d.value.columns) and "due" not in d.value.columns)
+
+
+def test_the_why_opens_on_the_worst_stage_by_agent(at, con):
+    _at_june(at)
+    report = weekly_report(con, default_policy(), WEEK, WEEK + dt.timedelta(days=6), AS_OF).stages
+    from data.sla import MERCHANT_STAGES
+
+    store = report[report["stage"].isin(MERCHANT_STAGES)].sort_values(["attainment", "breached"],
+                                                                      ascending=[True, False])
+    assert at.selectbox(key=f"wm_why_stage_{iso_week(WEEK)}").value == store["stage"].iloc[0]
+    table = _why(at)
+    worst = store.iloc[0]
+    assert table["breached"].sum() == worst["breached"] and table["met"].sum() == worst["met"]
+    assert list(table.columns[:1]) == ["value"] and table["breached"].is_monotonic_decreasing
+    at.segmented_control(key="wm_why_by").set_value("weekday").run()
+    days = _why(at)["value"]
+    assert set(days) <= {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+    at.selectbox(key=f"wm_why_stage_{iso_week(WEEK)}").set_value("all").run()
+    assert _why(at)["items"].sum() == store[["met", "breached", "pending"]].sum().sum()
+
+
+LINKS = {
+    "week, category and country": ({"week": "2026-W23", "category": "electronics", "country": "DE"},
+                                   dt.date(2026, 6, 1), "electronics", "DE", 0),
+    "week only": ({"week": "2026-w23"}, dt.date(2026, 6, 1), "All categories", "All countries", 0),
+    "a week without data": ({"week": "2019-W01"}, dt.date(2026, 11, 16), "All categories", "All countries", 1),
+    "not a week": ({"week": "last week"}, dt.date(2026, 11, 16), "All categories", "All countries", 1),
+    "unknown category": ({"week": "2026-W23", "category": "<b>x</b>"}, dt.date(2026, 6, 1), "All categories",
+                         "All countries", 1),
+}
+
+
+@pytest.mark.parametrize(("params", "week", "category", "country", "warnings"), LINKS.values(), ids=LINKS.keys())
+def test_a_shared_link_opens_its_view(sample_db, tmp_path, monkeypatch, params, week, category, country, warnings):
+    from tests.app_support import use_app_env
+
+    use_app_env(sample_db, tmp_path, monkeypatch)
+    app = app_test()
+    app.query_params.update(params)
+    app.run()  # Weekly metrics is the default page, as when the link is opened in a new tab
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.selectbox(key="wm_week").value == week
+    assert app.selectbox(key="wm_category").value == category
+    assert app.selectbox(key="wm_country").value == country
+    assert len([w for w in app.warning if "link" in w.value]) == warnings
+    assert app.query_params["week"] == iso_week(week)  # the address bar keeps the view
+
+
+def test_the_view_is_kept_in_the_address_bar(at):
+    at.selectbox(key="wm_category").set_value("books").run()
+    assert at.query_params["category"] == "books" and "country" not in at.query_params
+    at.selectbox(key="wm_category").set_value("All categories").run()
+    assert "category" not in at.query_params
+
+
+AS_OF_LINKS = {"a past date": ("2026-06-10", dt.date(2026, 6, 10), dt.date(2026, 6, 1)),
+               "not a date": ("10/06/2026", None, dt.date(2026, 11, 16))}
+
+
+@pytest.mark.parametrize(("text", "day", "week"), AS_OF_LINKS.values(), ids=AS_OF_LINKS.keys())
+def test_a_link_carries_the_as_of_date(sample_db, tmp_path, monkeypatch, text, day, week):
+    from tests.app_support import use_app_env
+
+    use_app_env(sample_db, tmp_path, monkeypatch)
+    app = app_test()
+    app.query_params["as_of"] = text
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    today = dt.datetime.now(ZONE).date()
+    assert app.sidebar.date_input(key="ui_as_of_date").value == (day or today)
+    assert app.selectbox(key="wm_week").value == week
+    assert app.query_params.get("as_of") == (text if day else None)

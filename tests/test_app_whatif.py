@@ -64,9 +64,10 @@ def test_longer_window_changes_what_compare_says(at, con):
     frames = [d.value for d in at.dataframe]
     changed = next(f for f in frames if "open" in f.columns)
     assert set(changed["case_id"]) == set(expected.changed_rows["case_id"])
-    assert changed["open"].iloc[0] == f"case_lookup?case={changed['case_id'].iloc[0]}"
+    carried = f"&as_of={AS_OF.date()}"  # the case opens as it stood at the replay's as-of date
+    assert changed["open"].iloc[0] == f"case_lookup?case={changed['case_id'].iloc[0]}{carried}"
     link = next(p for p in at.get("page_link") if "Open case" in p.proto.label)
-    assert link.proto.query_string == f"case={at.selectbox(key='wi_case').value}"
+    assert link.proto.query_string == f"case={at.selectbox(key='wi_case').value}{carried}"
 
 
 def test_save_the_scenario_as_toml(at, downloads):

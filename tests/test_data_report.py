@@ -232,3 +232,24 @@ def test_stage_status_filters_run_in_sql(con):
                           & (everything["week"].astype(str) == "2025-03-10")]
     assert list(week["item_id"]) == list(expected["item_id"]) == ["O3", "C2"]  # P1 late; C2 never answered
     assert len(stage_status(con, as_of=MATURE, limit=2)) == 2
+
+
+WEEK_TEXTS = {"as printed": ("2026-W47", "2026-11-16"), "lower case": ("2026-w47", "2026-11-16"),
+              "no dash": ("2026W47", "2026-11-16"), "one digit": ("2026-W1", "2025-12-29"),
+              "week 53": ("2026-W53", "2026-12-28")}
+
+
+@pytest.mark.parametrize(("text", "monday"), WEEK_TEXTS.values(), ids=WEEK_TEXTS.keys())
+def test_week_monday(text, monday):
+    from data.report import iso_week, week_monday
+
+    assert str(week_monday(text)) == monday and iso_week(week_monday(text)) == iso_week(monday)
+
+
+@pytest.mark.parametrize("text", ["2025-W53", "2026-W54", "2026-W00", "W47", "last week", ""],
+                         ids=["2025 has 52 weeks", "54", "00", "no year", "words", "empty"])
+def test_week_monday_refuses(text):
+    from data.report import week_monday
+
+    with pytest.raises(ValueError, match="ISO week"):
+        week_monday(text)

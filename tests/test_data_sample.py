@@ -49,6 +49,59 @@ def test_seeded():
     assert not generate(2_000, 400, seed=6).orders.equals(a.orders)
 
 
+UNTIL = {
+    "midnight in Shanghai": "2026-11-26T00:00:00+08:00",
+    "mid-morning": "2026-11-30T10:37:12+08:00",
+    "one second into the day": "2026-11-30T00:00:01+08:00",
+    "a second before midnight": "2026-11-29T23:59:59+08:00",
+    "UTC, already the next day in Shanghai": "2026-11-29T17:30:00Z",
+}
+
+
+@pytest.mark.parametrize("until", UNTIL.values(), ids=UNTIL.keys())
+def test_nothing_happens_after_the_samples_end(until):
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    s = generate(3_000, 600, seed=11, until=until)
+    end = pd.Timestamp(until)
+    assert s.orders.num_rows == 3_000
+    stamps = [t[c] for t in (s.orders, s.cases) for c in t.column_names
+              if pa.types.is_timestamp(t[c].type) and c != "promised_delivery_at"]  # a promise may lie ahead
+    latest = max(pd.Timestamp(pc.max(col).as_py()) for col in stamps if col.null_count < len(col))
+    assert latest <= end
+    # the last day is live: orders up to shortly before the end, not a day behind
+    assert end - pd.Timestamp(pc.max(s.orders["placed_at"]).as_py()) < pd.Timedelta(hours=14)
+
+
+def test_the_same_seed_is_the_same_store_whatever_the_end():
+    """Moving the end moves the history with it (same amounts, same mix), nothing else."""
+    a = generate(2_000, 400, seed=5, until="2026-11-26T00:00:00+08:00")
+    b = generate(2_000, 400, seed=5, until="2027-03-02T00:00:00+08:00")
+    assert a.orders["order_amount"].equals(b.orders["order_amount"])
+    assert a.orders["category"].equals(b.orders["category"])
+
+
+def test_without_a_pin_the_sample_runs_to_now(monkeypatch):
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    from data.sample import UNTIL_ENV
+
+    monkeypatch.delenv(UNTIL_ENV)
+    before = pd.Timestamp.now(tz="UTC")
+    s = generate(3_000, 600, seed=3)
+    latest = pd.Timestamp(pc.max(s.orders["placed_at"]).as_py())
+    assert latest <= pd.Timestamp.now(tz="UTC") and before - latest < pd.Timedelta(hours=24)
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2026-13-40"], ids=["words", "no such date"])
+def test_a_bad_end_is_refused(text):
+    with pytest.raises(ValueError, match="not a timestamp"):
+        generate(100, 10, until=text)
+
+
 def test_every_request_and_reason(sample_db):
     con, _ = sample_db
     cur = con.cursor()

@@ -26,6 +26,7 @@ import stat
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import streamlit as st
 
 import data
@@ -249,13 +250,44 @@ def today() -> dt.date:
 def as_of() -> dt.datetime:
     """The as-of instant, in the policy's zone: now when the sidebar's date is today (or unset),
     else the end (23:59:59) of the chosen date."""
-    z = zone()
-    now = dt.datetime.now(z).replace(microsecond=0)
+    day = _chosen_day()
+    if day is None:
+        return dt.datetime.now(zone()).replace(microsecond=0)
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone())
+
+
+def _as_of_from_url() -> dt.date | None:
+    """``?as_of=YYYY-MM-DD`` of a shared link, read once when the session starts."""
+    text = st.query_params.get("as_of")
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        st.toast("The link's as_of is not a date (YYYY-MM-DD); showing today.", icon=":material/link_off:")
+        return None
+
+
+def _chosen_day() -> dt.date | None:
+    """The sidebar's as-of date when it is not 'today' (None when the as-of time is now). Today
+    means now; so does the date the session started with (also after midnight)."""
     chosen = st.session_state.get(_AS_OF_KEY)
-    # Today means now; so does the date the session started with (also after midnight).
-    if not isinstance(chosen, dt.date) or chosen == st.session_state.get(_AS_OF_START) or chosen == now.date():
-        return now
-    return dt.datetime.combine(chosen, dt.time(23, 59, 59), tzinfo=z)
+    if not isinstance(chosen, dt.date) or chosen == st.session_state.get(_AS_OF_START) or chosen == today():
+        return None
+    return chosen
+
+
+def _as_of_to_url() -> None:
+    """Keep the as-of date in the address bar, so the view can be shared or bookmarked."""
+    day = _chosen_day()
+    if day is None:
+        st.query_params.pop("as_of", None)
+    else:
+        st.query_params["as_of"] = day.isoformat()
+
+
+def link_params() -> dict[str, str]:
+    """Query parameters every link to another page carries: the as-of date when it is not today."""
+    day = _chosen_day()
+    return {} if day is None else {"as_of": day.isoformat()}
 
 
 # --- the sidebar --------------------------------------------------------------------------
@@ -309,13 +341,39 @@ def sidebar(role=None) -> None:
             st.caption(f"{len(bad)} saved policy file(s) could not be read and are not offered: "
                        + md(", ".join(sorted(bad))))
         if _AS_OF_KEY not in st.session_state:
-            st.session_state[_AS_OF_KEY] = st.session_state[_AS_OF_START] = today()
+            st.session_state[_AS_OF_START] = today()
+            st.session_state[_AS_OF_KEY] = _as_of_from_url() or today()
         st.date_input(
             "As of", key=_AS_OF_KEY, format="YYYY-MM-DD",
             help="Deadlines are met, breached or pending as of this date: today means now; "
                  "another date means the end of that day.",
         )
         st.caption(f"Times in {policy().calendar.timezone}. As of {as_of():%Y-%m-%d %H:%M}.")
+        _as_of_to_url()
+        st.caption(freshness_sentence())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _freshness(version: str):
+    from data.freshness import data_freshness
+
+    return data_freshness(connection())
+
+
+def freshness_sentence() -> str:
+    """'Data up to 2026-11-25 23:47 (4 days before the as-of time).' for the sidebar and pages."""
+    from data.freshness import describe_age
+
+    try:
+        fresh = _freshness(data_version())
+    except Exception:  # noqa: BLE001 - the sidebar must draw even when the data cannot be read
+        log.info("freshness failed", exc_info=True)
+        return "How fresh the data is could not be read."
+    if fresh.latest_event is None:
+        return "The database holds no orders or cases yet."
+    now = pd.Timestamp(as_of())
+    latest = fresh.latest_event.tz_convert(now.tz)
+    return f"Data up to {latest:%Y-%m-%d %H:%M} ({describe_age(fresh.age(now))})."
 
 
 def env_db_path() -> str:

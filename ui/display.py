@@ -198,20 +198,28 @@ def when(moment: Any, with_time: bool = True) -> str:
 
 def case_link(case_id: str, **kwargs: Any) -> None:
     """A link "Open case <id> in Case lookup" that opens ``case_id`` on the Case lookup page
-    (``?case=<id>``). The label is markdown, so the id goes through ``md``."""
+    (``?case=<id>``, plus the sidebar's as-of date when it is not today). The label is markdown,
+    so the id goes through ``md``."""
+    from ui.context import link_params
+
     st.page_link(LOOKUP_PAGE, label=f"Open case {md(case_id)} in Case lookup", icon=":material/open_in_new:",
-                 query_params={"case": str(case_id)}, **kwargs)
+                 query_params={"case": str(case_id), **link_params()}, **kwargs)
 
 
 def case_urls(case_ids: pd.Series) -> pd.Series:
-    """``case_lookup?case=<id>`` for a table's link column; the id is URL-encoded, so an id
-    holding ``&``, ``#`` or ``%`` still opens itself."""
-    return "case_lookup?case=" + case_ids.astype(str).map(lambda v: quote(v, safe=""))
+    """``case_lookup?case=<id>`` for a table's link column (plus the sidebar's as-of date when it
+    is not today); the id is URL-encoded, so an id holding ``&``, ``#`` or ``%`` still opens itself."""
+    from ui.context import link_params
+
+    carried = "".join(f"&{k}={quote(v, safe='')}" for k, v in link_params().items())
+    return "case_lookup?case=" + case_ids.astype(str).map(lambda v: quote(v, safe="")) + carried
 
 
 def open_case(case_id: str) -> None:
     """Switch to the Case lookup page showing ``case_id`` (e.g. from a table selection)."""
-    st.switch_page(LOOKUP_PAGE, query_params={"case": str(case_id)})
+    from ui.context import link_params
+
+    st.switch_page(LOOKUP_PAGE, query_params={"case": str(case_id), **link_params()})
 
 
 # --- errors as sentences --------------------------------------------------------------------

@@ -1,8 +1,8 @@
--- app_case_queue: the Case lookup page's queues, one $status at a time ('at_risk': open and due by
--- $risk_until; 'breached': open and past due), only the stages in $stages, as of $as_of; the
+-- app_case_queue: the Case lookup page's queues and the alerts, one $status at a time ('at_risk':
+-- open and due by $risk_until; 'breached': open and past due), only the stages in $stages, as of $as_of; the
 -- soonest due first for at-risk items, the most recently due first for breached ones (the
--- customers waiting least long are the likeliest still to be saved), at most $limit rows, plus
--- the full count of matching items in every row (total).
+-- customers waiting least long are the likeliest still to be saved), at most $limit rows (NULL: all),
+-- plus the full count of matching items in every row (total). agent: the case's agent (orders have none).
 WITH s AS (
     SELECT CAST(stage AS VARCHAR) AS stage, item_id, CAST(category AS VARCHAR) AS category,
            CAST(country AS VARCHAR) AS country, due, sla_status(due, done, $as_of) AS sla
@@ -16,8 +16,9 @@ WITH s AS (
 )
 SELECT f.status, f.stage, f.item_id,
        CASE WHEN f.stage = 'processing' THEN f.item_id ELSE c.order_id END AS order_id,
-       f.category, f.country, f.due, count(*) OVER () AS total
+       f.category, f.country, f.due, a.agent, count(*) OVER () AS total
 FROM flagged f LEFT JOIN case_facts c ON c.case_id = f.item_id AND f.stage <> 'processing'
+     LEFT JOIN cases a ON a.case_id = f.item_id AND f.stage <> 'processing'
 WHERE f.status = $status
 ORDER BY CASE WHEN $status = 'breached' THEN -epoch(f.due) ELSE epoch(f.due) END, f.item_id
 LIMIT $limit;
