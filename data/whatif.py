@@ -33,7 +33,7 @@ DECISION_FIELDS = ["outcome", "refund_kind", "refund_due", "freight_payer", "oth
 
 # Decision columns the per-case facts lack (the facts already carry outcome, refund kind and
 # amount, freight payer: the same arrays as the decision table).
-_DECISION_ONLY = ["other_costs_payer", "missing", *DEADLINES]
+_DECISION_ONLY = ["other_costs_payer", "missing", *DEADLINES, "deadlines"]
 
 
 @dataclass

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from data.app_queries import case_events, case_queue
+from data.decisions import CASE_STAGES
 from data.lookup import case_lookup, case_row
 from policy import decide
 from policy.answer_view import WORKED_EXAMPLES
@@ -40,7 +41,7 @@ def _search(version: str, text: str, limit: int) -> pd.DataFrame:
     return case_lookup(context.connection(), text, limit)
 
 
-STORE_STAGES = ("reply", "replacement", "refund", "freight_reimbursement", "status_update")
+STORE_STAGES = tuple(s.name for s in CASE_STAGES if s.merchant)  # the store's case deadlines
 
 
 @st.cache_data(max_entries=64, ttl=600, show_spinner="Checking deadlines...")

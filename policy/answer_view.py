@@ -25,29 +25,19 @@ from typing import Any
 import pandas as pd
 
 from policy.calendar import WorkingCalendar, calendar_for
+from policy.catalog import DEADLINE_NAMES, Deadline, Side
+from policy.catalog import WINDOWS as CATALOG_WINDOWS
 from policy.clauses import Clause
-from policy.decision import DEADLINE_NAMES, Decision
+from policy.decision import Decision
 from policy.params import Policy
 from policy.sla_rule import sla_status
 
-# The milestone that fulfils each deadline (data-contract.md, "SLA stages").
-DEADLINE_DONE = {
-    "ship_by": "shipped_at",
-    "reply_by": "replied_at",
-    "customer_ship_by": "customer_shipped_at",
-    "replacement_ship_by": "replacement_shipped_at",
-    "refund_by": "refunded_at",
-    "freight_reimburse_by": "freight_reimbursed_at",
-    "status_update_by": "status_updated_at",
-}
-WINDOWS = ("free_cancel_until", "return_window_ends")
-DEADLINE_CLAUSES = {
-    "ship_by": ("P1",), "free_cancel_until": ("C1",), "return_window_ends": ("RE1",),
-    "reply_by": ("RP1",), "customer_ship_by": ("RP2",), "replacement_ship_by": ("RP3",),
-    "refund_by": ("RF1", "RF2", "R0"), "freight_reimburse_by": ("F2",), "status_update_by": ("RF3",),
-}
-# Whose move it is: the store's SLA, or the customer's side (shown apart).
-CUSTOMER_SIDE = ("customer_ship_by",)
+# Derived from the deadline catalog (``policy.catalog``): the milestone that fulfils each
+# deadline, the two windows, the clauses behind each, and whose move it is.
+DEADLINE_DONE = {d.value: d.done for d in Deadline if d.done}
+WINDOWS = tuple(d.value for d in CATALOG_WINDOWS)
+DEADLINE_CLAUSES = {d.value: d.clause_ids for d in Deadline}
+CUSTOMER_SIDE = tuple(d.value for d in Deadline if d.side is Side.CUSTOMER and not d.is_window)
 
 EVENT_NAMES = (
     "placed_at", "shipped_at", "promised_delivery_at", "delivered_at", "requested_at",
@@ -101,7 +91,7 @@ def working_days_after(cal: WorkingCalendar, start: dt.date, end: dt.date) -> in
 
 def _clauses(name: str, decision: Decision) -> tuple[str, ...]:
     ids = DEADLINE_CLAUSES.get(name, ())
-    if name == "refund_by":  # the clause the rule applied: RF1, RF2 or R0
+    if len(ids) > 1:  # the clause the rule applied, e.g. RF1, RF2 or R0 for the refund: RF1, RF2 or R0
         cited = tuple(c.id for c in decision.clauses if c.id in ids)
         return cited or ids
     return ids

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Any
 
+from policy.catalog import DEADLINE_NAMES
 from policy.clauses import Clause
 
 CENT = Decimal("0.01")
@@ -79,11 +80,6 @@ class Provided(str, Enum):
     MEDIA = "media"
 
 
-# Output order of every deadline (policy-spec, "deadlines").
-DEADLINE_NAMES = (
-    "ship_by", "free_cancel_until", "return_window_ends", "reply_by", "customer_ship_by",
-    "replacement_ship_by", "refund_by", "freight_reimburse_by", "status_update_by",
-)
 
 
 def money(amount: Decimal) -> Decimal:

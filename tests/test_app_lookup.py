@@ -204,7 +204,7 @@ def test_form_typed_by_hand_example_1_cancel_over_spring_festival(env):
     assert "Cancel free of charge" in text
     assert metrics["Refund (full)"] == "100.00 USD"
     assert metrics["Return freight paid by"] == "Nobody"
-    assert "Refund paid (RF1/RF2/R0)" in text and "Wed 2025-02-05 23:59" in text
+    assert "Pay the refund (RF1/RF2/R0)" in text and "Wed 2025-02-05 23:59" in text
     assert [e.label.split(" · ")[0] for e in at.expander] == ["C1", "R0"]
 
 

@@ -61,7 +61,7 @@ def test_tiles_are_the_weekly_report(at, con):
     stages = rep.stages.assign(week=pd.to_datetime(rep.stages["week"]).dt.date)
     row = stages[(stages["week"] == WEEK) & (stages["stage"] == "processing")].iloc[0]
     before = stages[(stages["week"] == WEEK - dt.timedelta(days=7)) & (stages["stage"] == "processing")].iloc[0]
-    tile = metric(at, "Processing (P1)")
+    tile = metric(at, "Ship the order (P1)")
     assert tile.value == f"{row.attainment:.1%}"
     assert tile.delta == f"{(row.attainment - before.attainment) * 100:+.1f} pts"
     assert iso_week(WEEK) in at.subheader[0].value

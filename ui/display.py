@@ -24,6 +24,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from policy.catalog import STAGE_DEADLINES, Deadline
+
 log = logging.getLogger("returns_desk.ui")
 
 LOOKUP_PAGE = "pages/case_lookup.py"
@@ -66,22 +68,9 @@ PROVIDED_LABELS = {
     "order_number": "Order number", "shipping_address": "Shipping address",
     "media": "Pictures/videos of product and packaging",
 }
-DEADLINE_LABELS = {
-    "ship_by": "Ship the order (P1)",
-    "free_cancel_until": "Free cancellation ends (C1)",
-    "return_window_ends": "Return window ends (RE1)",
-    "reply_by": "Reply to the request (RP1)",
-    "customer_ship_by": "Customer ships the return (RP2)",
-    "replacement_ship_by": "Ship the replacement (RP3)",
-    "refund_by": "Refund paid (RF1/RF2/R0)",
-    "freight_reimburse_by": "Reimburse prepaid freight (F2)",
-    "status_update_by": "Refund status update (RF3)",
-}
-STAGE_LABELS = {  # data-contract.md "SLA stages"
-    "processing": "Ship the order (P1)", "reply": "Reply (RP1)", "replacement": "Ship replacement (RP3)",
-    "refund": "Refund (RF1/RF2/R0)", "freight_reimbursement": "Reimburse freight (F2)",
-    "status_update": "Refund status (RF3)", "customer_ship": "Customer ships return (RP2)",
-}
+# One label per deadline and per SLA stage, from the deadline catalog (policy/catalog.py).
+DEADLINE_LABELS = {d.value: d.title for d in Deadline}
+STAGE_LABELS = {d.stage: d.title for d in STAGE_DEADLINES}  # data-contract.md "SLA stages"
 STATUS_COLORS = {
     "met": "green", "breached": "red", "pending": "blue", "due soon": "orange",
     "open": "blue", "closed": "gray", "at risk": "orange",
