@@ -464,7 +464,7 @@ def _rate_fraction(p: Policy, reason: np.ndarray) -> tuple[np.ndarray, int]:
     den = 10 ** 6
     num = np.zeros(len(reason), np.int64)
     for member in PARTIAL_REASONS:
-        rate = getattr(p.partial_refund_rates, member.value)
+        rate = p.partial_refund_rates[member]
         num[reason == _RSN[member]] = int(rate * den)
     return num, den
 

@@ -207,7 +207,7 @@ def _by_reason(d: _Draft, request: Request, reason: Reason) -> None:
         d.cite(Clause.A1)
         d.working_deadline("refund_by", c.requested_at, p.working_days.refund_receipt, Clause.R0)
     else:  # PARTIAL_REASONS (A2, RF1)
-        rate = getattr(p.partial_refund_rates, reason.value)
+        rate = p.partial_refund_rates[reason]
         d.outcome, d.refund_kind, d.refund_amount = Outcome.PARTIAL_REFUND, RefundKind.PARTIAL, c.order_amount * rate
         d.cite(Clause.A2)
         d.working_deadline("refund_by", c.media_received_at, p.working_days.partial_refund, Clause.RF1)
