@@ -93,11 +93,6 @@ def clear_cache() -> None:
         _order_side.clear()
 
 
-def _arrow(cur: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pa.Table:
-    """Run a named query and take its result as Arrow (relation API: no extra copy)."""
-    return cur.sql(sql.load(name), params=params).to_arrow_table()
-
-
 def _db_key(con: duckdb.DuckDBPyConnection) -> str:
     path = con.cursor().execute(sql.load("database_path")).fetchall()[0][0]
     return path if path and path != "memory" else f"memory:{id(con)}"
@@ -248,20 +243,11 @@ def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Tabl
 
 
 def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pa.Table:
-    cur = con.cursor()
-    try:
-        return _arrow(cur, name, params)
-    finally:
-        cur.close()
+    return sql.arrow(con, name, **(params or {}))
 
 
 def _order_counts(con: duckdb.DuckDBPyConnection, processing: pa.Table) -> pa.Table:
-    cur = con.cursor()
-    try:
-        cur.register("order_days", processing)
-        return _arrow(cur, "facts_order_counts")
-    finally:
-        cur.close()
+    return sql.arrow(con, "facts_order_counts", tables={"order_days": processing})
 
 
 def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None) -> Decisions:

@@ -61,11 +61,6 @@ def _filters(policy, date_from, date_to, as_of, category, country) -> dict:
     }
 
 
-def _run(cur: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
-    text = sql.load(name)
-    return cur.execute(text, sql.params_for(text, params)).df()
-
-
 def iso_week(monday) -> str:
     year, week, _ = pd.Timestamp(monday).isocalendar()
     return f"{year}-W{week:02d}"
@@ -154,14 +149,9 @@ def weekly_report(
     """Weekly metrics per ISO week (policy zone) for local dates date_from..date_to, as of ``as_of``."""
     policy = _policy(policy)
     params = _filters(policy, date_from, date_to, as_of, category, country)
-    cur = decisions(con, policy).register(con.cursor())
-    try:
-        weeks = _run(cur, "report_weeks", params)
-        stages = _run(cur, "report_stages", params)
-        mix = _run(cur, "report_case_mix", params)
-        rate = _run(cur, "report_return_rate", params)
-    finally:
-        cur.close()
+    register = decisions(con, policy).register
+    weeks, stages, mix, rate = (sql.frame(con, name, prepare=register, **params) for name in
+                                ("report_weeks", "report_stages", "report_case_mix", "report_return_rate"))
     weeks["week_label"] = [iso_week(w) for w in weeks["week"]]
     decided = stages["met"] + stages["breached"]
     stages["attainment"] = (stages["met"] / decided.where(decided > 0)).round(4)
@@ -225,11 +215,7 @@ def stage_status(
 
 def _sla_rows(con: duckdb.DuckDBPyConnection, policy, query: str, params: dict) -> pd.DataFrame:
     """Run an SLA item query over the policy's decisions; due and done in the policy's zone."""
-    cur = decisions(con, policy).register(con.cursor())
-    try:
-        out = _run(cur, query, params)
-    finally:
-        cur.close()
+    out = sql.frame(con, query, prepare=decisions(con, policy).register, **params)
     zone = policy.calendar.timezone
     for col in ("due", "done"):
         out[col] = pd.to_datetime(out[col], utc=True).dt.tz_convert(zone)

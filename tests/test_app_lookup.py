@@ -12,7 +12,7 @@ import data
 from data.lookup import case_lookup, case_row
 from data.report import breached_and_at_risk
 from policy import decide, default_policy
-from policy.answer_view import WORKED_EXAMPLES
+from policy.worked_examples import example_inputs
 from tests.app_support import app_test, build_sample_db, use_app_env
 from ui import display
 
@@ -243,7 +243,7 @@ EXPECTED = {  # policy-spec.md section 4, as the card shows it
 }
 
 
-@pytest.mark.parametrize("label", list(WORKED_EXAMPLES), ids=lambda k: k.split(" · ")[0])
+@pytest.mark.parametrize("label", list(example_inputs()), ids=lambda k: k.split(" · ")[0])
 def test_form_gives_each_worked_example(env, label):
     at = _enquiry_page()
     at.selectbox(key="enq_example").set_value(label).run()

@@ -25,38 +25,20 @@ import pandas as pd
 import streamlit as st
 
 from policy.catalog import STAGE_DEADLINES, Deadline
+from policy.decision import Outcome, Reason, Request
 
 log = logging.getLogger("returns_desk.ui")
 
 LOOKUP_PAGE = "pages/case_lookup.py"
 
-OUTCOME_LABELS = {
-    "cancel_free": "Cancel free of charge",
-    "return_refund": "Return, then full refund",
-    "exchange": "Exchange (return, then send a new one)",
-    "partial_refund": "Partial refund, item kept",
-    "full_refund": "Full refund, no return needed",
-    "needs_info": "Needs more information",
-    "manual_review": "Manual review (outside the standard rules)",
-    "rejected": "Rejected",
-    "status_update": "Refund status update",
-}
+OUTCOME_LABELS = {o.value: o.label for o in Outcome}  # labels live on the engine's enums
 OUTCOME_COLORS = {
     "cancel_free": "green", "return_refund": "blue", "exchange": "blue", "partial_refund": "violet",
     "full_refund": "green", "needs_info": "orange", "manual_review": "orange", "rejected": "red",
     "status_update": "gray",
 }
-REQUEST_LABELS = {
-    "cancel": "Cancel the order", "refund": "Refund", "exchange": "Exchange",
-    "refund_status": "Where is my refund?",
-}
-REASON_LABELS = {
-    "changed_mind": "Changed mind", "not_suitable": "Not suitable", "damaged": "Damaged, unusable",
-    "dirty": "Dirty", "not_as_described": "Not as described", "faulty": "Faulty",
-    "delayed_shipping": "Delayed shipping", "lost_in_transit": "Lost in transit",
-    "carrier_delay": "Carrier delay (item kept)", "missing_accessory": "Missing accessory",
-    "slight_defect": "Slight defect",
-}
+REQUEST_LABELS = {r.value: r.label for r in Request}
+REASON_LABELS = {r.value: r.label for r in Reason}
 PAYER_LABELS = {
     "customer": "Customer", "merchant": "The store", "none": "Nobody",
     "negotiated": "Negotiated",
