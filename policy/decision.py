@@ -119,7 +119,7 @@ class Decision:
     freight_payer: FreightPayer
     other_costs_payer: OtherCostsPayer
     missing: tuple[Provided, ...]
-    deadlines: dict[str, dt.datetime] = field(hash=False)
+    deadlines: dict[str, dt.datetime] = field(hash=False)  # keyed by Deadline (a str enum)
     clauses: tuple[Clause, ...]
     explanation: str
     warnings: tuple[str, ...] = ()
