@@ -81,7 +81,7 @@ class Deadline(str, Enum):
     @property
     def title(self) -> str:
         """The label with its clauses, as every screen shows it: ``Reimburse prepaid freight (F2)``."""
-        return f"{self.label} ({'/'.join(self.clause_ids)})"
+        return f"{self.label} ({'/'.join(self.clause_ids)})" if self.clauses else self.label
 
     @property
     def is_window(self) -> bool:
