@@ -15,6 +15,7 @@ from policy.answer_view import (
     timeline,
     working_days_after,
 )
+from policy.catalog import STAGE_DEADLINES
 from policy.worked_examples import example_inputs
 
 Z = ZoneInfo("Asia/Shanghai")
@@ -106,9 +107,7 @@ def test_statuses_agree_with_the_data_layer_on_the_sample(tmp_path):
     con = data.connect(tmp_path / "s.duckdb", quiet=True)
     as_of = pd.Timestamp("2026-11-10T12:00:00+08:00").to_pydatetime()
     status = stage_status(con, P, as_of)
-    stage_due = {"processing": "ship_by", "reply": "reply_by", "replacement": "replacement_ship_by",
-                 "refund": "refund_by", "freight_reimbursement": "freight_reimburse_by",
-                 "status_update": "status_update_by", "customer_ship": "customer_ship_by"}
+    stage_due = {d.stage: d.value for d in STAGE_DEADLINES}  # the catalog's stages
     ids = con.cursor().execute("SELECT case_id FROM cases ORDER BY case_id LIMIT 300").fetchall()
     compared = 0
     for (case_id,) in ids:
