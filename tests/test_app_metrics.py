@@ -14,6 +14,7 @@ import data
 from data.report import iso_week, stage_status, weekly_report
 from policy import default_policy
 from tests.app_support import app_test, metric, open_page, patch_pages_dir_quirk
+from ui.display import STAGE_LABELS
 
 PAGE = "pages/weekly_metrics.py"
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -43,6 +44,8 @@ def test_first_load_shows_the_last_complete_week(at, con):
     with_data = [pd.Timestamp(w).date() for w in weeks["week"] if pd.Timestamp(w).date() <= last_complete]
     assert week == (last_complete if last_complete in with_data else max(with_data))
     assert len(at.metric) >= 4 + 7
+    stage_tiles = {m.label for m in at.metric} & set(STAGE_LABELS.values())
+    assert stage_tiles == set(STAGE_LABELS.values())  # one tile per catalog stage, however many
     assert any("Weekly" in t.value for t in at.title)
 
 
