@@ -23,6 +23,14 @@ pages: dict[str, list] = {}
 for section, path, title, icon in PAGES:
     if access.allowed(path, role):
         pages.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=not pages))
-page = st.navigation(pages)
+# The navigation is drawn here, not by Streamlit: .streamlit/config.toml sets
+# client.showSidebarNavigation = false, so the first run after a start (Streamlit's legacy
+# pages/ mode, on until st.navigation runs) no longer flashes the pages/ folder's file list.
+page = st.navigation(pages, position="hidden")
+with st.sidebar:
+    for section, section_pages in pages.items():
+        st.caption(section)
+        for item in section_pages:
+            st.page_link(item)
 context.sidebar(role)
 page.run()

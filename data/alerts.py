@@ -20,7 +20,7 @@ from .app_queries import case_queue
 from .report import as_of_instant
 from .sla import MERCHANT_STAGES, STAGES
 
-CLAUSES = {s.name: s.clause for s in STAGES}
+CLAUSES = {s.name: ", ".join(s.deadline.clause_ids) for s in STAGES}
 ITEM_COLUMNS = ["stage", "clause", "case_id", "order_id", "agent", "due", "category", "country"]
 
 

@@ -18,16 +18,9 @@ from . import sql
 def case_events(con: duckdb.DuckDBPyConnection, case_id: str, zone: str | None = None) -> dict[str, Any] | None:
     """Every timestamp of the case and its order, plus a few facts (agent, amounts paid);
     timestamps tz-aware (in ``zone`` when given), missing ones None. None if no such case."""
-    cur = con.cursor()
-    try:
-        rel = cur.execute(sql.load("app_case_events"), {"case_id": str(case_id)})
-        cols = [d[0] for d in rel.description]
-        rows = rel.fetchall()
-    finally:
-        cur.close()
-    if not rows:
+    row = sql.one(con, "app_case_events", case_id=str(case_id))
+    if row is None:
         return None
-    row = dict(zip(cols, rows[0]))
     if zone:
         for key, value in row.items():
             if value is not None and hasattr(value, "astimezone"):
@@ -57,10 +50,6 @@ def case_queue(con: duckdb.DuckDBPyConnection, policy, as_of, status: str, stage
     risk_until = deadline_after(pd.Series([ts]), within, policy).iloc[0]
     params = {"as_of": ts.to_pydatetime(), "as_of_day": ts.date(), "risk_until": risk_until.to_pydatetime(),
               "status": status, "stages": list(stages), "limit": None if limit is None else int(limit)}
-    cur = decisions(con, policy).register(con.cursor())
-    try:
-        out = cur.execute(sql.load("app_case_queue"), params).df()
-    finally:
-        cur.close()
+    out = sql.frame(con, "app_case_queue", prepare=decisions(con, policy).register, **params)
     out["due"] = pd.to_datetime(out["due"], utc=True).dt.tz_convert(policy.calendar.timezone)
     return out

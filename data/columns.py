@@ -5,6 +5,8 @@ One list drives import validation, mapping suggestions and the Data page's help 
 
 from __future__ import annotations
 
+from policy.decision import Reason, Request
+
 TEXT, TS, MONEY, BOOL = "text", "timestamp", "money", "bool"
 
 ORDERS: dict[str, str] = {
@@ -25,10 +27,9 @@ TABLES = {"orders": ORDERS, "cases": CASES}
 KEYS = {"orders": "order_id", "cases": "case_id"}
 REQUIRED = {"orders": ("order_id", "placed_at"), "cases": ("case_id", "order_id", "request", "requested_at")}
 
-REQUESTS = ("cancel", "refund", "exchange", "refund_status")
-REASONS = ("changed_mind", "not_suitable", "damaged", "dirty", "not_as_described", "faulty",
-           "delayed_shipping", "lost_in_transit", "carrier_delay", "missing_accessory",
-           "slight_defect")
+# The codes a file may hold: the engine's own enums (policy.decision), never a copy.
+REQUESTS = tuple(r.value for r in Request)
+REASONS = tuple(r.value for r in Reason)
 
 
 def table_columns(table: str) -> dict[str, str]:

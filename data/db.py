@@ -108,6 +108,12 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     return rows[0][0] if rows else ""
 
 
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """How many orders and cases the database holds."""
+    row = sql.one(con, "table_counts")
+    return {"orders": int(row["orders"]), "cases": int(row["cases"])}
+
+
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql.load("bump_data_version"))
 

@@ -22,6 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from policy.catalog import DEADLINE_NAMES, Deadline
+
 from . import sql
 from .db import DataError, data_version
 from .sla import (
@@ -44,8 +46,13 @@ DECIDE_COLUMNS = [
     "delivered_at", "promised_delivery_at", "order_amount", "currency", "category",
 ]
 DECISION_TEXT = ["outcome", "refund_kind", "freight_payer", "other_costs_payer", "missing"]
-DEADLINES = ["ship_by", "free_cancel_until", "return_window_ends", "reply_by", "customer_ship_by",
-             "replacement_ship_by", "refund_by", "freight_reimburse_by", "status_update_by"]
+DEADLINES = list(DEADLINE_NAMES)
+# P1 is decided per order (every order has one); every other stage per case.
+ORDER_STAGE = next(s for s in STAGES if s.deadline is Deadline.SHIP_BY)
+CASE_STAGES = tuple(s for s in STAGES if s is not ORDER_STAGE)
+# The case's milestones the stages start from or end at (``refund_start`` is derived below).
+CASE_EVENTS = tuple(dict.fromkeys(["requested_at", "media_received_at", "return_received_at",
+                                   *(e for s in CASE_STAGES for e in (s.start, s.done) if e != "refund_start")]))
 CACHE_SIZE = 2
 CALENDAR_FIRST, CALENDAR_LAST = dt.date(2000, 1, 2), dt.date(2069, 12, 30)
 
@@ -84,11 +91,6 @@ def clear_cache() -> None:
     with _lock:
         _cache.clear()
         _order_side.clear()
-
-
-def _arrow(cur: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pa.Table:
-    """Run a named query and take its result as Arrow (relation API: no extra copy)."""
-    return cur.sql(sql.load(name), params=params).to_arrow_table()
 
 
 def _db_key(con: duckdb.DuckDBPyConnection) -> str:
@@ -141,7 +143,7 @@ def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
     due = float_us(due_int)
     due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = np.nan
     placed_us = float_us(placed_int)
-    return stage_table(clock, STAGES[0], orders.column("order_id"), orders.column("category"),
+    return stage_table(clock, ORDER_STAGE, orders.column("order_id"), orders.column("category"),
                        orders.column("country"), clock.local_us(placed_us), placed_us, due,
                        utc_us(orders.column("shipped_at")), keep_all=True)
 
@@ -206,10 +208,7 @@ def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Tabl
         inputs = None  # free the input copy before the stages are built
     except CaseError as exc:
         raise DataError(f"a stored case cannot be decided ({exc}); fix it with an import") from None
-    cols = {name: utc_us(cases.column(name)) for name in
-            ("requested_at", "replied_at", "media_received_at", "return_received_at",
-             "freight_claimed_at", "customer_shipped_at", "replacement_shipped_at", "refunded_at",
-             "freight_reimbursed_at", "status_updated_at")}
+    cols = {name: utc_us(cases.column(name)) for name in CASE_EVENTS}
     dues = {name: utc_us(decided[name]) for name in DEADLINES}
     def is_(value: str) -> np.ndarray:
         return (decided["outcome"] == value).to_numpy(dtype=bool)
@@ -220,7 +219,7 @@ def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Tabl
     anchor = clock.local_us(cols["requested_at"])
     ids, cat, ctry = cases.column("case_id"), cases.column("category"), cases.column("country")
     tables = [stage_table(clock, st, ids, cat, ctry, anchor, cols[st.start], dues[st.due], cols[st.done])
-              for st in STAGES[1:]]
+              for st in CASE_STAGES]
 
     text = {name: _text(decided[name]) for name in DECISION_TEXT}
     refund_due = pa.array(decided["refund_amount"])
@@ -234,26 +233,21 @@ def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Tabl
         "refund_paid": cases.column("refund_paid"), "freight_paid": cases.column("freight_paid"),
         "refund_due": refund_due,
     })
-    decision_table = pa.table({"case_id": ids, **text, "refund_due": refund_due,
-                               **{name: to_timestamps(dues[name]) for name in DEADLINES}})
+    deadline_cols = {name: to_timestamps(dues[name]) for name in DEADLINES}
+    # Every deadline also as one struct (the same buffers): "did any deadline move" is then one
+    # comparison in SQL, whatever deadlines the catalog has.
+    decision_table = pa.table({"case_id": ids, **text, "refund_due": refund_due, **deadline_cols,
+                               "deadlines": pa.StructArray.from_arrays(list(deadline_cols.values()),
+                                                                       names=list(deadline_cols))})
     return tables, case_facts, decision_table
 
 
 def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pa.Table:
-    cur = con.cursor()
-    try:
-        return _arrow(cur, name, params)
-    finally:
-        cur.close()
+    return sql.arrow(con, name, **(params or {}))
 
 
 def _order_counts(con: duckdb.DuckDBPyConnection, processing: pa.Table) -> pa.Table:
-    cur = con.cursor()
-    try:
-        cur.register("order_days", processing)
-        return _arrow(cur, "facts_order_counts")
-    finally:
-        cur.close()
+    return sql.arrow(con, "facts_order_counts", tables={"order_days": processing})
 
 
 def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None) -> Decisions:

@@ -43,12 +43,8 @@ def _ts(value) -> pd.Timestamp | None:
 
 def data_freshness(con: duckdb.DuckDBPyConnection) -> Freshness:
     """The latest event, order and case in the database (data/sql/data_freshness.sql)."""
-    cur = con.cursor()
-    try:
-        row = cur.execute(sql.load("data_freshness")).fetchall()[0]
-    finally:
-        cur.close()
-    return Freshness(*(_ts(v) for v in row))
+    row = sql.one(con, "data_freshness")
+    return Freshness(*(_ts(row[k]) for k in ("latest_event", "latest_order", "latest_case")))
 
 
 def week_is_complete(monday: dt.date, covered_until: pd.Timestamp, zone: str) -> bool:

@@ -16,11 +16,7 @@ PROVIDED = (("has_order_number", "order_number"), ("has_shipping_address", "ship
 
 def case_lookup(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) -> pd.DataFrame:
     """Cases whose case id or order id contains ``text`` (any case), most recent first."""
-    cur = con.cursor()
-    try:
-        return cur.execute(sql.load("case_lookup"), {"text": (text or "").strip(), "limit": int(limit)}).df()
-    finally:
-        cur.close()
+    return sql.frame(con, "case_lookup", text=(text or "").strip(), limit=int(limit))
 
 
 def case_row(con: duckdb.DuckDBPyConnection, case_id: str, zone: str | None = None) -> Mapping[str, Any] | None:
@@ -28,16 +24,9 @@ def case_row(con: duckdb.DuckDBPyConnection, case_id: str, zone: str | None = No
 
     Timestamps come back tz-aware (in ``zone`` when given), money as Decimal.
     """
-    cur = con.cursor()
-    try:
-        rel = cur.execute(sql.load("case_row"), {"case_id": case_id})
-        cols = [d[0] for d in rel.description]
-        rows = rel.fetchall()
-    finally:
-        cur.close()
-    if not rows:
+    row = sql.one(con, "case_row", case_id=case_id)
+    if row is None:
         return None
-    row = dict(zip(cols, rows[0]))
     row["provided"] = [name for col, name in PROVIDED if row.pop(col) is not False]
     for key, value in list(row.items()):
         if value is None and key not in ("reason",):

@@ -11,11 +11,7 @@ from . import sql
 
 def data_quality_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per check: check, description, count, examples (list of ids, at most five)."""
-    cur = con.cursor()
-    try:
-        out = cur.execute(sql.load("data_quality")).df()
-    finally:
-        cur.close()
+    out = sql.frame(con, "data_quality")
     out = out.rename(columns={"check_name": "check"})
     out["examples"] = out["examples"].map(lambda v: [] if v is None or v is pd.NA else list(v))
     return out

@@ -62,11 +62,6 @@ def _filters(policy, date_from, date_to, as_of, category, country) -> dict:
     }
 
 
-def _run(cur: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
-    text = sql.load(name)
-    return cur.execute(text, sql.params_for(text, params)).df()
-
-
 def iso_week(monday) -> str:
     year, week, _ = pd.Timestamp(monday).isocalendar()
     return f"{year}-W{week:02d}"
@@ -170,14 +165,9 @@ def weekly_report(
     """Weekly metrics per ISO week (policy zone) for local dates date_from..date_to, as of ``as_of``."""
     policy = _policy(policy)
     params = _filters(policy, date_from, date_to, as_of, category, country)
-    cur = decisions(con, policy).register(con.cursor())
-    try:
-        weeks = _run(cur, "report_weeks", params)
-        stages = _run(cur, "report_stages", params)
-        mix = _run(cur, "report_case_mix", params)
-        rate = _run(cur, "report_return_rate", params)
-    finally:
-        cur.close()
+    register = decisions(con, policy).register
+    weeks, stages, mix, rate = (sql.frame(con, name, prepare=register, **params) for name in
+                                ("report_weeks", "report_stages", "report_case_mix", "report_return_rate"))
     weeks["week_label"] = [iso_week(w) for w in weeks["week"]]
     as_of_ts = as_of_instant(as_of, policy)
     fresh = data_freshness(con)
@@ -217,11 +207,7 @@ def attainment_by(
     policy = _policy(policy)
     params = _filters(policy, date_from, date_to, as_of, category, country)
     params.update(by=by, stages=list(stages) if stages is not None else list(MERCHANT_STAGES))
-    cur = decisions(con, policy).register(con.cursor())
-    try:
-        out = _run(cur, "report_breakdown", params)
-    finally:
-        cur.close()
+    out = sql.frame(con, "report_breakdown", prepare=decisions(con, policy).register, **params)
     decided = out["met"] + out["breached"]
     out["attainment"] = (out["met"] / decided.where(decided > 0)).round(4)
     if by == "weekday":
@@ -284,11 +270,7 @@ def stage_status(
 
 def _sla_rows(con: duckdb.DuckDBPyConnection, policy, query: str, params: dict) -> pd.DataFrame:
     """Run an SLA item query over the policy's decisions; due and done in the policy's zone."""
-    cur = decisions(con, policy).register(con.cursor())
-    try:
-        out = _run(cur, query, params)
-    finally:
-        cur.close()
+    out = sql.frame(con, query, prepare=decisions(con, policy).register, **params)
     zone = policy.calendar.timezone
     for col in ("due", "done"):
         out[col] = pd.to_datetime(out[col], utc=True).dt.tz_convert(zone)

@@ -23,6 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from policy.decision import FreightPayer, Outcome, Reason, Request
+
 from . import sql
 
 US = np.timedelta64(1, "us")
@@ -45,17 +47,24 @@ COUNTRY_TRANSIT = [8, 7, 7, 7, 9, 11, 8, 8, 7, 16, 5, 13]  # median days in tran
 AGENTS = ["li.wei", "zhang.min", "wang.fang", "chen.jie", "liu.yang", "zhao.lei",
           "sun.li", "zhou.hui", "wu.qing", "xu.na", "hu.bin", "guo.yan"]
 
-REQUESTS = ["refund", "exchange", "cancel", "refund_status"]
-REQUEST_P = [0.60, 0.13, 0.16, 0.11]
-REFUND_REASONS = ["changed_mind", "not_suitable", "damaged", "dirty", "not_as_described", "faulty",
-                  "delayed_shipping", "lost_in_transit", "carrier_delay", "missing_accessory",
-                  "slight_defect"]
-REFUND_REASON_P = [0.17, 0.13, 0.11, 0.03, 0.12, 0.09, 0.07, 0.05, 0.06, 0.08, 0.09]
+REQUEST_WEIGHTS = {Request.REFUND: 0.60, Request.EXCHANGE: 0.13, Request.CANCEL: 0.16, Request.REFUND_STATUS: 0.11}
+REQUESTS = [r.value for r in REQUEST_WEIGHTS]
+REQUEST_P = list(REQUEST_WEIGHTS.values())
+# How often customers give each reason; a reason of the engine's enum not listed here (a new
+# one) still appears, at NEW_REASON_WEIGHT before the weights are scaled back to one.
+REASON_WEIGHTS = {
+    Reason.CHANGED_MIND: 0.17, Reason.NOT_SUITABLE: 0.13, Reason.DAMAGED: 0.11, Reason.DIRTY: 0.03,
+    Reason.NOT_AS_DESCRIBED: 0.12, Reason.FAULTY: 0.09, Reason.DELAYED_SHIPPING: 0.07,
+    Reason.LOST_IN_TRANSIT: 0.05, Reason.CARRIER_DELAY: 0.06, Reason.MISSING_ACCESSORY: 0.08,
+    Reason.SLIGHT_DEFECT: 0.09,
+}
+NEW_REASON_WEIGHT = 0.04
+REFUND_REASONS = [r.value for r in Reason]
+_weights = np.array([REASON_WEIGHTS.get(r, NEW_REASON_WEIGHT) for r in Reason])
+REFUND_REASON_P = list(_weights / _weights.sum())
 EXCHANGE_REASONS = ["not_suitable", "damaged", "faulty", "not_as_described", "dirty"]
 EXCHANGE_REASON_P = [0.45, 0.2, 0.15, 0.15, 0.05]
-PARTIAL = {"missing_accessory": 0.20, "slight_defect": 0.15, "carrier_delay": 0.10}
 ORDER_STATUSES = ["delivered", "cancelled", "shipped", "processing"]
-MERCHANT_FREIGHT = ["damaged", "dirty", "not_as_described", "faulty", "delayed_shipping"]
 
 
 @dataclass
@@ -150,6 +159,26 @@ def sample_until(until=None, tz: str = "UTC") -> pd.Timestamp:
     return ts.floor("s")
 
 
+def _decide(policy, *, order_ids, amount, category, placed, shipped, delivered, promised, request, reason,
+            requested, prior, has_num, has_addr, has_media, correct_use) -> pd.DataFrame:
+    """The engine's decision (``decide_frame``) for each generated case, from what is known when
+    the customer asks; the milestones are then placed against it. In chunks, as the orders."""
+    from policy import decide_frame
+
+    tz = policy.calendar.timezone
+    frame = pd.DataFrame({
+        "order_id": order_ids.astype(str), "order_amount": amount, "category": category,
+        "placed_at": _series(placed, tz), "shipped_at": _series(shipped, tz),
+        "delivered_at": _series(delivered, tz), "promised_delivery_at": _series(promised, tz),
+        "request": request, "reason": reason, "requested_at": _series(requested, tz),
+        "prior_contact": prior, "has_order_number": has_num, "has_shipping_address": has_addr,
+        "has_media": has_media, "correct_use": correct_use,
+    })
+    chunk = 1_000_000
+    parts = [decide_frame(frame.iloc[i:i + chunk].reset_index(drop=True), policy) for i in range(0, len(frame), chunk)]
+    return pd.concat(parts, ignore_index=True) if parts else decide_frame(frame, policy)
+
+
 # ---------------------------------------------------------------- generator
 def generate(
     n_orders: int = DEFAULT_ORDERS,
@@ -223,13 +252,13 @@ def generate(
     # --- cases: a random set of orders; request and reason in believable proportions
     m = min(int(n_cases * 1.15), n_orders)
     oi = np.sort(rng.choice(n_orders, size=m, replace=False))
-    req = np.array(REQUESTS, dtype=object)[rng.choice(4, m, p=REQUEST_P)]
+    req = np.array(REQUESTS, dtype=object)[rng.choice(len(REQUESTS), m, p=REQUEST_P)]
     req[cancelled[oi]] = "cancel"
     reason = np.full(m, None, dtype=object)
     is_ref = req == "refund"
-    reason[is_ref] = np.array(REFUND_REASONS, dtype=object)[rng.choice(11, is_ref.sum(), p=REFUND_REASON_P)]
+    reason[is_ref] = np.array(REFUND_REASONS, dtype=object)[rng.choice(len(REFUND_REASONS), is_ref.sum(), p=REFUND_REASON_P)]
     is_exc = req == "exchange"
-    reason[is_exc] = np.array(EXCHANGE_REASONS, dtype=object)[rng.choice(5, is_exc.sum(), p=EXCHANGE_REASON_P)]
+    reason[is_exc] = np.array(EXCHANGE_REASONS, dtype=object)[rng.choice(len(EXCHANGE_REASONS), is_exc.sum(), p=EXCHANGE_REASON_P)]
     is_can = req == "cancel"
     reason[is_can] = np.where(rng.random(is_can.sum()) < 0.8, "changed_mind", None)
     elec = cat[oi] == 0
@@ -273,16 +302,19 @@ def generate(
     monday = ((req_day.astype("int64") + 3) % 7) == 0
     backlog_req = np.isin(req_day, backlog)
 
-    # --- the path each case takes (mirrors policy-spec rules; the engine decides for real)
-    not_shipped_yet = np.isnat(o_shipped) | (o_shipped > requested)
-    delivered_then = ~np.isnat(o_deliv) & (o_deliv <= requested)
-    early = (req != "refund_status") & ~delivered_then & (not_shipped_yet | (requested <= o_placed + DAY))
-    status_case = req == "refund_status"
-    partial = np.isin(reason, list(PARTIAL)) & ~early & ~status_case
-    full_now = lost & ~early
-    needs_info = ~(has_num & has_addr) | (~has_media & delivered_then)
-    returning = ~early & ~status_case & ~partial & ~full_now & prior & ~needs_info
-    merchant = returning & np.isin(reason, MERCHANT_FREIGHT)
+    # --- the path each case takes: the engine's own decision on what is known at the request
+    decided = _decide(policy, order_ids=oi, amount=o_amount, category=np.array(CATEGORIES)[cat[oi]],
+                      placed=o_placed, shipped=o_shipped, delivered=o_deliv, promised=promised[oi],
+                      request=req, reason=reason, requested=requested, prior=prior, has_num=has_num,
+                      has_addr=has_addr, has_media=has_media, correct_use=correct_use)
+    outcome = decided["outcome"].astype(str).to_numpy()
+    early = outcome == Outcome.CANCEL_FREE.value
+    status_case = outcome == Outcome.STATUS_UPDATE.value
+    partial = outcome == Outcome.PARTIAL_REFUND.value
+    full_now = outcome == Outcome.FULL_REFUND.value
+    returning = np.isin(outcome, [Outcome.RETURN_REFUND.value, Outcome.EXCHANGE.value])
+    merchant = returning & (decided["freight_payer"].astype(str).to_numpy() == FreightPayer.MERCHANT.value)
+    refund_due = decided["refund_amount"].astype(float).to_numpy()
 
     empty = np.full(k, NAT)
     replied = empty.copy()
@@ -302,7 +334,7 @@ def generate(
 
     after_return_due = _instants(deadline_after(_series(received, tz), wd.refund_after_return, policy))
     wd_breach = 0.05 + 0.25 * backlog_req
-    is_exchange = req == "exchange"
+    is_exchange = outcome == Outcome.EXCHANGE.value
     repl_shipped = np.where(is_exchange & ships, _schedule(rng, received, after_return_due, wd_breach, 20), empty)
 
     refunded = empty.copy()
@@ -333,8 +365,7 @@ def generate(
     closed = np.where(done, last + _hours(rng, k, 8), empty)
     closed[closed > now] = NAT
 
-    rate = np.select([reason == r for r in PARTIAL], list(PARTIAL.values()), 0.0).astype(float)
-    refund_amt = np.where(partial, np.round(o_amount * rate + 1e-9, 2), o_amount)
+    refund_amt = np.where(partial, refund_due, o_amount)
     refund_amt = np.where(np.isnat(refunded), np.nan, refund_amt)
     freight_amt = np.where(merchant & ships, np.round(rng.uniform(6, 28, k), 2), np.nan)
 

@@ -18,6 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from policy.catalog import STAGE_DEADLINES, Deadline, Side
+
 from . import sql
 
 DAY_US = 86_400_000_000
@@ -27,23 +29,33 @@ NAT_US = np.iinfo(np.int64).min  # "unknown" among integer microseconds (pandas'
 
 @dataclass(frozen=True)
 class Stage:
-    name: str
-    clause: str
-    due: str  # decision column
-    done: str  # milestone column
-    start: str  # event the stage's clock starts from (for working-hour durations)
-    merchant: bool = True  # False: the customer's side, shown apart
+    """An SLA stage as the reports measure it: one deadline of ``policy.catalog`` that has a
+    milestone (the two windows have none)."""
+
+    deadline: Deadline
+
+    @property
+    def name(self) -> str:
+        return self.deadline.stage
+
+    @property
+    def due(self) -> str:  # decision column
+        return self.deadline.value
+
+    @property
+    def done(self) -> str:  # milestone column
+        return self.deadline.done
+
+    @property
+    def start(self) -> str:  # event the stage's clock starts from (for working-hour durations)
+        return self.deadline.start
+
+    @property
+    def merchant(self) -> bool:  # False: the customer's side, shown apart
+        return self.deadline.side is Side.STORE
 
 
-STAGES = (
-    Stage("processing", "P1", "ship_by", "shipped_at", "placed_at"),
-    Stage("reply", "RP1", "reply_by", "replied_at", "requested_at"),
-    Stage("replacement", "RP3", "replacement_ship_by", "replacement_shipped_at", "return_received_at"),
-    Stage("refund", "RF1, RF2, R0", "refund_by", "refunded_at", "refund_start"),
-    Stage("freight_reimbursement", "F2", "freight_reimburse_by", "freight_reimbursed_at", "freight_claimed_at"),
-    Stage("status_update", "RF3", "status_update_by", "status_updated_at", "requested_at"),
-    Stage("customer_ship", "RP2", "customer_ship_by", "customer_shipped_at", "replied_at", merchant=False),
-)
+STAGES = tuple(Stage(d) for d in STAGE_DEADLINES)
 STAGE_NAMES = [s.name for s in STAGES]
 MERCHANT_STAGES = [s.name for s in STAGES if s.merchant]
 CUSTOMER_STAGES = [s.name for s in STAGES if not s.merchant]

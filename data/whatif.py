@@ -21,19 +21,20 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from policy.decision import Outcome
+
 from . import sql
 from .decisions import DEADLINES, decisions
 from .sla import CUSTOMER_STAGES, MERCHANT_STAGES, STAGE_NAMES, define_rule
 
 Progress = Callable[[float, str], None]
 MAX_CHANGED_ROWS = 5_000  # rows of changed cases returned for display (the count is exact)
-OUTCOMES = ["cancel_free", "return_refund", "exchange", "partial_refund", "full_refund",
-            "needs_info", "manual_review", "rejected", "status_update"]
+OUTCOMES = [o.value for o in Outcome]  # the contract's order
 DECISION_FIELDS = ["outcome", "refund_kind", "refund_due", "freight_payer", "other_costs_payer", "missing"]
 
 # Decision columns the per-case facts lack (the facts already carry outcome, refund kind and
 # amount, freight payer: the same arrays as the decision table).
-_DECISION_ONLY = ["other_costs_payer", "missing", *DEADLINES]
+_DECISION_ONLY = ["other_costs_payer", "missing", *DEADLINES, "deadlines"]
 
 
 @dataclass

@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from data.app_queries import case_events, case_queue
+from data.decisions import CASE_STAGES
 from data.lookup import case_lookup, case_row
 from policy import decide
-from policy.answer_view import WORKED_EXAMPLES
 from policy.decision import Provided, Reason, Request
+from policy.worked_examples import example_inputs
 from ui import context
 from ui import display as d
 from ui.answer import answer_card
@@ -40,7 +41,7 @@ def _search(version: str, text: str, limit: int) -> pd.DataFrame:
     return case_lookup(context.connection(), text, limit)
 
 
-STORE_STAGES = ("reply", "replacement", "refund", "freight_reimbursement", "status_update")
+STORE_STAGES = tuple(s.name for s in CASE_STAGES if s.merchant)  # the store's case deadlines
 
 
 @st.cache_data(max_entries=64, ttl=600, show_spinner="Checking deadlines...")
@@ -228,7 +229,7 @@ AS_OF_CHOICES = ["Now", "The latest date entered"]
 
 def _prefill() -> None:
     """Put a worked example into the form's widgets."""
-    example = WORKED_EXAMPLES.get(st.session_state.get("enq_example"))
+    example = example_inputs().get(st.session_state.get("enq_example"))
     if not example:
         return
     ss = st.session_state
@@ -272,7 +273,7 @@ def _stamp(name: str, label: str, col) -> dt.datetime | None:
 def enquiry() -> None:
     st.caption("Decide a request that is not in the data (a phone call, an email). Times are in "
                f"{zone}. Fill what you know; leave unknown dates empty.")
-    st.selectbox("Start from a worked example of the policy spec (optional)", [""] + list(WORKED_EXAMPLES),
+    st.selectbox("Start from a worked example of the policy spec (optional)", [""] + list(example_inputs()),
                  key="enq_example", on_change=_prefill, format_func=lambda k: k or "—")
     _defaults()
     with st.form("enquiry", border=True):

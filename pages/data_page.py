@@ -16,8 +16,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import streamlit as st
 
-from data import DataError, sql
-from data.columns import KEYS, REQUIRED, TABLES
+from data import DataError
+from data.columns import KEYS, REASONS, REQUESTS, REQUIRED, TABLES
+from data.db import table_counts
 from data.export import to_safe_csv
 from data.importer import ImportFailed, import_file
 from data.mapping import suggest_mapping
@@ -45,9 +46,8 @@ DESCRIPTIONS = {
     "cases": {
         "case_id": "The after-sales request's id (key).",
         "order_id": "The order it is about; must exist in orders.",
-        "request": "cancel, refund, exchange or refund_status.",
-        "reason": "Why: changed_mind, not_suitable, damaged, dirty, not_as_described, faulty, delayed_shipping, "
-                  "lost_in_transit, carrier_delay, missing_accessory, slight_defect.",
+        "request": ", ".join(REQUESTS[:-1]) + f" or {REQUESTS[-1]}.",
+        "reason": "Why: " + ", ".join(REASONS) + ".",
         "requested_at": "When the customer asked; starts the reply clock (RP1).",
         "prior_contact": "False: the item was sent back with no request first (N1).",
         "has_order_number": "The customer gave the order number (RE3).",
@@ -96,12 +96,7 @@ def _findings(_con, data_token: str) -> pd.DataFrame:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _counts(_con, data_token: str) -> dict[str, int]:
-    cur = _con.cursor()
-    try:
-        orders, cases = cur.execute(sql.load("table_counts")).fetchall()[0]
-    finally:
-        cur.close()
-    return {"orders": int(orders), "cases": int(cases)}
+    return table_counts(_con)
 
 
 # --------------------------------------------------------------------------- page

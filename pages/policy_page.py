@@ -11,11 +11,12 @@ import streamlit as st
 
 from data.policy_versions import list_versions, version_changes
 from policy import Clause, calendar_for, default_policy
-from policy.calendar_view import KIND_LABELS, KINDS, heatmap_grid, month_summary, special_days, year_table
 from policy.params import CalendarParams
-from policy.policy_text_view import annotate, clause_passage, parameter_table
+from policy.policy_text_view import annotate, clause_passage
 from ui import context
 from ui import display as d
+from ui.calendar_view import KIND_LABELS, KINDS, heatmap_grid, month_summary, special_days, year_table
+from ui.parameter_table import parameter_table
 
 st.title("Policy")
 
@@ -60,9 +61,10 @@ with param_col:
     changed = int(table["changed"].sum())
     st.caption(f"The numbers the rules read. {changed} differ from the shipped default."
                if changed else "All as shipped (the default policy file).")
-    shown = table[["clause", "key", "value", "changed", "default"] if changed else ["clause", "key", "value"]]
+    shown = table[["clause", "key", "label", "value", "changed", "default"] if changed else ["clause", "key", "label", "value"]]
     st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(table), key="policy_parameters",
                  column_config={"key": st.column_config.TextColumn("Key", width="medium"), "value": "Value",
+                                "label": st.column_config.TextColumn("Parameter", width="medium"),
                                 "default": "Default", "changed": st.column_config.CheckboxColumn("Changed"),
                                 "clause": st.column_config.TextColumn("Clause", width="small")})
     st.caption(f"Time zone {d.md(policy.calendar.timezone)}; processing clock pauses on "

@@ -26,11 +26,6 @@ from ui import context as ctx
 from ui import display as ui
 
 WEEKS_SHOWN = 12
-STAGE_LABELS = {
-    "processing": "Processing (P1)", "reply": "Reply (RP1)", "replacement": "Replacement (RP3)",
-    "refund": "Refund (RF1/RF2/R0)", "freight_reimbursement": "Freight reimbursed (F2)",
-    "status_update": "Status update (RF3)", "customer_ship": "Customer ships return (RP2)",
-}
 HASH = {Policy: hash}
 
 
@@ -210,13 +205,15 @@ tiles[3].metric(f"Return freight ({currency})", ui.money(_week_value(week, "merc
                 _delta(_week_value(week, "merchant_freight"), _week_value(prev, "merchant_freight"), "money"),
                 delta_color="inverse", border=True,
                 help="Return freight the store paid for the week's cases (the customer's share is not counted).")
-stage_tiles = st.columns(4) + st.columns(4)
-for col, stage in zip(stage_tiles, MERCHANT_STAGES + CUSTOMER_STAGES):
+TILES_PER_ROW = 4
+stage_names = MERCHANT_STAGES + CUSTOMER_STAGES
+stage_tiles = [col for _ in range(0, len(stage_names), TILES_PER_ROW) for col in st.columns(TILES_PER_ROW)]
+for col, stage in zip(stage_tiles, stage_names, strict=False):  # one tile per stage, rows of four
     now = _attainment(week, stage)
     row = stages[(stages["week"] == week) & (stages["stage"] == stage)]
     counts = (f"{int(row['met'].iloc[0])} met, {int(row['breached'].iloc[0])} breached, "
               f"{int(row['pending'].iloc[0])} pending" if not row.empty else "no items this week")
-    col.metric(STAGE_LABELS[stage], _pct(now), _delta(now, _attainment(prev, stage), "rate"), border=True,
+    col.metric(ui.stage_label(stage), _pct(now), _delta(now, _attainment(prev, stage), "rate"), border=True,
                help=("Customer's side, shown apart. " if stage in CUSTOMER_STAGES else "") + counts)
 st.caption(f"As of {as_of:%Y-%m-%d %H:%M} ({ui.md(policy.calendar.timezone)}); policy: {ui.md(policy.name)}. "
            "Attainment = met / (met + breached); pending items are not counted yet.")
@@ -225,7 +222,7 @@ st.caption(f"As of {as_of:%Y-%m-%d %H:%M} ({ui.md(policy.calendar.timezone)}); p
 left, right = st.columns(2)
 trend = stages[stages["stage"].isin(MERCHANT_STAGES)].copy()
 trend["label"] = [iso_week(w) for w in trend["week"]]
-trend["stage"] = trend["stage"].map(STAGE_LABELS)
+trend["stage"] = trend["stage"].map(ui.STAGE_LABELS)
 fig = px.line(trend, x="label", y="attainment", color="stage", markers=True,
               title=f"SLA attainment per stage, {WEEKS_SHOWN} weeks", labels={"label": "week", "attainment": ""})
 fig.add_hline(y=target / 100, line_dash="dash", line_color="red", annotation_text=f"target {target:g}%")
@@ -234,7 +231,7 @@ fig.update_layout(legend={"orientation": "h", "y": -0.3, "title": None})
 left.plotly_chart(fig, key="wm_trend")
 
 dur = stages[stages["week"] == week][["stage", "p50_hours", "p90_hours"]].copy()
-dur["stage"] = dur["stage"].map(STAGE_LABELS)
+dur["stage"] = dur["stage"].map(ui.STAGE_LABELS)
 dur = dur.melt(id_vars="stage", var_name="percentile", value_name="hours")
 dur["percentile"] = dur["percentile"].map({"p50_hours": "p50", "p90_hours": "p90"})
 fig = px.bar(dur, x="stage", y="hours", color="percentile", barmode="group",
@@ -277,7 +274,7 @@ stage_options = ["all", *MERCHANT_STAGES]
 w1, w2 = st.columns([2, 3])
 stage_pick = w1.selectbox("Stage", stage_options, index=stage_options.index(worst_stage or "all"),
                           key=f"wm_why_stage_{iso_week(week)}",  # each week opens on its own worst stage
-                          format_func=lambda s: "All the store's stages" if s == "all" else STAGE_LABELS[s],
+                          format_func=lambda s: "All the store's stages" if s == "all" else ui.stage_label(s),
                           help="Opens on the week's worst stage (lowest attainment).")
 by = w2.segmented_control("Break down by", BREAKDOWNS, default="agent", key="wm_why_by",
                           format_func=BY_LABELS.get) or "agent"
@@ -312,7 +309,7 @@ if breaches.empty:
 else:
     table = breaches.copy()
     table["late_by_hours"] = ((table["done"].fillna(pd.Timestamp(as_of)) - table["due"]).dt.total_seconds() / 3600).round(1)
-    table["stage"] = table["stage"].map(STAGE_LABELS)
+    table["stage"] = table["stage"].map(ui.STAGE_LABELS)
     is_case = breaches["stage"] != "processing"
     cases_part, orders_part = table[is_case].copy(), table[~is_case].copy()
     st.caption(f"{len(table):,} item(s): {len(cases_part):,} case deadline(s), "

@@ -21,6 +21,7 @@ from data import DataError
 from data.policy_versions import StaleVersion, save_version
 from data.whatif import compare
 from policy import PolicyError, changed_keys, parse_policy
+from policy.params import PARAMETERS, SECTION_INFO
 from ui import access as ui_access
 from ui import context as ctx
 from ui import display as ui
@@ -39,25 +40,7 @@ PAUSE_ON = {
     "nothing": "Nothing: 48 plain hours from placing the order, whatever the day.",
 }
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-SECTIONS = {
-    "calendar": ("Calendar", "Which days are working days, and the zone every policy clock runs in."),
-    "processing": ("Processing (P1)", "Orders are handed to the carrier within 48 hours, holidays excepted."),
-    "cancellation": ("Cancellation (C1)", "Free cancellation within this many hours after placing the order."),
-    "returns": ("Returns (RE1)", "No-reason return within this many days after receipt."),
-    "warranty": ("Warranty (A1)", "A faulty product of these categories, used correctly, within this many months."),
-    "working_days": ("Working days", "Each \"within N working days\" of the policy."),
-    "partial_refund_rates": ("Partial refund rates (A2)", "Opening offers as a share of the order amount."),
-    "money": ("Money", "The currency refunds are stated in."),
-}
-LABELS = {
-    "working_days.reply": "Reply to a request (RP1)", "working_days.customer_ship": "Customer ships the return (RP2)",
-    "working_days.replacement": "Ship the replacement (RP3)",
-    "working_days.refund_after_return": "Refund after the return arrives (RF2)",
-    "working_days.partial_refund": "Partial refund after the pictures (RF1)",
-    "working_days.refund_receipt": "Refund reaches the customer (R0)",
-    "working_days.freight_reimburse": "Reimburse prepaid freight (F2)",
-    "working_days.status_update": "Refund status update (RF3)",
-}
+SECTIONS = SECTION_INFO  # title and help of each section (default.toml's metadata)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -67,69 +50,67 @@ def _show(value) -> str:
     return "(empty)" if value == "" else str(value)
 
 
+def _kind(key: str) -> str:
+    return PARAMETERS[key].kind if key in PARAMETERS else "text"
+
+
 def _set_inputs(values: dict) -> None:
     """Put a policy's flat values into the input widgets' session state (before they are drawn)."""
     for key, value in values.items():
-        if key == "calendar.weekend":
+        kind = _kind(key)
+        if kind == "weekdays":
             value = [WEEKDAYS[d] for d in value]
-        elif key == "warranty.categories":
+        elif kind == "categories":
             value = ", ".join(value)
-        elif key in ("processing.hours", "cancellation.free_hours") or key.startswith("partial_refund_rates."):
+        elif kind in ("number", "rate"):
             value = float(value)
         st.session_state[K + key] = value
 
 
 def _scenario_values() -> dict:
-    out = {}
-    for key in baseline_flat:
-        value = st.session_state.get(K + key)
-        if key == "calendar.weekend":
-            value = sorted(WEEKDAYS.index(d) for d in value or [])
-        elif key == "warranty.categories":
-            value = [c.strip() for c in str(value or "").split(",") if c.strip()]
-        out[key] = value
-    return out
-
-
-def _label(key: str) -> str:
-    return LABELS.get(key, key.split(".", 1)[1].replace("_", " ").capitalize())
+    return {key: _scenario_values_one(key, st.session_state.get(K + key)) for key in baseline_flat}
 
 
 def _field(container, key: str) -> None:
-    """One input for one key of the policy file, with the baseline value beside it (in its label)."""
+    """One input for one key of the policy file, drawn from its metadata in default.toml (kind,
+    label, unit, range), with the baseline value beside it (in its label)."""
     base = baseline_flat[key]
-    help_text = f"Policy file key: {key}. Baseline: {ui.md(_show(base))}."
+    param = PARAMETERS[key]
+    help_text = f"Policy file key: {key} ({param.clause}). Baseline: {ui.md(_show(base))}."
     w = K + key
-    label = f"{_label(key)} · baseline {ui.md(_show(base))}"
-    if key == "calendar.country":
+    label = f"{param.label} · baseline {ui.md(_show(base))}"
+    low = None if param.low is None else float(param.low)
+    high = None if param.high is None else float(param.high)
+    if param.kind == "country":
         codes = sorted(holidays.list_supported_countries())  # ISO alpha-2 and alpha-3, as the file accepts
         container.selectbox(label, codes, key=w, help=help_text)
-    elif key == "calendar.timezone":
+    elif param.kind == "timezone":
         container.selectbox(label, sorted(zoneinfo.available_timezones()), key=w, help=help_text)
-    elif key == "calendar.weekend":
+    elif param.kind == "weekdays":
         container.multiselect(f"Weekend days (empty: the country's own) · baseline {ui.md(_show(base))}", WEEKDAYS,
                               key=w, help=help_text)
-    elif key == "processing.pause_on":
+    elif param.kind == "pause_on":
         container.radio(f"The 48-hour clock pauses on · baseline {base}", list(PAUSE_ON), key=w, help=help_text,
                         format_func=lambda v: PAUSE_ON[v])
-    elif key.startswith("partial_refund_rates."):
-        container.number_input(label, min_value=0.0, max_value=1.0, step=0.01, format="%.2f", key=w, help=help_text)
-    elif key in ("processing.hours", "cancellation.free_hours"):
-        container.number_input(f"{_label(key)} (hours) · baseline {ui.md(_show(base))}", min_value=0.0, step=1.0,
+    elif param.kind == "rate":
+        container.number_input(label, min_value=low, max_value=high, step=0.01, format="%.2f", key=w, help=help_text)
+    elif param.kind == "number":
+        container.number_input(f"{param.label} ({param.unit}) · baseline {ui.md(_show(base))}", min_value=low, step=1.0,
                                format="%g", key=w, help=help_text)
-    elif isinstance(base, int):
-        container.number_input(label, min_value=0, step=1, key=w, help=help_text)
+    elif param.kind == "whole":
+        container.number_input(label, min_value=int(low), step=1, key=w, help=help_text)
     else:
         container.text_input(label, key=w, help=help_text,
-                             placeholder="comma-separated" if key == "warranty.categories" else None)
+                             placeholder="comma-separated" if param.kind == "categories" else None)
     if _scenario_values_one(key, st.session_state.get(w)) != base:
         container.caption(f":orange[changed from {ui.md(_show(base))}]")
 
 
 def _scenario_values_one(key: str, value):
-    if key == "calendar.weekend":
+    kind = _kind(key)
+    if kind == "weekdays":
         return sorted(WEEKDAYS.index(d) for d in value or [])
-    if key == "warranty.categories":
+    if kind == "categories":
         return [c.strip().lower() for c in str(value or "").split(",") if c.strip()]
     return value
 
@@ -326,7 +307,7 @@ with left:
         st.dataframe(result.matrix, key="wi_matrix")
 with right:
     st.markdown("**SLA attainment per stage, before and after**")
-    att = result.attainment.reset_index()
+    att = result.attainment.rename(index=ui.stage_label).reset_index()
     long = att.melt(id_vars=["stage"], value_vars=["attainment_before", "attainment_after"],
                     var_name="policy", value_name="attainment")
     long["policy"] = long["policy"].map({"attainment_before": "baseline", "attainment_after": "scenario"})
@@ -337,7 +318,7 @@ with right:
     st.plotly_chart(fig, key="wi_attainment_chart")
     order = ["attainment_before", "attainment_after", "change", "met_before", "breached_before",
              "met_after", "breached_after", "side"]
-    st.dataframe(result.attainment[order], key="wi_attainment",
+    st.dataframe(result.attainment[order].rename(index=ui.stage_label), key="wi_attainment",
                  column_config={c: st.column_config.NumberColumn(format="percent")
                                 for c in ("attainment_before", "attainment_after", "change")})
 st.markdown("**Costs, before and after**")

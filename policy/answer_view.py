@@ -3,7 +3,7 @@ Streamlit): each deadline with the milestone that meets it, met / breached / pen
 the two windows, open / closed) as of a moment, working days left or how late, and the case's
 timeline of events against deadlines.
 
-Status follows data-contract.md ("SLA stages"), by ``policy.sla_rule.sla_status`` (the bulk
+Status follows data-contract.md ("SLA stages"), by ``policy.sla_rule.deadline_status`` (the bulk
 queries' ``sla_status`` macro is the same rule): **met** when done <= due; **breached** when
 done > due, or not done and the as-of time is past due; **pending** otherwise. A milestone
 recorded after the as-of time had not happened yet at that time. A pending deadline due by the
@@ -25,29 +25,18 @@ from typing import Any
 import pandas as pd
 
 from policy.calendar import WorkingCalendar, calendar_for
-from policy.clauses import Clause
-from policy.decision import DEADLINE_NAMES, Decision
+from policy.catalog import DEADLINE_NAMES, Deadline, Side
+from policy.catalog import WINDOWS as CATALOG_WINDOWS
+from policy.decision import Decision
 from policy.params import Policy
-from policy.sla_rule import sla_status
+from policy.sla_rule import deadline_status
 
-# The milestone that fulfils each deadline (data-contract.md, "SLA stages").
-DEADLINE_DONE = {
-    "ship_by": "shipped_at",
-    "reply_by": "replied_at",
-    "customer_ship_by": "customer_shipped_at",
-    "replacement_ship_by": "replacement_shipped_at",
-    "refund_by": "refunded_at",
-    "freight_reimburse_by": "freight_reimbursed_at",
-    "status_update_by": "status_updated_at",
-}
-WINDOWS = ("free_cancel_until", "return_window_ends")
-DEADLINE_CLAUSES = {
-    "ship_by": ("P1",), "free_cancel_until": ("C1",), "return_window_ends": ("RE1",),
-    "reply_by": ("RP1",), "customer_ship_by": ("RP2",), "replacement_ship_by": ("RP3",),
-    "refund_by": ("RF1", "RF2", "R0"), "freight_reimburse_by": ("F2",), "status_update_by": ("RF3",),
-}
-# Whose move it is: the store's SLA, or the customer's side (shown apart).
-CUSTOMER_SIDE = ("customer_ship_by",)
+# Derived from the deadline catalog (``policy.catalog``): the milestone that fulfils each
+# deadline, the two windows, the clauses behind each, and whose move it is.
+DEADLINE_DONE = {d.value: d.done for d in Deadline if d.done}
+WINDOWS = tuple(d.value for d in CATALOG_WINDOWS)
+DEADLINE_CLAUSES = {d.value: d.clause_ids for d in Deadline}
+CUSTOMER_SIDE = tuple(d.value for d in Deadline if d.side is Side.CUSTOMER and not d.is_window)
 
 EVENT_NAMES = (
     "placed_at", "shipped_at", "promised_delivery_at", "delivered_at", "requested_at",
@@ -101,7 +90,7 @@ def working_days_after(cal: WorkingCalendar, start: dt.date, end: dt.date) -> in
 
 def _clauses(name: str, decision: Decision) -> tuple[str, ...]:
     ids = DEADLINE_CLAUSES.get(name, ())
-    if name == "refund_by":  # the clause the rule applied: RF1, RF2 or R0
+    if len(ids) > 1:  # the clause the rule applied, e.g. RF1, RF2 or R0 for the refund: RF1, RF2 or R0
         cited = tuple(c.id for c in decision.clauses if c.id in ids)
         return cited or ids
     return ids
@@ -136,23 +125,21 @@ def deadline_rows(decision: Decision, events: Mapping[str, Any] | None, as_of: d
             done = None  # had not happened yet at the as-of time
         left = working_days_after(cal, as_of_day, _local_date(due, zone))
         at_risk = False
-        if name in WINDOWS:
-            if as_of <= due:
-                status, days, note = "open", max(left, 0), _left_note(left, as_of_day, due, zone)
-            else:
-                status, days, note = "closed", 0, "closed"
+        status = deadline_status(due, done, as_of, window=name in WINDOWS).value
+        if status == "open":
+            days, note = max(left, 0), _left_note(left, as_of_day, due, zone)
+        elif status == "closed":
+            days, note = 0, "closed"
+        elif status == "met":
+            days, note = 0, "on time"
+        elif status == "breached" and done is not None:
+            days, note = _late_note(cal, zone, due, done)
+        elif status == "breached":
+            days, note = _late_note(cal, zone, due, as_of)
+            note = "not done, " + note
         else:
-            status = sla_status(due, done, as_of).value
-            if status == "met":
-                days, note = 0, "on time"
-            elif status == "breached" and done is not None:
-                days, note = _late_note(cal, zone, due, done)
-            elif status == "breached":
-                days, note = _late_note(cal, zone, due, as_of)
-                note = "not done, " + note
-            else:
-                days, note = max(left, 0), _left_note(left, as_of_day, due, zone)
-                at_risk = left <= 1
+            days, note = max(left, 0), _left_note(left, as_of_day, due, zone)
+            at_risk = left <= 1
         rows.append(DeadlineRow(name=name, due=due.astimezone(zone), done=done.astimezone(zone) if done else None,
                                 status=status, at_risk=at_risk, working_days=days, note=note,
                                 clauses=_clauses(name, decision), customer_side=name in CUSTOMER_SIDE))
@@ -182,12 +169,6 @@ def _aware(value: Any) -> dt.datetime | None:
     return None
 
 
-def deadline_frame(rows: list[DeadlineRow]) -> pd.DataFrame:
-    return pd.DataFrame([r.as_dict() for r in rows],
-                        columns=["name", "due", "done", "status", "at_risk", "working_days", "note",
-                                 "clauses", "customer_side"])
-
-
 def timeline(events: Mapping[str, Any] | None, rows: list[DeadlineRow], as_of: dt.datetime,
              policy: Policy) -> pd.DataFrame:
     """The case's story for a chart: one row per known event (kind ``event``) and per deadline
@@ -209,43 +190,3 @@ def timeline(events: Mapping[str, Any] | None, rows: list[DeadlineRow], as_of: d
                     "status": r.status, "lane": lane})
     frame = pd.DataFrame(out, columns=["kind", "name", "label", "at", "status", "lane"])
     return frame.sort_values("at", kind="stable").reset_index(drop=True)
-
-
-def clause_of(clause_id: str) -> Clause | None:
-    try:
-        return Clause[clause_id]
-    except KeyError:
-        return None
-
-
-# --- the spec's worked examples (policy-spec.md section 4) as enquiry-form inputs ----------------
-
-WORKED_EXAMPLES: dict[str, dict[str, Any]] = {
-    "1 · Cancel before shipping over Spring Festival": dict(
-        order_id="EX-1", order_amount=100, placed_at="2025-01-24T10:00", request="cancel",
-        requested_at="2025-01-25T18:00"),
-    "2 · Changed mind on day 30": dict(
-        order_id="EX-2", order_amount=40, placed_at="2025-03-03T09:00", shipped_at="2025-03-04T09:00",
-        delivered_at="2025-03-10T14:00", request="refund", reason="changed_mind",
-        requested_at="2025-04-09T11:00"),
-    "3 · Changed mind on day 31": dict(
-        order_id="EX-3", order_amount=40, placed_at="2025-03-03T09:00", shipped_at="2025-03-04T09:00",
-        delivered_at="2025-03-10T14:00", request="refund", reason="changed_mind",
-        requested_at="2025-04-10T11:00"),
-    "4 · Slight defect, partial refund": dict(
-        order_id="EX-4", order_amount=80, placed_at="2025-05-26T09:00", shipped_at="2025-05-27T09:00",
-        delivered_at="2025-06-02T12:00", request="refund", reason="slight_defect",
-        requested_at="2025-06-05T10:00"),
-    "5 · Faulty electronics within 3 months": dict(
-        order_id="EX-5", order_amount=100, category="electronics", placed_at="2025-01-02T09:00",
-        shipped_at="2025-01-03T09:00", delivered_at="2025-01-10T12:00", request="refund",
-        reason="faulty", requested_at="2025-04-10T10:00"),
-    "6 · Damaged, no pictures": dict(
-        order_id="EX-6", order_amount=100, placed_at="2025-03-03T09:00", shipped_at="2025-03-04T09:00",
-        delivered_at="2025-03-10T14:00", request="refund", reason="damaged",
-        requested_at="2025-03-12T10:00", provided=["order_number", "shipping_address"]),
-    "7 · Sent back without asking first": dict(
-        order_id="EX-7", order_amount=100, placed_at="2025-03-03T09:00", shipped_at="2025-03-04T09:00",
-        delivered_at="2025-03-10T14:00", request="refund", reason="changed_mind",
-        requested_at="2025-03-12T10:00", prior_contact=False),
-}

@@ -16,6 +16,7 @@ import pyarrow as pa
 from policy import deadlines as dl
 from policy.calendar import DAY_US, WorkingCalendar, calendar_for
 from policy.case import CaseError
+from policy.catalog import Deadline
 from policy.decision import (
     DEADLINE_NAMES,
     OWN_REASONS,
@@ -161,20 +162,20 @@ def decide_frame(cases: pd.DataFrame, policy: Policy | None = None) -> pd.DataFr
     media_local = np.where(media.known, media.local, req.local)
     receipt = t["return_received_at"]
     out_deadlines = {
-        "ship_by": _at(placed.known, lambda m: dl.processing_deadline(cal, p.processing, placed.local[m], placed.utc[m])),
-        "free_cancel_until": np.where(placed.known, placed.utc + free_us, _NAT),
-        "return_window_ends": _at(delivered_t.known, lambda m: dl.end_of_day_after(cal, delivered_t.local[m], p.returns.window_days)),
-        "reply_by": _working(cal, path, req.local, wd.reply),
-        "customer_ship_by": _working(cal, returned & t["replied_at"].known, t["replied_at"].local, wd.customer_ship),
-        "replacement_ship_by": _working(cal, returned & exchange & receipt.known, receipt.local, wd.replacement),
-        "refund_by": _first(
+        Deadline.SHIP_BY: _at(placed.known, lambda m: dl.processing_deadline(cal, p.processing, placed.local[m], placed.utc[m])),
+        Deadline.FREE_CANCEL_UNTIL: np.where(placed.known, placed.utc + free_us, _NAT),
+        Deadline.RETURN_WINDOW_ENDS: _at(delivered_t.known, lambda m: dl.end_of_day_after(cal, delivered_t.local[m], p.returns.window_days)),
+        Deadline.REPLY_BY: _working(cal, path, req.local, wd.reply),
+        Deadline.CUSTOMER_SHIP_BY: _working(cal, returned & t["replied_at"].known, t["replied_at"].local, wd.customer_ship),
+        Deadline.REPLACEMENT_SHIP_BY: _working(cal, returned & exchange & receipt.known, receipt.local, wd.replacement),
+        Deadline.REFUND_BY: _first(
             _working(cal, cancel_free | full_refund, req.local, wd.refund_receipt),
             _working(cal, partial, media_local, wd.partial_refund),
             _working(cal, returned & ~exchange & receipt.known, receipt.local, wd.refund_after_return),
         ),
-        "freight_reimburse_by": _working(cal, merchant & t["freight_claimed_at"].known,
+        Deadline.FREIGHT_REIMBURSE_BY: _working(cal, merchant & t["freight_claimed_at"].known,
                                          t["freight_claimed_at"].local, wd.freight_reimburse),
-        "status_update_by": _working(cal, is_status, req.local, wd.status_update),
+        Deadline.STATUS_UPDATE_BY: _working(cal, is_status, req.local, wd.status_update),
     }
 
     zone = p.calendar.timezone
@@ -464,7 +465,7 @@ def _rate_fraction(p: Policy, reason: np.ndarray) -> tuple[np.ndarray, int]:
     den = 10 ** 6
     num = np.zeros(len(reason), np.int64)
     for member in PARTIAL_REASONS:
-        rate = getattr(p.partial_refund_rates, member.value)
+        rate = p.partial_refund_rates[member]
         num[reason == _RSN[member]] = int(rate * den)
     return num, den
 

@@ -10,30 +10,45 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Any
 
+from policy.catalog import DEADLINE_NAMES
 from policy.clauses import Clause
 
 CENT = Decimal("0.01")
 
 
-class Request(str, Enum):
-    CANCEL = "cancel"
-    REFUND = "refund"
-    EXCHANGE = "exchange"
-    REFUND_STATUS = "refund_status"
+class Labelled(str, Enum):
+    """A str enum whose members also carry the plain-words label every screen shows:
+    ``MEMBER = ("value", "Label")``; the member's value (and ``str()``) is the contract's code."""
+
+    def __new__(cls, value: str, label: str) -> Labelled:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    def __str__(self) -> str:
+        return self.value
 
 
-class Reason(str, Enum):
-    CHANGED_MIND = "changed_mind"
-    NOT_SUITABLE = "not_suitable"
-    DAMAGED = "damaged"
-    DIRTY = "dirty"
-    NOT_AS_DESCRIBED = "not_as_described"
-    FAULTY = "faulty"
-    DELAYED_SHIPPING = "delayed_shipping"
-    LOST_IN_TRANSIT = "lost_in_transit"
-    CARRIER_DELAY = "carrier_delay"
-    MISSING_ACCESSORY = "missing_accessory"
-    SLIGHT_DEFECT = "slight_defect"
+class Request(Labelled):
+    CANCEL = ("cancel", "Cancel the order")
+    REFUND = ("refund", "Refund")
+    EXCHANGE = ("exchange", "Exchange")
+    REFUND_STATUS = ("refund_status", "Where is my refund?")
+
+
+class Reason(Labelled):
+    CHANGED_MIND = ("changed_mind", "Changed mind")
+    NOT_SUITABLE = ("not_suitable", "Not suitable")
+    DAMAGED = ("damaged", "Damaged, unusable")
+    DIRTY = ("dirty", "Dirty")
+    NOT_AS_DESCRIBED = ("not_as_described", "Not as described")
+    FAULTY = ("faulty", "Faulty")
+    DELAYED_SHIPPING = ("delayed_shipping", "Delayed shipping")
+    LOST_IN_TRANSIT = ("lost_in_transit", "Lost in transit")
+    CARRIER_DELAY = ("carrier_delay", "Carrier delay (item kept)")
+    MISSING_ACCESSORY = ("missing_accessory", "Missing accessory")
+    SLIGHT_DEFECT = ("slight_defect", "Slight defect")
 
 
 OWN_REASONS = frozenset({Reason.CHANGED_MIND, Reason.NOT_SUITABLE})
@@ -43,16 +58,16 @@ PARTIAL_REASONS = frozenset({Reason.MISSING_ACCESSORY, Reason.SLIGHT_DEFECT, Rea
 RETURNING_REASONS = frozenset(Reason) - PARTIAL_REASONS - {Reason.LOST_IN_TRANSIT}
 
 
-class Outcome(str, Enum):
-    CANCEL_FREE = "cancel_free"
-    RETURN_REFUND = "return_refund"
-    EXCHANGE = "exchange"
-    PARTIAL_REFUND = "partial_refund"
-    FULL_REFUND = "full_refund"
-    NEEDS_INFO = "needs_info"
-    MANUAL_REVIEW = "manual_review"
-    REJECTED = "rejected"
-    STATUS_UPDATE = "status_update"
+class Outcome(Labelled):
+    CANCEL_FREE = ("cancel_free", "Cancel free of charge")
+    RETURN_REFUND = ("return_refund", "Return, then full refund")
+    EXCHANGE = ("exchange", "Exchange (return, then send a new one)")
+    PARTIAL_REFUND = ("partial_refund", "Partial refund, item kept")
+    FULL_REFUND = ("full_refund", "Full refund, no return needed")
+    NEEDS_INFO = ("needs_info", "Needs more information")
+    MANUAL_REVIEW = ("manual_review", "Manual review (outside the standard rules)")
+    REJECTED = ("rejected", "Rejected")
+    STATUS_UPDATE = ("status_update", "Refund status update")
 
 
 class RefundKind(str, Enum):
@@ -79,11 +94,6 @@ class Provided(str, Enum):
     MEDIA = "media"
 
 
-# Output order of every deadline (policy-spec, "deadlines").
-DEADLINE_NAMES = (
-    "ship_by", "free_cancel_until", "return_window_ends", "reply_by", "customer_ship_by",
-    "replacement_ship_by", "refund_by", "freight_reimburse_by", "status_update_by",
-)
 
 
 def money(amount: Decimal) -> Decimal:
@@ -109,7 +119,7 @@ class Decision:
     freight_payer: FreightPayer
     other_costs_payer: OtherCostsPayer
     missing: tuple[Provided, ...]
-    deadlines: dict[str, dt.datetime] = field(hash=False)
+    deadlines: dict[str, dt.datetime] = field(hash=False)  # keyed by Deadline (a str enum)
     clauses: tuple[Clause, ...]
     explanation: str
     warnings: tuple[str, ...] = ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from policy.catalog import Deadline
 from policy.decision import Decision, FreightPayer, Outcome
 
 
@@ -19,8 +20,8 @@ def _amount(decision: Decision) -> str:
 
 def explain(d: Decision) -> str:
     deadline = d.deadlines.get
-    refund_by = f" by {_when(deadline('refund_by'))}" if deadline("refund_by") else ""
-    reply_by = f" We will reply with the details by {_when(deadline('reply_by'))}." if deadline("reply_by") else ""
+    refund_by = f" by {_when(deadline(Deadline.REFUND_BY))}" if deadline(Deadline.REFUND_BY) else ""
+    reply_by = f" We will reply with the details by {_when(deadline(Deadline.REPLY_BY))}." if deadline(Deadline.REPLY_BY) else ""
     freight = ("The store pays the return freight and any other costs such as taxes."
                if d.freight_payer is FreightPayer.MERCHANT else
                "You pay the return freight; other costs can be negotiated with us.")
@@ -28,7 +29,7 @@ def explain(d: Decision) -> str:
         return f"Your order is cancelled free of charge. The full {_amount(d)} will reach you{refund_by}."
     if d.outcome is Outcome.STATUS_UPDATE:
         return (f"We will check your refund and tell you its latest progress by "
-                f"{_when(deadline('status_update_by'))}.")
+                f"{_when(deadline(Deadline.STATUS_UPDATE_BY))}.")
     if d.outcome is Outcome.RETURN_REFUND:
         return (f"Please send the item back after our reply; you get the full {_amount(d)} "
                 f"within one working day of its arrival. {freight}{reply_by}").strip()

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, is_dataclass, make_dataclass
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -22,9 +22,8 @@ import holidays
 
 DEFAULT_POLICY_PATH = Path(__file__).resolve().parent / "default.toml"
 
-# Deadlines are looked up in a finite calendar table; this bound keeps them inside it.
-MAX_WORKING_DAYS = 365
 MAX_RATE_DECIMALS = 6
+META = "_meta"  # each section's parameter metadata in default.toml
 
 
 class PolicyError(ValueError):
@@ -44,11 +43,12 @@ class PauseOn(str, Enum):
     NOTHING = "nothing"
 
 
-@dataclass(frozen=True)
+# The sections' values. Their defaults are in default.toml alone (``default_policy``).
+@dataclass(frozen=True, kw_only=True)
 class CalendarParams:
-    country: str = "CN"
-    subdivision: str = ""
-    timezone: str = "Asia/Shanghai"
+    country: str
+    subdivision: str = ""  # none
+    timezone: str
     weekend: tuple[int, ...] = ()  # empty: the country's own weekend
 
     @property
@@ -58,48 +58,112 @@ class CalendarParams:
 
 @dataclass(frozen=True)
 class ProcessingParams:
-    hours: Decimal = Decimal(48)
-    pause_on: PauseOn = PauseOn.NON_WORKING_DAYS
+    hours: Decimal
+    pause_on: PauseOn
 
 
 @dataclass(frozen=True)
 class CancellationParams:
-    free_hours: Decimal = Decimal(24)
+    free_hours: Decimal
 
 
 @dataclass(frozen=True)
 class ReturnsParams:
-    window_days: int = 30
+    window_days: int
 
 
 @dataclass(frozen=True)
 class WarrantyParams:
-    months: int = 3
-    categories: tuple[str, ...] = ("electronics",)
-
-
-@dataclass(frozen=True)
-class WorkingDaysParams:
-    reply: int = 3
-    customer_ship: int = 3
-    replacement: int = 1
-    refund_after_return: int = 1
-    partial_refund: int = 2
-    refund_receipt: int = 3
-    freight_reimburse: int = 7
-    status_update: int = 1
-
-
-@dataclass(frozen=True)
-class PartialRefundRates:
-    missing_accessory: Decimal = Decimal("0.20")
-    slight_defect: Decimal = Decimal("0.15")
-    carrier_delay: Decimal = Decimal("0.10")
+    months: int
+    categories: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class MoneyParams:
-    currency: str = "USD"
+    currency: str
+
+
+class PartialRefundRates(Mapping):
+    """A2's opening offer per partial-refund reason, keyed by ``Reason`` (frozen, hashable)."""
+
+    def __init__(self, rates: Mapping[Any, Decimal]) -> None:
+        from policy.decision import Reason
+
+        self._rates = {Reason(k): v for k, v in rates.items()}
+
+    def __getitem__(self, reason: Any) -> Decimal:
+        from policy.decision import Reason
+
+        return self._rates[Reason(reason)]
+
+    def __iter__(self):
+        return iter(self._rates)
+
+    def __len__(self) -> int:
+        return len(self._rates)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k.value, v) for k, v in self._rates.items())))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PartialRefundRates) and self._rates == other._rates
+
+    def __repr__(self) -> str:
+        return f"PartialRefundRates({ {k.value: str(v) for k, v in self._rates.items()} })"
+
+
+def _default_file() -> dict[str, Any]:
+    return tomllib.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One key of the policy file as default.toml describes it (openfisca-style metadata)."""
+
+    key: str           # dotted: "working_days.reply"
+    clause: str        # the clause id it tunes (or a topic: "calendar", "clocks", "refunds")
+    label: str
+    unit: str          # "" when it has none
+    kind: str          # how it is validated: whole, number, rate, country, timezone, ...
+    low: Decimal | None
+    high: Decimal | None
+
+
+def _parameters(file: Mapping[str, Any]) -> tuple[dict[str, Parameter], dict[str, tuple[str, str]]]:
+    params, sections = {}, {}
+    for section, table in file.items():
+        if not isinstance(table, Mapping):
+            continue
+        meta = dict(table.get(META, {}))
+        head = meta.pop("_section", {})
+        sections[section] = (head.get("title", section), head.get("help", ""))
+        for key in table:
+            if key == META:
+                continue
+            if key not in meta:
+                raise PolicyError(f"{section}.{key}", f"default.toml describes no such parameter in [{section}.{META}]")
+            m = meta[key]
+            params[f"{section}.{key}"] = Parameter(
+                key=f"{section}.{key}", clause=m.get("clause", ""),
+                label=m.get("label", key.replace("_", " ").capitalize()), unit=m.get("unit", ""),
+                kind=m["kind"], low=_decimal_or_none(m.get("min")), high=_decimal_or_none(m.get("max")))
+    return params, sections
+
+
+def _decimal_or_none(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+_FILE = _default_file()
+# Every key of the policy file with its clause, label, unit, kind and range; the sections'
+# titles and help: read from default.toml, the one place they are written.
+PARAMETERS, SECTION_INFO = _parameters(_FILE)
+
+# "within N working days": one whole-number field per key of default.toml's [working_days], so
+# a new one is added there alone.
+WorkingDaysParams = make_dataclass(
+    "WorkingDaysParams", [(key, int) for key in _FILE["working_days"] if key != META],
+    frozen=True, namespace={"__module__": __name__})
 
 
 @dataclass(frozen=True)
@@ -119,7 +183,7 @@ class Policy:
 
     def to_dict(self) -> dict[str, Any]:
         """The policy as the nested plain values of its TOML file."""
-        return _plain(asdict(self))
+        return _plain(self)
 
     def flat(self) -> dict[str, Any]:
         """``{"working_days.reply": 3, ...}``: one entry per key of the policy file."""
@@ -195,7 +259,8 @@ _default: Policy | None = None
 def default_policy() -> Policy:
     global _default
     if _default is None:
-        data = tomllib.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
+        data = {k: ({sk: sv for sk, sv in v.items() if sk != META} if isinstance(v, Mapping) else v)
+                for k, v in _default_file().items()}
         _default = _build(data)
     return _default
 
@@ -226,10 +291,15 @@ def _build(data: Mapping[str, Any]) -> Policy:
     for section, cls in _SECTIONS.items():
         raw = data.get(section, {})
         for key in raw:
-            if key not in {f.name for f in fields(cls)}:
+            if f"{section}.{key}" not in PARAMETERS:
                 raise PolicyError(f"{section}.{key}", "unknown key")
-        values = {f.name: _VALIDATORS[f"{section}.{f.name}"](f"{section}.{f.name}", raw[f.name])
-                  for f in fields(cls) if f.name in raw}
+        values = {key: _VALIDATORS[f"{section}.{key}"](f"{section}.{key}", value) for key, value in raw.items()}
+        if cls is PartialRefundRates:
+            sections[section] = _rates(values)
+            continue
+        missing = [f.name for f in fields(cls) if f.name not in values and f.default is MISSING]
+        if missing:
+            raise PolicyError(f"{section}.{missing[0]}", "missing (default.toml must give every key)")
         sections[section] = cls(**values)
     policy = Policy(
         name=_text("name", data.get("name", "Store policy"), allow_empty=False),
@@ -290,13 +360,6 @@ def _number(low: Decimal, high: Decimal | None):
     return check
 
 
-def _rate(key: str, value: Any) -> Decimal:
-    rate = _number(Decimal(0), Decimal(1))(key, value)
-    if -rate.as_tuple().exponent > MAX_RATE_DECIMALS:
-        raise PolicyError(key, f"at most {MAX_RATE_DECIMALS} decimal places (got {value})")
-    return rate
-
-
 def _pause_on(key: str, value: Any) -> PauseOn:
     try:
         return PauseOn(value)
@@ -355,21 +418,43 @@ def _currency(key: str, value: Any) -> str:
     return value
 
 
-_VALIDATORS = {
-    "calendar.country": _country,
-    "calendar.subdivision": lambda k, v: _text(k, v).strip(),
-    "calendar.timezone": _timezone,
-    "calendar.weekend": _weekend,
-    "processing.hours": _number(Decimal(0), Decimal(24 * MAX_WORKING_DAYS)),
-    "processing.pause_on": _pause_on,
-    "cancellation.free_hours": _number(Decimal(0), Decimal(24 * MAX_WORKING_DAYS)),
-    "returns.window_days": _whole(0, 3650),
-    "warranty.months": _whole(0, 120),
-    "warranty.categories": _categories,
-    "money.currency": _currency,
-    **{f"working_days.{f.name}": _whole(0, MAX_WORKING_DAYS) for f in fields(WorkingDaysParams)},
-    **{f"partial_refund_rates.{f.name}": _rate for f in fields(PartialRefundRates)},
+def _rates(values: Mapping[str, Decimal]) -> PartialRefundRates:
+    """The rates keyed by reason; every reason A2 settles with a partial refund needs one."""
+    from policy.decision import PARTIAL_REASONS, Reason
+
+    for key in values:
+        if key not in {r.value for r in Reason}:
+            raise PolicyError(f"partial_refund_rates.{key}", "not a reason (policy.decision.Reason)")
+    for reason in sorted(PARTIAL_REASONS, key=lambda r: r.value):
+        if reason.value not in values:
+            raise PolicyError(f"partial_refund_rates.{reason.value}", "missing: every partial-refund reason needs a rate")
+    return PartialRefundRates(values)
+
+
+def _ranged_rate(low: Decimal, high: Decimal):
+    def check(key: str, value: Any) -> Decimal:
+        rate = _number(low, high)(key, value)
+        if -rate.as_tuple().exponent > MAX_RATE_DECIMALS:
+            raise PolicyError(key, f"at most {MAX_RATE_DECIMALS} decimal places (got {value})")
+        return rate
+    return check
+
+
+# How each kind of parameter (its ``kind`` in default.toml) is checked, given its metadata.
+_KINDS = {
+    "whole": lambda p: _whole(int(p.low), int(p.high)),
+    "number": lambda p: _number(p.low if p.low is not None else Decimal(0), p.high),
+    "rate": lambda p: _ranged_rate(p.low, p.high),
+    "text": lambda p: _text,
+    "country": lambda p: _country,
+    "subdivision": lambda p: lambda k, v: _text(k, v).strip(),
+    "timezone": lambda p: _timezone,
+    "weekdays": lambda p: _weekend,
+    "pause_on": lambda p: _pause_on,
+    "categories": lambda p: _categories,
+    "currency": lambda p: _currency,
 }
+_VALIDATORS = {key: _KINDS[p.kind](p) for key, p in PARAMETERS.items()}
 
 
 def _check_calendar(calendar: CalendarParams) -> None:
@@ -386,9 +471,11 @@ def _kind(value: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """Dataclass values as TOML-friendly plain values (Decimal -> int/float, enum -> str)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+    """Policy values as TOML-friendly plain values (Decimal -> int/float, enum -> str)."""
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {_plain(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, Enum):

@@ -8,19 +8,13 @@ two or more blank lines, and paragraphs inside a section by one. Lines that belo
 (headings, contact details, the return address) are passages with ``clause=None``.
 
 The segments cover the text exactly: joining their ``text`` gives the text back.
-
-Also here: the policy's parameters as rows (key, value, default, clause), for the Policy page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
 
 from policy.clauses import Clause, policy_text
-from policy.params import Policy, default_policy
 
 
 @dataclass(frozen=True)
@@ -115,41 +109,3 @@ def clause_passages(text: str | None = None) -> dict[Clause, str]:
 def clause_passage(clause: Clause, text: str | None = None) -> str:
     """The passage of the policy that states ``clause`` ('' when its words are not in the text)."""
     return clause_passages(text).get(clause, "")
-
-
-# --- parameters -------------------------------------------------------------------------------
-
-PARAMETER_CLAUSES: dict[str, str] = {
-    "calendar.country": "calendar", "calendar.subdivision": "calendar",
-    "calendar.timezone": "clocks", "calendar.weekend": "calendar",
-    "processing.hours": "P1", "processing.pause_on": "P1",
-    "cancellation.free_hours": "C1", "returns.window_days": "RE1",
-    "warranty.months": "A1", "warranty.categories": "A1",
-    "working_days.reply": "RP1", "working_days.customer_ship": "RP2",
-    "working_days.replacement": "RP3", "working_days.refund_after_return": "RF2",
-    "working_days.partial_refund": "RF1", "working_days.refund_receipt": "R0",
-    "working_days.freight_reimburse": "F2", "working_days.status_update": "RF3",
-    "partial_refund_rates.missing_accessory": "A2", "partial_refund_rates.slight_defect": "A2",
-    "partial_refund_rates.carrier_delay": "A2", "money.currency": "refunds",
-}
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value) if value else "(country's own)"
-    if value == "":
-        return "(none)"
-    return str(value)
-
-
-def parameter_table(policy: Policy, baseline: Policy | None = None) -> pd.DataFrame:
-    """One row per key of the policy file: key, value, default (``baseline``), whether it differs,
-    and the clause it tunes. Values are text, so the table shows them as written."""
-    base = (baseline or default_policy()).flat()
-    rows = []
-    for key, value in policy.flat().items():
-        rows.append({
-            "key": key, "value": _show(value), "default": _show(base.get(key)),
-            "changed": value != base.get(key), "clause": PARAMETER_CLAUSES.get(key, ""),
-        })
-    return pd.DataFrame(rows, columns=["key", "value", "default", "changed", "clause"])

@@ -17,6 +17,7 @@ import numpy as np
 from policy import deadlines as dl
 from policy.calendar import WorkingCalendar, calendar_for
 from policy.case import Case, Instant, instant_datetime, parse_case
+from policy.catalog import Deadline
 from policy.clauses import Clause
 from policy.decision import (
     OWN_REASONS,
@@ -71,7 +72,7 @@ class _Draft:
             if clause not in self.clauses:
                 self.clauses.append(clause)
 
-    def working_deadline(self, name: str, start: Instant, n: int, *clauses: Clause) -> None:
+    def working_deadline(self, name: Deadline, start: Instant, n: int, *clauses: Clause) -> None:
         self.deadlines[name] = int(dl.end_of_nth_working_day(self.cal, _arr(start.local_us), n)[0])
         self.cite(*clauses)
 
@@ -107,7 +108,7 @@ def _decide(d: _Draft) -> None:
     # Rule 1 (RF3): where is my refund?
     if c.request is Request.REFUND_STATUS:
         d.outcome = Outcome.STATUS_UPDATE
-        d.working_deadline("status_update_by", c.requested_at, p.working_days.status_update, Clause.RF3)
+        d.working_deadline(Deadline.STATUS_UPDATE_BY, c.requested_at, p.working_days.status_update, Clause.RF3)
         return
 
     # Rule 2 (C1, R0): before delivery, and not shipped yet or within the free-cancel hours.
@@ -115,7 +116,7 @@ def _decide(d: _Draft) -> None:
     if _free_cancellation(c, p):
         d.outcome, d.refund_kind, d.refund_amount = Outcome.CANCEL_FREE, RefundKind.FULL, c.order_amount
         d.cite(Clause.C1)
-        d.working_deadline("refund_by", c.requested_at, p.working_days.refund_receipt, Clause.R0)
+        d.working_deadline(Deadline.REFUND_BY, c.requested_at, p.working_days.refund_receipt, Clause.R0)
         return
     request = c.request
     if request is Request.CANCEL:
@@ -126,7 +127,7 @@ def _decide(d: _Draft) -> None:
     _by_reason(d, request, reason)
     if d.freight is not FreightPayer.NONE:
         d.cite(Clause.F3)  # rule 6: other costs follow the freight
-    d.working_deadline("reply_by", c.requested_at, p.working_days.reply, Clause.RP1)
+    d.working_deadline(Deadline.REPLY_BY, c.requested_at, p.working_days.reply, Clause.RP1)
     _return_deadlines(d)
 
 
@@ -135,11 +136,11 @@ def _always_known_deadlines(d: _Draft) -> None:
     delivered_at, whatever the request; they cite no clause unless a rule applies them."""
     c, p, cal = d.case, d.policy, d.cal
     if c.placed_at is not None:
-        d.deadlines["ship_by"] = int(dl.processing_deadline(
+        d.deadlines[Deadline.SHIP_BY] = int(dl.processing_deadline(
             cal, p.processing, _arr(c.placed_at.local_us), _arr(c.placed_at.utc_us))[0])
-        d.deadlines["free_cancel_until"] = c.placed_at.utc_us + dl.hours_us(p.cancellation.free_hours)
+        d.deadlines[Deadline.FREE_CANCEL_UNTIL] = c.placed_at.utc_us + dl.hours_us(p.cancellation.free_hours)
     if c.delivered_at is not None:
-        d.deadlines["return_window_ends"] = int(dl.end_of_day_after(
+        d.deadlines[Deadline.RETURN_WINDOW_ENDS] = int(dl.end_of_day_after(
             cal, _arr(c.delivered_at.local_us), p.returns.window_days)[0])
 
 
@@ -205,12 +206,12 @@ def _by_reason(d: _Draft, request: Request, reason: Reason) -> None:
     elif reason is Reason.LOST_IN_TRANSIT:
         d.outcome, d.refund_kind, d.refund_amount = Outcome.FULL_REFUND, RefundKind.FULL, c.order_amount
         d.cite(Clause.A1)
-        d.working_deadline("refund_by", c.requested_at, p.working_days.refund_receipt, Clause.R0)
+        d.working_deadline(Deadline.REFUND_BY, c.requested_at, p.working_days.refund_receipt, Clause.R0)
     else:  # PARTIAL_REASONS (A2, RF1)
-        rate = getattr(p.partial_refund_rates, reason.value)
+        rate = p.partial_refund_rates[reason]
         d.outcome, d.refund_kind, d.refund_amount = Outcome.PARTIAL_REFUND, RefundKind.PARTIAL, c.order_amount * rate
         d.cite(Clause.A2)
-        d.working_deadline("refund_by", c.media_received_at, p.working_days.partial_refund, Clause.RF1)
+        d.working_deadline(Deadline.REFUND_BY, c.media_received_at, p.working_days.partial_refund, Clause.RF1)
 
 
 def _return(d: _Draft, outcome: Outcome, freight: FreightPayer, *clauses: Clause) -> None:
@@ -267,14 +268,14 @@ def _return_deadlines(d: _Draft) -> None:
     if d.outcome not in (Outcome.RETURN_REFUND, Outcome.EXCHANGE):
         return
     if c.replied_at is not None:
-        d.working_deadline("customer_ship_by", c.replied_at, wd.customer_ship, Clause.RP2)
+        d.working_deadline(Deadline.CUSTOMER_SHIP_BY, c.replied_at, wd.customer_ship, Clause.RP2)
     if c.return_received_at is not None:
         if d.outcome is Outcome.RETURN_REFUND:
-            d.working_deadline("refund_by", c.return_received_at, wd.refund_after_return, Clause.RF2)
+            d.working_deadline(Deadline.REFUND_BY, c.return_received_at, wd.refund_after_return, Clause.RF2)
         else:
-            d.working_deadline("replacement_ship_by", c.return_received_at, wd.replacement, Clause.RP3)
+            d.working_deadline(Deadline.REPLACEMENT_SHIP_BY, c.return_received_at, wd.replacement, Clause.RP3)
     if d.freight is FreightPayer.MERCHANT and c.freight_claimed_at is not None:
-        d.working_deadline("freight_reimburse_by", c.freight_claimed_at, wd.freight_reimburse, Clause.F2)
+        d.working_deadline(Deadline.FREIGHT_REIMBURSE_BY, c.freight_claimed_at, wd.freight_reimburse, Clause.F2)
 
 
 def _warnings(d: _Draft) -> list[str]:

@@ -14,6 +14,7 @@ import data
 from data.report import iso_week, stage_status, weekly_report
 from policy import default_policy
 from tests.app_support import app_test, metric, open_page, patch_pages_dir_quirk
+from ui.display import STAGE_LABELS
 
 PAGE = "pages/weekly_metrics.py"
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -48,6 +49,8 @@ def test_first_load_shows_the_last_complete_week(at, con):
     at.selectbox(key="wm_week").set_value(dt.date(2026, 11, 23)).run()
     assert any("2026-W48 is incomplete" in w.value for w in at.warning)
     assert len(at.metric) >= 4 + 7
+    stage_tiles = {m.label for m in at.metric} & set(STAGE_LABELS.values())
+    assert stage_tiles == set(STAGE_LABELS.values())  # one tile per catalog stage, however many
     assert any("Weekly" in t.value for t in at.title)
 
 
@@ -66,7 +69,7 @@ def test_tiles_are_the_weekly_report(at, con):
     stages = rep.stages.assign(week=pd.to_datetime(rep.stages["week"]).dt.date)
     row = stages[(stages["week"] == WEEK) & (stages["stage"] == "processing")].iloc[0]
     before = stages[(stages["week"] == WEEK - dt.timedelta(days=7)) & (stages["stage"] == "processing")].iloc[0]
-    tile = metric(at, "Processing (P1)")
+    tile = metric(at, "Ship the order (P1)")
     assert tile.value == f"{row.attainment:.1%}"
     assert tile.delta == f"{(row.attainment - before.attainment) * 100:+.1f} pts"
     assert iso_week(WEEK) in at.subheader[0].value

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from policy import Clause, calendar_for, default_policy
-from policy.calendar_view import month_summary, year_table
 from policy.params import CalendarParams
-from policy.policy_text_view import clause_passages, parameter_table
+from policy.policy_text_view import clause_passages
 from tests.app_support import app_test, build_sample_db, patch_pages_dir_quirk, use_app_env
+from ui.calendar_view import month_summary, year_table
+from ui.parameter_table import parameter_table
 
 PAGE = "pages/policy_page.py"
 
@@ -51,7 +52,7 @@ def test_active_parameters_match_the_policy(policies_dir):
     expected = parameter_table(default_policy())
     assert list(shown["key"]) == list(expected["key"])
     assert list(shown["value"]) == list(expected["value"])
-    assert list(shown.columns) == ["clause", "key", "value"]  # nothing changed: no default column
+    assert list(shown.columns) == ["clause", "key", "label", "value"]  # nothing changed: no default column
 
 
 def test_a_saved_policy_version_shows_its_changes(policies_dir):

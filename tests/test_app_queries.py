@@ -38,3 +38,28 @@ def test_case_events(con):
     assert ev["case_id"] == case_id and ev["refunded_at"].tzinfo is not None
     assert str(ev["requested_at"].tzinfo) == "Asia/Shanghai"
     assert case_events(con, "x' OR '1'='1") is None
+
+
+@pytest.mark.parametrize("runner, expected", [
+    pytest.param("frame", "DataFrame", id="frame"),
+    pytest.param("arrow", "Table", id="arrow"),
+    pytest.param("rows", "list", id="rows"),
+    pytest.param("one", "dict", id="one"),
+])
+def test_the_sql_runner_binds_and_closes(con, runner, expected):
+    """data.sql runs a named query on a fresh cursor, binding only the parameters it names."""
+    from data import sql
+
+    got = getattr(sql, runner)(con, "case_lookup", text="RC", limit=3, unused="ignored")
+    assert type(got).__name__ == expected
+    if runner == "one":
+        assert str(got["case_id"]).startswith("RC")
+    else:
+        assert len(got) == 3
+
+
+def test_the_sql_runner_gives_none_when_nothing_matches(con):
+    from data import sql
+
+    assert sql.one(con, "case_row", case_id="no such case") is None
+    assert sql.one(con, "table_counts")["orders"] > 0

@@ -1,4 +1,4 @@
-"""policy.calendar_view: the year's day kinds agree with the engine's calendar."""
+"""ui.calendar_view: the year's day kinds agree with the engine's calendar."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import math
 import pytest
 
 from policy import calendar_for, default_policy
-from policy.calendar_view import KINDS, heatmap_grid, month_summary, special_days, year_table
 from policy.params import CalendarParams
+from ui.calendar_view import KINDS, heatmap_grid, month_summary, special_days, year_table
 
 
 @pytest.fixture(scope="module")

@@ -133,3 +133,27 @@ def test_data_quality_problems_are_planted(sample_db):
     found = data_quality_findings(con).set_index("check")["count"]
     for check in ("delivered_before_shipped", "delivered_without_date", "zero_amount"):
         assert found[check] > 0, check
+
+
+@pytest.mark.parametrize("milestone, outcomes", [
+    pytest.param("customer_shipped_at", {"return_refund", "exchange"}, id="only-returns-travel-back"),
+    pytest.param("replacement_shipped_at", {"exchange"}, id="only-exchanges-get-a-replacement"),
+    pytest.param("status_updated_at", {"status_update"}, id="only-status-questions-get-an-update"),
+    pytest.param("freight_claimed_at", {"return_refund", "exchange"}, id="freight-claims-only-on-returns"),
+])
+def test_milestones_follow_the_engines_decision(milestone, outcomes):
+    """The generator places milestones on the path ``decide_frame`` gives each case (no copy of
+    the rules of its own), so a stage never starts where the engine says it does not apply."""
+    from data.decisions import DECIDE_COLUMNS
+    from policy import decide_frame
+
+    sample = generate(3_000, 800, seed=11)
+    cases = sample.cases.to_pandas()
+    orders = sample.orders.to_pandas().set_index("order_id")
+    frame = cases.join(orders, on="order_id")[[c for c in DECIDE_COLUMNS if c in cases.columns or c in orders.columns]]
+    decided = decide_frame(frame, None)
+    has = cases[milestone].notna().to_numpy()
+    assert has.sum() > 0
+    assert set(decided.loc[has, "outcome"].astype(str)) <= outcomes
+    if milestone == "freight_claimed_at":
+        assert set(decided.loc[has, "freight_payer"].astype(str)) == {"merchant"}

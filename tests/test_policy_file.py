@@ -1,5 +1,7 @@
 """The policy file: defaults, merging, and errors that name the key."""
 
+from decimal import Decimal
+
 import pytest
 
 from policy import PolicyError, changed_keys, load_policy, parse_policy
@@ -9,7 +11,7 @@ def test_defaults_are_the_spec_values():
     p = load_policy()
     assert p.name == "Store policy"
     assert (p.processing.hours, p.returns.window_days, p.warranty.months) == (48, 30, 3)
-    assert str(p.partial_refund_rates.slight_defect) == "0.15"
+    assert str(p.partial_refund_rates["slight_defect"]) == "0.15"
     assert p.calendar.timezone == "Asia/Shanghai"
 
 
@@ -60,3 +62,55 @@ def test_not_toml_is_a_clear_error():
 def test_missing_file(tmp_path):
     with pytest.raises(PolicyError, match="not found"):
         load_policy(tmp_path / "nope.toml")
+
+
+def test_every_key_is_described_next_to_its_default():
+    """default.toml gives each key its clause, label and kind; validation is built from them."""
+    from policy.params import _VALIDATORS, PARAMETERS
+
+    keys = [k for k in load_policy().flat() if "." in k]
+    assert sorted(PARAMETERS) == sorted(keys) == sorted(_VALIDATORS)
+    assert all(p.label and p.kind and p.clause for p in PARAMETERS.values())
+    assert PARAMETERS["working_days.reply"].unit == "working days"
+    assert (PARAMETERS["working_days.reply"].low, PARAMETERS["working_days.reply"].high) == (0, 365)
+
+
+@pytest.mark.parametrize("text, key, words", [
+    pytest.param('[x]\ny = 1\n[x._meta]\n', "x.y", "describes no such parameter", id="key-without-metadata"),
+    pytest.param('[x]\ny = 1\n[x._meta]\ny = { kind = "whole", min = 0, max = 3 }\n', None, None, id="described-key"),
+])
+def test_metadata_must_cover_every_key(text, key, words):
+    import tomllib
+
+    from policy.params import _parameters
+
+    if key is None:
+        params, _ = _parameters(tomllib.loads(text))
+        assert params["x.y"].kind == "whole"
+        return
+    with pytest.raises(PolicyError) as err:
+        _parameters(tomllib.loads(text))
+    assert err.value.key == key and words in str(err.value)
+
+
+@pytest.mark.parametrize("rates, key, words", [
+    pytest.param({"missing_accessory": 0.2, "slight_defect": 0.15}, "partial_refund_rates.carrier_delay",
+                 "needs a rate", id="partial-reason-without-rate"),
+    pytest.param({"missing_accessory": 0.2, "slight_defect": 0.15, "carrier_delay": 0.1, "bogus": 0.1},
+                 "partial_refund_rates.bogus", "not a reason", id="rate-for-no-reason"),
+])
+def test_rates_are_keyed_by_partial_reason(rates, key, words):
+    from policy.params import _rates
+
+    with pytest.raises(PolicyError) as err:
+        _rates(rates)
+    assert err.value.key == key and words in str(err.value)
+
+
+def test_rates_are_a_mapping_by_reason():
+    from policy import Reason
+    from policy.decision import PARTIAL_REASONS
+
+    rates = load_policy().partial_refund_rates
+    assert rates[Reason.SLIGHT_DEFECT] == rates["slight_defect"] == Decimal("0.15")
+    assert set(rates) == PARTIAL_REASONS

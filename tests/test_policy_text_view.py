@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from policy import Clause, default_policy, policy_text
-from policy.policy_text_view import annotate, clause_passage, clause_passages, clause_starts, parameter_table
+from policy.policy_text_view import annotate, clause_passage, clause_passages, clause_starts
+from ui.parameter_table import parameter_table
 
 
 def test_segments_cover_the_text_exactly():
@@ -64,3 +65,10 @@ def test_parameter_table_marks_changes():
     assert (row["value"], row["default"], bool(row["changed"]), row["clause"]) == ("45", "30", True, "RE1")
     assert int(t["changed"].sum()) == 1
     assert t.set_index("key").loc["calendar.weekend", "value"] == "(country's own)"
+
+
+def test_parameter_table_labels_and_units_come_from_the_metadata():
+    t = parameter_table(default_policy()).set_index("key")
+    assert (t.loc["working_days.freight_reimburse", "label"], t.loc["working_days.freight_reimburse", "unit"],
+            t.loc["working_days.freight_reimburse", "clause"]) == ("Reimburse prepaid freight (F2)", "working days", "F2")
+    assert t.loc["money.currency", "unit"] == ""

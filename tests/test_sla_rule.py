@@ -53,3 +53,14 @@ def test_sql_rule_agrees(cur, done, as_of, expected):
 
 def test_sql_rule_has_no_status_without_a_deadline(cur):
     assert cur.execute("SELECT sla_status(NULL::TIMESTAMPTZ, now(), now())").fetchall()[0][0] is None
+
+
+@pytest.mark.parametrize("as_of, expected", [
+    pytest.param("2025-03-10T23:59:59+08:00", "open", id="window-open-at-its-last-second"),
+    pytest.param("2025-03-11T00:00:00+08:00", "closed", id="window-closed-just-after"),
+])
+def test_a_window_is_open_then_closed(as_of, expected):
+    from policy.sla_rule import deadline_status
+
+    due = dt.datetime.fromisoformat("2025-03-10T23:59:59+08:00")
+    assert deadline_status(due, None, dt.datetime.fromisoformat(as_of), window=True).value == expected

@@ -14,6 +14,12 @@ directly (a shared link to a case, right after a restart) would run the page fil
 without app.py: no sidebar, the wrong navigation. Every page imports ``ui``, so the first such
 run lands here: the mode is switched off and the run restarts, now through app.py, on the same
 page (page identities come from the URL path in both modes) with the same query parameters.
+
+What this cannot prevent, the settings do: the legacy mode's own page list, sent before any
+script code runs, is hidden by ``client.showSidebarNavigation = false`` (.streamlit/config.toml;
+app.py draws the links). That setting does not stop the page file running alone, and Streamlit
+1.67 offers no public switch for the mode short of moving ``pages/`` away from app.py, so this
+flag stays.
 """
 
 from streamlit.runtime.pages_manager import PagesManager

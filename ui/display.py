@@ -28,37 +28,21 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
+from policy.catalog import STAGE_DEADLINES, Deadline
+from policy.decision import Outcome, Reason, Request
+
 log = logging.getLogger("returns_desk.ui")
 
 LOOKUP_PAGE = "pages/case_lookup.py"
 
-OUTCOME_LABELS = {
-    "cancel_free": "Cancel free of charge",
-    "return_refund": "Return, then full refund",
-    "exchange": "Exchange (return, then send a new one)",
-    "partial_refund": "Partial refund, item kept",
-    "full_refund": "Full refund, no return needed",
-    "needs_info": "Needs more information",
-    "manual_review": "Manual review (outside the standard rules)",
-    "rejected": "Rejected",
-    "status_update": "Refund status update",
-}
+OUTCOME_LABELS = {o.value: o.label for o in Outcome}  # labels live on the engine's enums
 OUTCOME_COLORS = {
     "cancel_free": "green", "return_refund": "blue", "exchange": "blue", "partial_refund": "violet",
     "full_refund": "green", "needs_info": "orange", "manual_review": "orange", "rejected": "red",
     "status_update": "gray",
 }
-REQUEST_LABELS = {
-    "cancel": "Cancel the order", "refund": "Refund", "exchange": "Exchange",
-    "refund_status": "Where is my refund?",
-}
-REASON_LABELS = {
-    "changed_mind": "Changed mind", "not_suitable": "Not suitable", "damaged": "Damaged, unusable",
-    "dirty": "Dirty", "not_as_described": "Not as described", "faulty": "Faulty",
-    "delayed_shipping": "Delayed shipping", "lost_in_transit": "Lost in transit",
-    "carrier_delay": "Carrier delay (item kept)", "missing_accessory": "Missing accessory",
-    "slight_defect": "Slight defect",
-}
+REQUEST_LABELS = {r.value: r.label for r in Request}
+REASON_LABELS = {r.value: r.label for r in Reason}
 PAYER_LABELS = {
     "customer": "Customer", "merchant": "The store", "none": "Nobody",
     "negotiated": "Negotiated",
@@ -70,22 +54,9 @@ PROVIDED_LABELS = {
     "order_number": "Order number", "shipping_address": "Shipping address",
     "media": "Pictures/videos of product and packaging",
 }
-DEADLINE_LABELS = {
-    "ship_by": "Ship the order (P1)",
-    "free_cancel_until": "Free cancellation ends (C1)",
-    "return_window_ends": "Return window ends (RE1)",
-    "reply_by": "Reply to the request (RP1)",
-    "customer_ship_by": "Customer ships the return (RP2)",
-    "replacement_ship_by": "Ship the replacement (RP3)",
-    "refund_by": "Refund paid (RF1/RF2/R0)",
-    "freight_reimburse_by": "Reimburse prepaid freight (F2)",
-    "status_update_by": "Refund status update (RF3)",
-}
-STAGE_LABELS = {  # data-contract.md "SLA stages"
-    "processing": "Ship the order (P1)", "reply": "Reply (RP1)", "replacement": "Ship replacement (RP3)",
-    "refund": "Refund (RF1/RF2/R0)", "freight_reimbursement": "Reimburse freight (F2)",
-    "status_update": "Refund status (RF3)", "customer_ship": "Customer ships return (RP2)",
-}
+# One label per deadline and per SLA stage, from the deadline catalog (policy/catalog.py).
+DEADLINE_LABELS = {d.value: d.title for d in Deadline}
+STAGE_LABELS = {d.stage: d.title for d in STAGE_DEADLINES}  # data-contract.md "SLA stages"
 STATUS_COLORS = {
     "met": "green", "breached": "red", "pending": "blue", "due soon": "orange",
     "open": "blue", "closed": "gray", "at risk": "orange",

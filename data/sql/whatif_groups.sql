@@ -1,4 +1,4 @@
--- whatif_groups: the period's cases (baseline b_all joined to scenario s_cases, request on local days $first..$last), grouped finely enough that every figure of the replay (counts, outcome matrix, refund and freight costs) is a sum over a few hundred groups. A decision changed when outcome, refund, payers or missing fields differ; deadline_changed when any deadline moved.
+-- whatif_groups: the period's cases (baseline b_all joined to scenario s_cases, request on local days $first..$last), grouped finely enough that every figure of the replay (counts, outcome matrix, refund and freight costs) is a sum over a few hundred groups. A decision changed when outcome, refund, payers or missing fields differ; deadline_changed when any deadline moved (``deadlines``: every deadline as one struct).
 SELECT CAST(b.outcome AS VARCHAR) AS b_outcome, CAST(s.outcome AS VARCHAR) AS s_outcome,
        CAST(b.refund_kind AS VARCHAR) AS b_kind, CAST(s.refund_kind AS VARCHAR) AS s_kind,
        CAST(b.freight_payer AS VARCHAR) AS b_freight, CAST(s.freight_payer AS VARCHAR) AS s_freight,
@@ -6,12 +6,7 @@ SELECT CAST(b.outcome AS VARCHAR) AS b_outcome, CAST(s.outcome AS VARCHAR) AS s_
         OR b.refund_due IS DISTINCT FROM s.refund_due OR b.freight_payer IS DISTINCT FROM s.freight_payer
         OR b.other_costs_payer IS DISTINCT FROM s.other_costs_payer OR b.missing IS DISTINCT FROM s.missing)
            AS decision_changed,
-       (b.ship_by IS DISTINCT FROM s.ship_by OR b.free_cancel_until IS DISTINCT FROM s.free_cancel_until
-        OR b.return_window_ends IS DISTINCT FROM s.return_window_ends OR b.reply_by IS DISTINCT FROM s.reply_by
-        OR b.customer_ship_by IS DISTINCT FROM s.customer_ship_by
-        OR b.replacement_ship_by IS DISTINCT FROM s.replacement_ship_by OR b.refund_by IS DISTINCT FROM s.refund_by
-        OR b.freight_reimburse_by IS DISTINCT FROM s.freight_reimburse_by
-        OR b.status_update_by IS DISTINCT FROM s.status_update_by) AS deadline_changed,
+       b.deadlines IS DISTINCT FROM s.deadlines AS deadline_changed,
        b.freight_paid IS NULL AS freight_unknown,
        count(*) AS cases,
        coalesce(sum(CAST(b.refund_due AS DOUBLE)), 0) AS b_refund,

@@ -109,6 +109,35 @@ def test_a_shared_link_is_the_first_visit_after_a_restart(page, tmp_path):
         stop_server(proc)
 
 
+def test_the_first_load_after_a_start_never_shows_the_legacy_page_list(page, tmp_path):
+    """Streamlit's legacy pages/ mode sends its own page list (app, case lookup, data page, ...)
+    before app.py's st.navigation; with client.showSidebarNavigation = false it is never drawn
+    (app.py draws the links). A DOM observer records anything that ever appears."""
+    import data
+    from tests.browser.conftest import AppServer, start_server, stop_server
+
+    db = tmp_path / "fresh.duckdb"
+    data.connect(db, quiet=True).close()
+    proc, url = start_server(db, tmp_path / "fresh.log")
+    page.add_init_script("""
+        window.__seen = new Set();
+        new MutationObserver(() => {
+            if (document.querySelector('[data-testid="stSidebarNav"]')) window.__seen.add('nav');
+            const text = document.body ? document.body.innerText : '';
+            for (const legacy of ['data page', 'weekly metrics', 'policy page']) {
+                if (text.includes(legacy)) window.__seen.add(legacy);
+            }
+        }).observe(document, {childList: true, subtree: true, characterData: true});
+    """)
+    try:
+        goto(page, AppServer(url=url, db=db, log=tmp_path / "fresh.log"))
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_role("link", name="Case lookup").wait_for()
+        assert page.evaluate("Array.from(window.__seen)") == []
+    finally:
+        stop_server(proc)
+
+
 def test_pick_a_case_from_the_latest_then_close_it(page, app_server, app_facts):
     goto(page, app_server, "case_lookup")
     page.get_by_text("Latest cases").wait_for()

@@ -22,7 +22,7 @@ def test_admin_imports_a_small_csv(page, app_server, tmp_path):
     path = tmp_path / "shop-orders.csv"
     path.write_text(CSV, encoding="utf-8")
     goto(page, app_server)
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Data", exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Data", exact=True).click()
     wait_idle(page)
     main = page.locator('[data-testid="stMain"]')
     main.get_by_text("Data-quality findings").first.wait_for()

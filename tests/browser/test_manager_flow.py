@@ -20,7 +20,7 @@ def test_manager_opens_the_last_week_and_drills_into_a_breach(page, app_server):
     heading = main.locator("h3").filter(has_text=re.compile(r"^\d{4}-W\d{2} · ")).first
     heading.wait_for()
     week = heading.inner_text().split(" · ")[0]
-    for tile in ("Orders", "Cases", "Refunds paid", "Processing (P1)", "Reply (RP1)"):
+    for tile in ("Orders", "Cases", "Refunds paid", "Ship the order (P1)", "Reply to the request (RP1)"):
         assert main.locator('[data-testid="stMetric"]').filter(has_text=tile).count() >= 1, tile
     assert page.locator('[data-testid="stPlotlyChart"]').count() >= 6
     main.get_by_text(f"Breached in {week}").wait_for()

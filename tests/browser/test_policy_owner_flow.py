@@ -20,7 +20,7 @@ def _metric(main, label: str) -> str:
 
 def test_policy_owner_replays_a_45_day_window(page, app_server):
     goto(page, app_server)
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="What-if lab", exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="What-if lab", exact=True).click()
     wait_idle(page)
     main = page.locator('[data-testid="stMain"]')
     main.get_by_text("What-if lab", exact=True).first.wait_for()
