@@ -29,6 +29,7 @@ import streamlit as st
 
 import data
 from policy import Policy, PolicyError, default_policy, load_policy
+from policy.localtime import local_datetime
 
 log = logging.getLogger("returns_desk.ui")
 
@@ -224,7 +225,7 @@ def as_of() -> dt.datetime:
     # Today means now; so does the date the session started with (also after midnight).
     if not isinstance(chosen, dt.date) or chosen == st.session_state.get(_AS_OF_START) or chosen == now.date():
         return now
-    return dt.datetime.combine(chosen, dt.time(23, 59, 59), tzinfo=z)
+    return local_datetime(dt.datetime.combine(chosen, dt.time(23, 59, 59)), z)
 
 
 # --- the sidebar --------------------------------------------------------------------------
