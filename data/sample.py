@@ -141,12 +141,16 @@ def generate(
 ) -> Sample:
     """Generate ``n_orders`` orders over two years ending at ``end`` and about ``n_cases`` cases."""
     from policy import deadline_after, load_policy, ship_by_frame
+    from policy.localtime import day_start_utc_us
 
     policy = policy or load_policy()
     tz = policy.calendar.timezone
     wd = policy.working_days
     rng = np.random.default_rng(seed)
-    now = np.datetime64(pd.Timestamp(end, tz=tz).tz_convert("UTC").tz_localize(None), "us") + DAY
+    # The first instant of the local date ``end`` (no zone's skipped or repeated midnight fails it).
+    end_day = (np.datetime64(end, "D") - np.datetime64("1970-01-01", "D")).astype(np.int64)
+    end_start = np.datetime64(int(day_start_utc_us(np.array([end_day]), tz)[0]), "us")
+    now = end_start + DAY
     first_day = np.datetime64(end, "D") - 365 * YEARS
     backlog = _backlog_days(range(end.year - YEARS - 1, end.year + 1), policy.calendar.country)
 
@@ -160,8 +164,8 @@ def generate(
     w *= np.where(peak, 2.5, 1.0)
     day_idx = np.sort(rng.choice(len(days), size=n_orders, p=w / w.sum()))
     tod = (np.clip(rng.normal(15.5, 4.5, n_orders), 0, 23.999) * 3600e6).astype("int64") * US
-    offset = pd.Timestamp(end, tz=tz).utcoffset()  # fixed-offset zone assumed for the sample
-    placed = days[day_idx].astype("datetime64[us]") + tod - np.timedelta64(offset).astype("timedelta64[us]")
+    offset = np.datetime64(end, "D").astype("datetime64[us]") - end_start  # fixed-offset zone assumed for the sample
+    placed = days[day_idx].astype("datetime64[us]") + tod - offset
 
     cat = rng.choice(len(CATEGORIES), n_orders, p=CATEGORY_P)
     ctry = rng.choice(len(COUNTRIES), n_orders, p=COUNTRY_P)
