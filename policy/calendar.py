@@ -159,9 +159,33 @@ def calendar_for(params: CalendarParams) -> WorkingCalendar:
 
 @lru_cache(maxsize=16)
 def _build_calendar(params: CalendarParams) -> WorkingCalendar:
+    days = _day_table(params.country, params.subdivision, params.weekend)
+    first_day, n = days["first_day"], len(days["working"])
+
+    # The offset a naive reading takes at each day's first and last microsecond: equal means
+    # one offset all day (policy.localtime reads the days where it changes).
+    changes = zone_changes(params.timezone)
+    day_start = (np.arange(n, dtype=np.int64) + first_day) * DAY_US
+    rule_start = np.searchsorted(changes.switch_local, day_start, side="right")
+    rule_end = np.searchsorted(changes.switch_local, day_start + DAY_US - 1, side="right")
+    offset_start = changes.offsets[rule_start]
+    return WorkingCalendar(
+        params=params,
+        utc_offset_us=offset_start,
+        uniform_offset=rule_start == rule_end,
+        fixed_offset_us=(int(offset_start[0]) if (offset_start == offset_start[0]).all()
+                         and (rule_start == rule_end).all() else None),
+        **days,
+    )
+
+
+@lru_cache(maxsize=16)
+def _day_table(country_code: str, subdivision: str, weekend_days: tuple[int, ...]) -> dict:
+    """The zone-free part of a calendar (one per country, subdivision and weekend: a policy
+    owner trying another zone does not rebuild the holidays)."""
     years = range(_TABLE_FIRST_YEAR, _TABLE_LAST_YEAR + 1)
-    country = holidays.country_holidays(params.country, subdiv=params.subdivision or None, years=years)
-    weekend = set(params.weekend) if params.weekend else set(country.weekend)
+    country = holidays.country_holidays(country_code, subdiv=subdivision or None, years=years)
+    weekend = set(weekend_days) if weekend_days else set(country.weekend)
     makeup_dates = set(getattr(country, "weekend_workdays", ()) or ())
 
     first = dt.date(_TABLE_FIRST_YEAR, 1, 1)
@@ -173,31 +197,18 @@ def _build_calendar(params: CalendarParams) -> WorkingCalendar:
     weekend_day = np.isin(weekday, sorted(weekend))
     working = makeup_day | (~weekend_day & ~public_holiday)
 
-    # The offset a naive reading takes at each day's first and last microsecond: equal means
-    # one offset all day (policy.localtime reads the days where it changes).
-    changes = zone_changes(params.timezone)
-    day_start = (np.arange(len(days), dtype=np.int64) + (first - EPOCH).days) * DAY_US
-    rule_start = np.searchsorted(changes.switch_local, day_start, side="right")
-    rule_end = np.searchsorted(changes.switch_local, day_start + DAY_US - 1, side="right")
-    offset_start = changes.offsets[rule_start]
-
     official = [d.year for d in makeup_dates]
-    return WorkingCalendar(
-        params=params,
+    return dict(
         first_day=(first - EPOCH).days,
         working=working,
         public_holiday=public_holiday,
         makeup_day=makeup_day,
         cum_working=np.cumsum(working, dtype=np.int32),
         cum_not_holiday=np.cumsum(~public_holiday, dtype=np.int32),
-        utc_offset_us=offset_start,
-        uniform_offset=rule_start == rule_end,
         official_until=max(official) if official else None,
         holiday_names={d: country.get(d) for d in country},
         working_days=_padded(np.flatnonzero(working).astype(np.int64), len(working)),
         not_holiday_days=_padded(np.flatnonzero(~public_holiday).astype(np.int64), len(working)),
-        fixed_offset_us=(int(offset_start[0]) if (offset_start == offset_start[0]).all()
-                         and (rule_start == rule_end).all() else None),
     )
 
 
