@@ -421,7 +421,7 @@ def _times(cases: pd.DataFrame, column: str, cal: WorkingCalendar, required: boo
         wall = naive & known
         utc[wall] = cal.to_utc(_in_calendar_years(us, wall, column, label)[wall])
     local = _in_calendar_years(cal.to_local(utc), known, column, label)
-    return _Times(np.where(known, utc, _FIRST_US), local, known)
+    return _Times(utc, local, known)
 
 
 def _column_us(cases: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
