@@ -514,7 +514,10 @@ def _currency(cases: pd.DataFrame, default: str):
 def _case_ids(cases: pd.DataFrame):
     if "case_id" not in cases:
         return pd.array([None] * len(cases), dtype="string")
-    return cases["case_id"].array
+    ids = cases["case_id"]
+    if pd.api.types.is_integer_dtype(ids) and not pd.api.types.is_bool_dtype(ids):
+        return ids.astype("string").array  # a CSV of numeric ids: text, as decide gives them
+    return ids.array
 
 
 # --- rule helpers ------------------------------------------------------------------------

@@ -361,3 +361,10 @@ def test_a_csv_read_with_pandas_equals_decide_row_by_row(cells, zone):
     policy = load_policy().replace({"calendar.timezone": zone})
     singles = [{k: v for k, v in row.items() if not (isinstance(v, float) and v != v)} for row in frame.to_dict("records")]
     assert_rows_equal(decide_frame(frame, policy), singles, policy)
+
+
+def test_numeric_ids_from_a_csv_come_out_as_text():
+    frame = pd.read_csv(io.StringIO("case_id,order_id,order_amount,request,requested_at\n"
+                                    "17,4021,10,refund_status,2025-01-01 10:00\n"))
+    row = frame.to_dict("records")[0]
+    assert decide_frame(frame)["case_id"][0] == decide(row).case_id == "17"
