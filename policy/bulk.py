@@ -329,7 +329,10 @@ def _provided_flags(cases: pd.DataFrame) -> dict[str, np.ndarray]:
         if cell is None or (not hasattr(cell, "__iter__") and _blank(cell)):
             continue
         key = tuple(cell) if isinstance(cell, (list, tuple, np.ndarray)) else None
-        items = seen.get(key) if key is not None else None
+        try:
+            items = seen.get(key) if key is not None else None
+        except TypeError:  # an unhashable item: provided_value names it below
+            key = items = None
         if items is None:
             try:
                 items = provided_value(cell)

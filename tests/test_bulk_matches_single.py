@@ -318,6 +318,7 @@ REFUSED = [
     ("provided-and-has-media", {"provided": [["media"]], "has_media": [True]}, "provided", "not both"),
     ("provided-as-text", {"provided": ["order_number,media"]}, "provided", "row 0: must be a list"),
     ("provided-unknown-item", {"provided": [["invoice"]]}, "provided", "row 0: unknown item 'invoice'"),
+    ("provided-nested-list", {"provided": [[["media"]]]}, "provided", "row 0: unknown item ['media']"),
     ("timestamp-a-number", {"placed_at": [20250601]}, "placed_at", "row 0: must be a timestamp, not int"),
     ("timestamp-not-iso", {"placed_at": ["01/06/2025"]}, "placed_at", "row 0: not an ISO 8601 timestamp"),
     ("amount-text", {"order_amount": ["ten"]}, "order_amount", "row 0: must be a number"),
