@@ -271,3 +271,43 @@ def test_santiago_gap_ship_by_and_free_cancel_read_one_instant():
     assert deadlines["ship_by"] == deadlines["free_cancel_until"] == utc("2023-09-04T01:30:00-03:00")
     frame = decide_frame(pd.DataFrame([case]), policy)
     assert frame["ship_by"][0] == frame["free_cancel_until"][0] == pd.Timestamp("2023-09-04T01:30:00-03:00")
+
+
+AS_OF = [
+    # (zone, --as-of without an offset, the instant the report is as of)
+    ("America/Sao_Paulo", "2016-10-16", "2016-10-16T01:00:00-02:00"),  # a skipped midnight
+    ("America/Sao_Paulo", "2016-10-15T23:59:59", "2016-10-15T23:59:59-03:00"),
+    ("America/Havana", "2016-11-06T00:30", "2016-11-06T00:30:00-04:00"),  # a repeated midnight: first
+    ("America/Havana", "2016-11-06T01:00", "2016-11-06T01:00:00-05:00"),
+    ("Asia/Tehran", "2016-09-20T23:30", "2016-09-20T23:30:00+04:30"),  # repeated before midnight: first
+    ("America/New_York", "2022-11-06T01:30:00.9", "2022-11-06T01:30:00-04:00"),  # floored to the second
+]
+
+
+@pytest.mark.parametrize("zone,as_of,instant", AS_OF, ids=[f"{z.split('/')[-1]}-{a}" for z, a, _ in AS_OF])
+def test_naive_as_of_is_read_by_the_rule(zone, as_of, instant):
+    got = as_of_instant(as_of, zone_policy(zone))
+    assert got == pd.Timestamp(instant) and str(got.tz) == zone
+
+
+def test_the_brazilian_export_reports_under_a_sao_paulo_policy(tmp_path):
+    """The issue's case: the marketplace export (2017, clocks skipping midnight in October)
+    imported and reported from the command line under a policy in America/Sao_Paulo."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    policy_file = tmp_path / "sao_paulo.toml"
+    policy_file.write_text('[calendar]\ncountry = "BR"\ntimezone = "America/Sao_Paulo"\n')
+    db_path = tmp_path / "olist.duckdb"
+    run = lambda *args: subprocess.run([sys.executable, "-m", "data", *args], cwd=root,  # noqa: E731
+                                       capture_output=True, text=True, timeout=120)
+    imported = run("import", "orders", str(root / "tests/fixtures/olist_orders.csv"), "--db", str(db_path),
+                   "--map", str(root / "tests/fixtures/olist_orders.map.toml"))
+    assert imported.returncode == 0, imported.stderr
+    for as_of in ("2017-10-15", "2018-02-18T00:30"):  # a skipped midnight; the repeated hour after the summer
+        report = run("report", "--json", "--db", str(db_path), "--policy", str(policy_file), "--as-of", as_of)
+        assert report.returncode == 0, report.stderr
+        assert sum(week["orders"] for week in json.loads(report.stdout)["weeks"]) > 0
