@@ -315,3 +315,22 @@ def test_the_brazilian_export_reports_under_a_sao_paulo_policy(tmp_path):
         report = run("report", "--json", "--db", str(db_path), "--policy", str(policy_file), "--as-of", as_of)
         assert report.returncode == 0, report.stderr
         assert sum(week["orders"] for week in json.loads(report.stdout)["weeks"]) > 0
+
+
+APP_AS_OF = [
+    # (zone, the sidebar's as-of date, the instant the pages judge deadlines at: 23:59:59)
+    ("Asia/Tehran", "2016-09-20", "2016-09-20T23:59:59+04:30"),  # 23:00-24:00 repeated: the first
+    ("Asia/Tehran", "2016-09-21", "2016-09-21T23:59:59+03:30"),
+    ("America/Sao_Paulo", "2016-10-15", "2016-10-15T23:59:59-03:00"),  # the night before a skipped midnight
+]
+
+
+@pytest.mark.parametrize("zone,date,instant", APP_AS_OF, ids=[f"{z.split('/')[-1]}-{d}" for z, d, _ in APP_AS_OF])
+def test_the_apps_as_of_date_is_read_by_the_rule(zone, date, instant, monkeypatch):
+    import streamlit as st
+
+    from ui import context
+
+    monkeypatch.setattr(context, "policy", lambda: zone_policy(zone))
+    monkeypatch.setitem(st.session_state, "ui_as_of_date", dt.date.fromisoformat(date))
+    assert context.as_of().astimezone(UTC) == utc(instant)
