@@ -266,6 +266,24 @@ def test_work_clock_builds_over_every_change(zone):
     assert (clock.fixed_offset_us is not None) == (zone == "Asia/Shanghai")
 
 
+WORK_HOURS = [
+    # (zone, country, start, end, working hours between them on the local wall clock)
+    ("America/Sao_Paulo", "BR", "2016-10-14T12:00:00-03:00", "2016-10-17T12:00:00-02:00", 24.0),  # skipped Sunday midnight
+    ("America/Sao_Paulo", "BR", "2016-10-14T23:00:00-03:00", "2016-10-14T23:59:59-03:00", 59 / 60 + 59 / 3600),
+    ("America/Havana", "US", "2016-11-04T12:00:00-04:00", "2016-11-07T12:00:00-05:00", 24.0),  # repeated Sunday midnight
+    ("America/Sao_Paulo", "BR", "2017-02-17T12:00:00-02:00", "2017-02-20T12:00:00-03:00", 24.0),  # repeated Saturday hour
+]
+
+
+@pytest.mark.parametrize("zone,country,start,end,hours", WORK_HOURS,
+                         ids=[f"{z.split('/')[-1]}-{a[:10]}-{b[:10]}" for z, _, a, b, _ in WORK_HOURS])
+def test_work_clock_counts_hours_across_a_change(zone, country, start, end, hours):
+    policy = zone_policy(zone, **{"calendar.country": country})
+    clock = WorkClock.for_policy(policy, dt.date(2016, 1, 1), dt.date(2017, 12, 31))
+    a, b = (np.array([float((utc(t).replace(tzinfo=None) - EPOCH) // US)]) for t in (start, end))
+    assert clock.hours(clock.local_us(a), clock.local_us(b))[0] == pytest.approx(hours, abs=1e-9)
+
+
 def test_santiago_gap_ship_by_and_free_cancel_read_one_instant():
     """24 processing hours (paused on holidays only) and 24 free-cancel hours from a placing
     time in Santiago's skipped hour end at the same instant."""
