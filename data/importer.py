@@ -29,6 +29,7 @@ from .csv_diagnose import first_problem
 from .db import DataError
 from .export import to_safe_csv
 from .mapping import ColumnMap, parse_map
+from .timestamps import register_wall_clock, wall_clock_to_utc
 
 Progress = Callable[[str], None]
 MAX_LISTED_ERRORS = 20
@@ -126,8 +127,8 @@ def _as_text(col: pa.ChunkedArray, zone: str) -> pa.ChunkedArray:
     """Parquet columns come typed; turn them into the text the SQL reads (instants keep their offset)."""
     t = col.type
     if pa.types.is_timestamp(t):
-        if t.tz is None:
-            col = pc.assume_timezone(col, zone, ambiguous="earliest", nonexistent="earliest")
+        if t.tz is None:  # wall-clock times: the policy engine's one reading
+            col = wall_clock_to_utc(col, zone)
         col = pc.strftime(pc.cast(col, pa.timestamp("us", tz="UTC")), format="%Y-%m-%dT%H:%M:%S+00:00")
         return col
     if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -243,6 +244,7 @@ def import_file(
     values.update({f"has_{c}": c in supplied for c in table_columns(table)})
 
     cur = con.cursor()
+    register_wall_clock(cur)
     cur.register("import_src", staged)
     try:
         cur.begin()

@@ -37,9 +37,13 @@ def as_of_instant(as_of, policy) -> pd.Timestamp:
         ts = pd.Timestamp.now(tz=zone) if as_of is None or as_of == "" else pd.Timestamp(as_of)
     except (ValueError, TypeError):
         raise ValueError(f"not a timestamp: {as_of!r} (use ISO 8601, e.g. 2026-11-26T10:00:00+08:00)") from None
-    if ts.tzinfo is None:
-        ts = ts.tz_localize(zone)
-    return ts.tz_convert(zone).floor("s")
+    if ts.tzinfo is None:  # wall-clock time: the engine's one reading (policy.localtime)
+        from policy.localtime import local_datetime
+
+        ts = pd.Timestamp(local_datetime(ts.to_pydatetime(), zone))
+    # Floor in UTC: pandas floors an aware time on its wall clock and re-localises it, which
+    # fails inside a repeated hour.
+    return ts.tz_convert("UTC").floor("s").tz_convert(zone)
 
 
 def _date(value, default: dt.date) -> dt.date:

@@ -193,6 +193,7 @@ def generate(
     its end: the end moves, the store does not. Nothing happens after ``until``: orders of its
     own day fall before it, later milestones are not recorded yet."""
     from policy import deadline_after, load_policy, ship_by_frame
+    from policy.localtime import day_start_utc_us
 
     policy = policy or load_policy()
     tz = policy.calendar.timezone
@@ -201,6 +202,9 @@ def generate(
     until_ts = sample_until(until, tz)
     now = np.datetime64(until_ts.tz_convert("UTC").tz_localize(None), "us")
     end = (until_ts - pd.Timedelta(microseconds=1)).tz_convert(tz).date()  # the last day with orders
+    # The first instant of the local date ``end`` (no zone's skipped or repeated midnight fails it).
+    end_day = (np.datetime64(end, "D") - np.datetime64("1970-01-01", "D")).astype(np.int64)
+    end_start = np.datetime64(int(day_start_utc_us(np.array([end_day]), tz)[0]), "us")
     first_day = np.datetime64(end, "D") - 365 * YEARS
     backlog = _backlog_days(range(end.year - YEARS - 1, end.year + 1), policy.calendar.country)
 
@@ -214,8 +218,8 @@ def generate(
     w *= np.where(peak, 2.5, 1.0)
     day_idx = np.sort(rng.choice(len(days), size=n_orders, p=w / w.sum()))
     tod = (np.clip(rng.normal(15.5, 4.5, n_orders), 0, 23.999) * 3600e6).astype("int64") * US
-    offset = np.timedelta64(pd.Timestamp(end, tz=tz).utcoffset()).astype("timedelta64[us]")  # fixed-offset zone assumed
-    elapsed = now + offset - np.datetime64(end, "D").astype("datetime64[us]")  # of the last day, up to `until`
+    offset = np.datetime64(end, "D").astype("datetime64[us]") - end_start  # fixed-offset zone assumed for the sample
+    elapsed = now - end_start  # of the last day, up to `until`
     if elapsed < DAY:  # the last day so far: its orders keep their order, squeezed before `until`
         last = days[day_idx] == np.datetime64(end, "D")
         tod[last] = (tod[last].astype("int64") * (elapsed / DAY)).astype("int64") * US

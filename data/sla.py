@@ -108,27 +108,33 @@ class WorkClock:
 
     @classmethod
     def for_policy(cls, policy, first: dt.date, last: dt.date) -> WorkClock:
-        from policy import working_hours_between
+        """The table for local dates first..last. Built on the local wall clock, where every
+        midnight exists: no zone's clock change (a skipped or repeated midnight) can fail it."""
+        from policy import calendar_for
+        from policy.localtime import zone_changes
 
         zone = policy.calendar.timezone
-        days = pd.date_range(first, last + dt.timedelta(days=1), freq="D")
-        midnights = pd.Series(days.tz_localize(zone))
-        origin = pd.Series([midnights.iloc[0]] * len(midnights))
-        w = working_hours_between(origin, midnights, policy).to_numpy()
+        first_day = (first - dt.date(1970, 1, 1)).days
+        midnights = np.arange(first_day, (last - dt.date(1970, 1, 1)).days + 2, dtype=np.int64) * DAY_US
+        seconds = calendar_for(policy.calendar).working_seconds_until(midnights)
+        w = (seconds - seconds[0]) / 3600.0
         rate = np.clip(np.round(np.diff(w) / 24.0, 6), 0.0, 1.0)
-        first_day = int((days[0] - pd.Timestamp("1970-01-01")).days)
-        offsets = {m.utcoffset() for m in midnights} | {(m + pd.Timedelta(hours=12)).utcoffset() for m in midnights}
-        fixed = int(offsets.pop() / pd.Timedelta(microseconds=1)) if len(offsets) == 1 else None
+        changes = zone_changes(zone)
+        span = (int(midnights[0] - 2 * DAY_US), int(midnights[-1] + 2 * DAY_US))
+        fixed = None
+        if changes.changes_between(*span) == 0:
+            fixed = int(changes.offsets[np.searchsorted(changes.change_utc, span[0], side="right")])
         return cls(zone, first_day, w[:-1], rate, fixed)
 
     def local_us(self, utc: np.ndarray) -> np.ndarray:
         """UTC microseconds (float, NaN unknown) -> local wall-clock microseconds in the zone."""
+        from policy.localtime import utc_to_local_us
+
         if self.fixed_offset_us is not None:
             return utc + float(self.fixed_offset_us)
         out = np.full(len(utc), np.nan)
         known = ~np.isnan(utc)
-        idx = pd.DatetimeIndex(utc[known].astype(np.int64).view("datetime64[us]")).tz_localize("UTC")
-        out[known] = idx.tz_convert(self.zone).tz_localize(None).as_unit("us").asi8.astype(np.float64)
+        out[known] = utc_to_local_us(utc[known].astype(np.int64), self.zone).astype(np.float64)
         return out
 
     def hours(self, start_local: np.ndarray, end_local: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from data.decisions import CASE_STAGES
 from data.lookup import case_lookup, case_row
 from policy import decide
 from policy.decision import Provided, Reason, Request
+from policy.localtime import local_datetime
 from policy.worked_examples import example_inputs
 from ui import context
 from ui import display as d
@@ -331,8 +332,8 @@ def enquiry() -> None:
 
 
 def _aware_events(case: dict) -> dict:
-    z = context.zone()
-    return {k: v.replace(tzinfo=z) for k, v in case.items() if k.endswith("_at") and isinstance(v, dt.datetime)}
+    z = context.zone()  # the form's times are wall-clock times: the engine's one reading
+    return {k: local_datetime(v, z) for k, v in case.items() if k.endswith("_at") and isinstance(v, dt.datetime)}
 
 
 with d.guard("Case lookup", "Check the database file in the sidebar, or tell the team that runs Returns Desk."):

@@ -7,7 +7,9 @@ A property test (tests/test_bulk_matches_single.py) checks the two agree on rand
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -15,7 +17,7 @@ import pyarrow as pa
 
 from policy import deadlines as dl
 from policy.calendar import DAY_US, WorkingCalendar, calendar_for
-from policy.case import CaseError
+from policy.case import KNOWN_FIELDS, CaseError, amount_value, provided_value, timestamp_value
 from policy.catalog import Deadline
 from policy.decision import (
     DEADLINE_NAMES,
@@ -26,6 +28,7 @@ from policy.decision import (
     FreightPayer,
     OtherCostsPayer,
     Outcome,
+    Provided,
     Reason,
     RefundKind,
     Request,
@@ -42,9 +45,15 @@ _OTHER = [p.value for p in OtherCostsPayer]
 # Every combination of (order_number, shipping_address, media) missing, as the output text.
 _MISSING_TEXT = [",".join(name for bit, name in zip((1, 2, 4), ("order_number", "shipping_address", "media"))
                           if code & bit) for code in range(8)]
-_FLAGS = ("prior_contact", "has_order_number", "has_shipping_address", "has_media", "correct_use")
+_PROVIDED_FLAGS = {Provided.ORDER_NUMBER: "has_order_number", Provided.SHIPPING_ADDRESS: "has_shipping_address",
+                   Provided.MEDIA: "has_media"}
+_FLAGS = ("prior_contact", "correct_use")
+KNOWN_COLUMNS = KNOWN_FIELDS | set(_PROVIDED_FLAGS.values())
 _OPTIONAL_TIMES = ("placed_at", "shipped_at", "delivered_at", "promised_delivery_at", "replied_at",
                    "media_received_at", "return_received_at", "freight_claimed_at")
+_EPOCH_DT = dt.datetime(1970, 1, 1)
+_EPOCH_UTC = _EPOCH_DT.replace(tzinfo=dt.UTC)
+_ONE_US = dt.timedelta(microseconds=1)
 _FIRST_US = (np.datetime64("2000-01-01", "us") - np.datetime64("1970-01-01", "us")).astype(np.int64)
 _END_US = (np.datetime64("2070-01-01", "us") - np.datetime64("1970-01-01", "us")).astype(np.int64)
 
@@ -73,8 +82,11 @@ class _Times:
 def decide_frame(cases: pd.DataFrame, policy: Policy | None = None) -> pd.DataFrame:
     """Decide every row of ``cases``; returns one row per case, in the same order.
 
-    Columns in: the contract's case fields, with ``provided`` as the booleans
-    ``has_order_number``, ``has_shipping_address``, ``has_media`` (true when absent).
+    Columns in: the contract's case fields, in any shape ``decide`` takes for one case: text
+    or typed timestamps (naive ones read by ``policy.localtime``'s rule, blank cells unknown,
+    naive and offset times mixed), amounts as numbers or text (rounded half up as Decimal),
+    ``provided`` as lists (a blank cell: all three) or as the booleans ``has_order_number``,
+    ``has_shipping_address``, ``has_media`` (true when absent). Any other column is refused.
     Columns out: case_id, outcome, refund_kind, refund_amount (exact decimal), currency,
     freight_payer, other_costs_payer, missing (comma-separated, '' for none) and one
     timezone-aware column per deadline, NaT where it does not apply.
@@ -84,6 +96,7 @@ def decide_frame(cases: pd.DataFrame, policy: Policy | None = None) -> pd.DataFr
     cal = calendar_for(policy.calendar)
     n = len(cases)
     p = policy
+    _refuse_unknown_columns(cases)
 
     request = _enum_codes(cases, "request", _REQUESTS, required=np.ones(n, bool))
     is_status = request == _REQUESTS.index(Request.REFUND_STATUS)
@@ -91,7 +104,7 @@ def decide_frame(cases: pd.DataFrame, policy: Policy | None = None) -> pd.DataFr
     reason = _enum_codes(cases, "reason", _REASONS, required=needs_reason)
     _require_text(cases, "order_id")
     cents = _cents(cases)
-    flags = {name: _flag(cases, name) for name in _FLAGS}
+    flags = {name: _flag(cases, name) for name in _FLAGS} | _provided_flags(cases)
     req = _times(cases, "requested_at", cal, required=True)
     t = {name: _times(cases, name, cal) for name in _OPTIONAL_TIMES}
     placed, shipped, delivered_t = t["placed_at"], t["shipped_at"], t["delivered_at"]
@@ -214,12 +227,7 @@ def ship_by_us(placed_utc_us: np.ndarray, policy: Policy | None = None) -> np.nd
     cal = calendar_for(policy.calendar)
     utc = np.asarray(placed_utc_us, dtype=np.int64)
     known = utc != _NAT
-    if cal.fixed_offset_us is not None:
-        local = utc + cal.fixed_offset_us
-    else:
-        stamps = pd.DatetimeIndex(np.where(known, utc, 0).view("datetime64[us]")).tz_localize("UTC")
-        local = np.asarray(stamps.tz_convert(policy.calendar.timezone).tz_localize(None).as_unit("us").asi8,
-                           dtype=np.int64)
+    local = cal.to_local(np.where(known, utc, 0))
     local = _in_calendar_years(local, known, "placed_at", lambda pos: f"row {pos}")
     return _at(known, lambda m: dl.processing_deadline(cal, policy.processing, local[m], utc[m]))
 
@@ -288,10 +296,54 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, list]:
 
 
 def _blank(value) -> bool:
+    """None, NaN, NaT or pd.NA (a list or other container is not blank)."""
+    if value is None:
+        return True
+    if isinstance(value, str) or hasattr(value, "__len__"):
+        return False
     try:
-        return value is None or bool(value != value)
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def _refuse_unknown_columns(cases: pd.DataFrame) -> None:
+    unknown = sorted(str(c) for c in cases.columns if c not in KNOWN_COLUMNS)
+    if unknown:
+        raise CaseError(", ".join(unknown), f"unknown column{'s' if len(unknown) > 1 else ''}; the "
+                        "columns are the contract's case fields (provided may also come as "
+                        "has_order_number, has_shipping_address, has_media)")
+
+
+def _provided_flags(cases: pd.DataFrame) -> dict[str, np.ndarray]:
+    """has_order_number / has_shipping_address / has_media, from those boolean columns or
+    from a ``provided`` column of lists read as ``decide`` reads one (a blank cell: all three)."""
+    if "provided" not in cases:
+        return {column: _flag(cases, column) for column in _PROVIDED_FLAGS.values()}
+    both = [column for column in _PROVIDED_FLAGS.values() if column in cases]
+    if both:
+        raise CaseError("provided", f"give provided or {', '.join(both)}, not both")
+    n = len(cases)
+    flags = {column: np.ones(n, bool) for column in _PROVIDED_FLAGS.values()}
+    seen: dict = {}
+    for pos, cell in enumerate(cases["provided"].to_numpy(dtype=object)):
+        if cell is None or (not hasattr(cell, "__iter__") and _blank(cell)):
+            continue
+        key = tuple(cell) if isinstance(cell, (list, tuple, np.ndarray)) else None
+        try:
+            items = seen.get(key) if key is not None else None
+        except TypeError:  # an unhashable item: provided_value names it below
+            key = items = None
+        if items is None:
+            try:
+                items = provided_value(cell)
+            except CaseError as exc:
+                raise CaseError("provided", f"{_row_label(cases, pos)}: {exc.reason}") from None
+            if key is not None:
+                seen[key] = items
+        for item, column in _PROVIDED_FLAGS.items():
+            flags[column][pos] = item in items
+    return flags
 
 
 def _require_text(cases: pd.DataFrame, column: str) -> None:
@@ -304,34 +356,43 @@ def _require_text(cases: pd.DataFrame, column: str) -> None:
 
 
 def _cents(cases: pd.DataFrame) -> np.ndarray:
-    """order_amount in whole cents, rounded half up like ``Decimal.quantize`` in ``decide``."""
+    """order_amount in whole cents, exactly as ``decide`` reads one amount: the number as
+    written (a float by its shortest repr, as ``str`` gives it) rounded half up once."""
     if "order_amount" not in cases:
         raise CaseError("order_amount", "column is required")
     values = cases["order_amount"]
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        amounts = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:  # text or mixed cells: the slow path, each cell read on its own
-        amounts = values.astype("object").map(_number_or_nan).to_numpy(dtype=np.float64)
     missing = values.isna().to_numpy()
     if missing.any():
         raise CaseError("order_amount", f"{_row_label(cases, int(np.flatnonzero(missing)[0]))}: is required")
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return _float_cents(cases, values.to_numpy(dtype=np.float64, na_value=np.nan))
+    # Text, Decimal or mixed cells: each distinct value read by decide's own function.
+    codes, uniques = _factorize(values)
+    cents = np.zeros(len(uniques), np.int64)
+    for i, value in enumerate(uniques):
+        try:
+            cents[i] = int(amount_value(value) * 100)
+        except CaseError as exc:
+            pos = int(np.flatnonzero(codes == i)[0])
+            raise CaseError("order_amount", f"{_row_label(cases, pos)}: {exc.reason}") from None
+    return cents[codes]
+
+
+def _float_cents(cases: pd.DataFrame, amounts: np.ndarray) -> np.ndarray:
     bad = ~np.isfinite(amounts) | (amounts < 0) | (amounts > 9_999_999_999.99)
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         raise CaseError("order_amount", f"{_row_label(cases, pos)}: must be a number from 0 to "
-                                        f"9999999999.99, not {values.iloc[pos]!r}")
-    # Rounding to 6 places first undoes binary noise (12.345 is 12.3449999...): half up then
-    # agrees with Decimal(str(x)).
-    return np.floor(np.round(amounts * 100, 6) + 0.5).astype(np.int64)
-
-
-def _number_or_nan(value) -> float:
-    if isinstance(value, bool) or value is None:
-        return np.nan
-    try:
-        return float(str(value).strip())
-    except ValueError:
-        return np.nan
+                                        f"9999999999.99, not {cases['order_amount'].iloc[pos]!r}")
+    scaled = amounts * 100
+    cents = np.floor(scaled + 0.5)
+    # Binary floats only blur the half-cent case (1.0049999999 vs 1.005): those rows, and only
+    # those, are read exactly (float error here is below 2e-4 cents even at 10**10).
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3
+    if near_half.any():
+        cents[near_half] = [int((Decimal(str(float(a))) * 100).quantize(Decimal(1), ROUND_HALF_UP))
+                            for a in amounts[near_half]]
+    return cents.astype(np.int64)
 
 
 def _flag(cases: pd.DataFrame, column: str) -> np.ndarray:
@@ -355,27 +416,62 @@ def _times(cases: pd.DataFrame, column: str, cal: WorkingCalendar, required: boo
             raise CaseError(column, "column is required")
         empty = np.zeros(n, np.int64)
         return _Times(empty, empty, np.zeros(n, bool))
-    values = cases[column]
-    if not isinstance(values.dtype, pd.DatetimeTZDtype) and not pd.api.types.is_datetime64_dtype(values):
-        try:
-            values = _parse_timestamps(values, cal.params.timezone)
-        except (ValueError, TypeError) as exc:
-            raise CaseError(column, f"not ISO 8601 timestamps ({exc})") from None
-    known = values.notna().to_numpy()
+    us, naive, known = _column_us(cases, column)
     if required and not known.all():
         raise CaseError(column, f"{_row_label(cases, int(np.flatnonzero(~known)[0]))}: is required")
+    label = lambda pos: _row_label(cases, pos)  # noqa: E731
+    utc = np.where(known, us, _FIRST_US)
+    if naive.any():  # wall-clock times: the one rule of policy.localtime, via the calendar
+        wall = naive & known
+        utc[wall] = cal.to_utc(_in_calendar_years(us, wall, column, label)[wall])
+    local = _in_calendar_years(cal.to_local(utc), known, column, label)
+    return _Times(utc, local, known)
+
+
+def _column_us(cases: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A timestamp column as int64 microseconds, a mask of the naive (wall-clock) ones, and a
+    mask of the known ones. Instants with an offset are UTC microseconds."""
+    values = cases[column]
+    n = len(values)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        utc_us = _micros(values.dt.tz_convert("UTC"))
-        if cal.fixed_offset_us is not None:
-            local = utc_us + cal.fixed_offset_us
-        else:
-            local = _micros(values.dt.tz_convert(cal.params.timezone).dt.tz_localize(None))
-    else:
-        local = _micros(values)
-        utc_us = None
-    local = _in_calendar_years(local, known, column, lambda pos: _row_label(cases, pos))
-    utc_us = cal.to_utc(local) if utc_us is None else np.where(known, utc_us, _FIRST_US)
-    return _Times(utc_us, local, known)
+        return _micros(values.dt.tz_convert("UTC")), np.zeros(n, bool), values.notna().to_numpy()
+    if pd.api.types.is_datetime64_dtype(values):
+        return _micros(values), np.ones(n, bool), values.notna().to_numpy()
+    cells = values.to_numpy(dtype=object)
+    blank = np.asarray(pd.isna(cells), bool) | (cells == "")
+    us, naive = np.zeros(n, np.int64), np.zeros(n, bool)
+    rows = np.flatnonzero(~blank)
+    fast = _iso_text(cells[rows])
+    if fast is not None:
+        us[rows], naive[rows] = fast
+    else:  # mixed offsets, naive and offset times together, objects: each cell as decide reads it
+        for pos in rows:
+            try:
+                moment = timestamp_value(cells[pos])
+            except (ValueError, TypeError) as exc:
+                reason = str(exc) if isinstance(exc, TypeError) else f"not an ISO 8601 timestamp: {cells[pos]!r}"
+                raise CaseError(column, f"{_row_label(cases, int(pos))}: {reason}") from None
+            if moment.tzinfo is None or moment.utcoffset() is None:
+                naive[pos] = True
+                us[pos] = (moment.replace(tzinfo=None) - _EPOCH_DT) // _ONE_US
+            else:
+                us[pos] = (moment - _EPOCH_UTC) // _ONE_US
+    return us, naive, ~blank
+
+
+def _iso_text(cells: np.ndarray) -> tuple[np.ndarray, bool] | None:
+    """Text cells all naive, or all with one offset, read at once (None: read them one by one)."""
+    if not len(cells) or pd.api.types.infer_dtype(cells, skipna=False) != "string":
+        return None
+    try:
+        parsed = pd.Series(pd.to_datetime(cells, format="ISO8601"))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if parsed.isna().any():
+        return None
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        return _micros(parsed.dt.tz_convert("UTC")), False
+    return _micros(parsed), True
 
 
 def _in_calendar_years(local: np.ndarray, known: np.ndarray, column: str, row_label) -> np.ndarray:
@@ -388,27 +484,6 @@ def _in_calendar_years(local: np.ndarray, known: np.ndarray, column: str, row_la
         pos = int(np.flatnonzero(out_of_range)[0])
         raise CaseError(column, f"{row_label(pos)}: year outside the calendar's years 2000..2069")
     return local
-
-
-def _parse_timestamps(values: pd.Series, zone: str) -> pd.Series:
-    """Text or objects to timestamps: offsets converted to the zone, naive ones left local."""
-    objects = values.astype("object").where(values.notna(), None)
-    objects = objects.map(lambda v: None if v == "" else v)
-    numbers = objects.map(lambda v: isinstance(v, (int, float, np.number)))
-    if numbers.any():  # a bare number is no timestamp (and pandas would read it as an epoch)
-        raise ValueError(f"a number, {objects[numbers].iloc[0]!r}, where a timestamp belongs")
-    try:
-        return pd.to_datetime(objects, format="ISO8601")
-    except (ValueError, TypeError):
-        # Mixed offsets or a mix of naive and aware values: read each one.
-        return pd.to_datetime(objects.map(lambda v: _one_timestamp(v, zone)), utc=True).dt.tz_convert(zone)
-
-
-def _one_timestamp(value, zone: str):
-    if value is None:
-        return None
-    ts = pd.Timestamp(value)
-    return ts.tz_localize(zone) if ts.tzinfo is None else ts
 
 
 def _micros(values: pd.Series) -> np.ndarray:
@@ -443,7 +518,10 @@ def _currency(cases: pd.DataFrame, default: str):
 def _case_ids(cases: pd.DataFrame):
     if "case_id" not in cases:
         return pd.array([None] * len(cases), dtype="string")
-    return cases["case_id"].array
+    ids = cases["case_id"]
+    if pd.api.types.is_integer_dtype(ids) and not pd.api.types.is_bool_dtype(ids):
+        return ids.astype("string").array  # a CSV of numeric ids: text, as decide gives them
+    return ids.array
 
 
 # --- rule helpers ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
+from policy.localtime import local_to_utc_us, utc_to_local_us, zone_changes
 from policy.params import CalendarParams, PauseOn
 
 DAY_US = 86_400_000_000
@@ -124,12 +125,10 @@ class WorkingCalendar:
         return index
 
     def to_utc(self, local_us: np.ndarray) -> np.ndarray:
-        """UTC microseconds of local wall-clock microseconds.
-
-        On days with one offset (all of them in Asia/Shanghai since 1991) this is a
-        subtraction; on the day of a daylight-saving change, pandas decides: a repeated hour
-        is read as the first (summer) time, a skipped one moves forward past the gap.
-        """
+        """UTC microseconds of local wall-clock microseconds, by the one rule of
+        ``policy.localtime`` (a repeated time is its first occurrence, a skipped time moves
+        forward by the gap). On days with one offset (all of them in Asia/Shanghai since 1991)
+        this is a subtraction."""
         if self.fixed_offset_us is not None:
             self.check_in_table(local_us)
             return local_us - self.fixed_offset_us
@@ -137,11 +136,14 @@ class WorkingCalendar:
         utc = local_us - self.utc_offset_us[index]
         irregular = ~self.uniform_offset[index]
         if irregular.any():
-            naive = pd.DatetimeIndex(local_us[irregular].astype("datetime64[us]"))
-            aware = naive.tz_localize(self.params.timezone, ambiguous=np.ones(len(naive), bool),
-                                      nonexistent="shift_forward")
-            utc[irregular] = aware.tz_convert("UTC").tz_localize(None).as_unit("us").asi8
+            utc[irregular] = local_to_utc_us(local_us[irregular], self.params.timezone)
         return utc
+
+    def to_local(self, utc_us: np.ndarray) -> np.ndarray:
+        """Local wall-clock microseconds of UTC microseconds."""
+        if self.fixed_offset_us is not None:
+            return utc_us + self.fixed_offset_us
+        return utc_to_local_us(utc_us, self.params.timezone)
 
     def working_seconds_until(self, local_us: np.ndarray) -> np.ndarray:
         """Seconds of working-day time from the table's start to each local instant."""
@@ -157,9 +159,33 @@ def calendar_for(params: CalendarParams) -> WorkingCalendar:
 
 @lru_cache(maxsize=16)
 def _build_calendar(params: CalendarParams) -> WorkingCalendar:
+    days = _day_table(params.country, params.subdivision, params.weekend)
+    first_day, n = days["first_day"], len(days["working"])
+
+    # The offset a naive reading takes at each day's first and last microsecond: equal means
+    # one offset all day (policy.localtime reads the days where it changes).
+    changes = zone_changes(params.timezone)
+    day_start = (np.arange(n, dtype=np.int64) + first_day) * DAY_US
+    rule_start = np.searchsorted(changes.switch_local, day_start, side="right")
+    rule_end = np.searchsorted(changes.switch_local, day_start + DAY_US - 1, side="right")
+    offset_start = changes.offsets[rule_start]
+    return WorkingCalendar(
+        params=params,
+        utc_offset_us=offset_start,
+        uniform_offset=rule_start == rule_end,
+        fixed_offset_us=(int(offset_start[0]) if (offset_start == offset_start[0]).all()
+                         and (rule_start == rule_end).all() else None),
+        **days,
+    )
+
+
+@lru_cache(maxsize=16)
+def _day_table(country_code: str, subdivision: str, weekend_days: tuple[int, ...]) -> dict:
+    """The zone-free part of a calendar (one per country, subdivision and weekend: a policy
+    owner trying another zone does not rebuild the holidays)."""
     years = range(_TABLE_FIRST_YEAR, _TABLE_LAST_YEAR + 1)
-    country = holidays.country_holidays(params.country, subdiv=params.subdivision or None, years=years)
-    weekend = set(params.weekend) if params.weekend else set(country.weekend)
+    country = holidays.country_holidays(country_code, subdiv=subdivision or None, years=years)
+    weekend = set(weekend_days) if weekend_days else set(country.weekend)
     makeup_dates = set(getattr(country, "weekend_workdays", ()) or ())
 
     first = dt.date(_TABLE_FIRST_YEAR, 1, 1)
@@ -171,31 +197,18 @@ def _build_calendar(params: CalendarParams) -> WorkingCalendar:
     weekend_day = np.isin(weekday, sorted(weekend))
     working = makeup_day | (~weekend_day & ~public_holiday)
 
-    # The zone's offset at each day's first and last second: equal means one offset all day.
-    local_start = pd.DatetimeIndex(days)
-    start = local_start.tz_localize(params.timezone, ambiguous=True, nonexistent="shift_forward")
-    end = (local_start + pd.Timedelta(hours=23, minutes=59, seconds=59)).tz_localize(
-        params.timezone, ambiguous=True, nonexistent="shift_forward")
-    offset_start = _utc_offset_us(start, local_start)
-    offset_end = _utc_offset_us(end, local_start + pd.Timedelta(hours=23, minutes=59, seconds=59))
-
     official = [d.year for d in makeup_dates]
-    return WorkingCalendar(
-        params=params,
+    return dict(
         first_day=(first - EPOCH).days,
         working=working,
         public_holiday=public_holiday,
         makeup_day=makeup_day,
         cum_working=np.cumsum(working, dtype=np.int32),
         cum_not_holiday=np.cumsum(~public_holiday, dtype=np.int32),
-        utc_offset_us=offset_start,
-        uniform_offset=offset_start == offset_end,
         official_until=max(official) if official else None,
         holiday_names={d: country.get(d) for d in country},
         working_days=_padded(np.flatnonzero(working).astype(np.int64), len(working)),
         not_holiday_days=_padded(np.flatnonzero(~public_holiday).astype(np.int64), len(working)),
-        fixed_offset_us=(int(offset_start[0]) if (offset_start == offset_start[0]).all()
-                         and (offset_start == offset_end).all() else None),
     )
 
 
@@ -209,8 +222,3 @@ def _padded(positions: np.ndarray, table_length: int) -> np.ndarray:
     # Ordinals run at most ~366 past the last real day (365 working days, or a 24*365-hour
     # processing clock); 1,000 sentinels cover them.
     return np.concatenate([positions, np.full(1000, table_length + 10**6, np.int64)])
-
-
-def _utc_offset_us(aware: pd.DatetimeIndex, local: pd.DatetimeIndex) -> np.ndarray:
-    utc = aware.tz_convert("UTC").tz_localize(None).as_unit("us").asi8
-    return local.as_unit("us").asi8 - utc

@@ -129,23 +129,18 @@ def _instant(raw: Mapping[str, Any], name: str, zone: ZoneInfo, cal: WorkingCale
     value = raw.get(name)
     if value is None or value == "" or _is_missing(value):
         return None
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise CaseError(name, f"not an ISO 8601 timestamp: {value!r}") from None
-    elif hasattr(value, "to_pydatetime"):  # pandas / numpy-backed timestamps
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        pass
-    elif isinstance(value, dt.date):
-        value = dt.datetime.combine(value, dt.time())
-    else:
-        raise CaseError(name, f"must be a timestamp, not {type(value).__name__}")
+    try:
+        value = timestamp_value(value)
+    except TypeError as exc:
+        raise CaseError(name, str(exc)) from None
+    except ValueError:
+        raise CaseError(name, f"not an ISO 8601 timestamp: {value!r}") from None
     try:
         if value.tzinfo is None or value.utcoffset() is None:
-            local_us = (value - _EPOCH) // _US
+            # A naive time is read by policy.localtime's one rule (README, "Daylight saving").
+            local_us = (value.replace(tzinfo=None) - _EPOCH) // _US
             utc_us = int(cal.to_utc(np.array([local_us], dtype=np.int64))[0])
+            local_us = int(cal.to_local(np.array([utc_us], dtype=np.int64))[0])
         else:
             local_us = (value.astimezone(zone).replace(tzinfo=None) - _EPOCH) // _US
             utc_us = (value.astimezone(dt.UTC).replace(tzinfo=None) - _EPOCH) // _US
@@ -156,6 +151,21 @@ def _instant(raw: Mapping[str, Any], name: str, zone: ZoneInfo, cal: WorkingCale
         raise CaseError(name, f"year {year} is outside the calendar's years "
                               f"{cal.first_date.year + 1}..{cal.last_date.year - 6}")
     return Instant(utc_us, local_us, zone)
+
+
+def timestamp_value(value: Any) -> dt.datetime:
+    """One timestamp cell as a datetime (naive or aware, as written): ISO 8601 text, a
+    datetime, a date (its midnight) or a pandas / numpy timestamp. Raises ValueError for text
+    that is not ISO 8601 and TypeError for anything else (a number is no timestamp)."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value.strip())
+    if hasattr(value, "to_pydatetime"):  # pandas / numpy-backed timestamps
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    raise TypeError(f"must be a timestamp, not {type(value).__name__}")
 
 
 def _is_missing(value: Any) -> bool:
@@ -201,6 +211,12 @@ def _amount(raw: Mapping[str, Any]) -> Decimal:
     value = raw.get("order_amount")
     if value is None or _is_missing(value):
         raise CaseError("order_amount", "is required")
+    return amount_value(value)
+
+
+def amount_value(value: Any) -> Decimal:
+    """One ``order_amount`` cell (text, int, float or Decimal) as Decimal cents: the number as
+    written (a float by its shortest repr) rounded half up once (1.0049999999 -> 1.00)."""
     if isinstance(value, bool):
         raise CaseError("order_amount", "must be a number, not true/false")
     try:
@@ -237,7 +253,12 @@ def _flag(raw: Mapping[str, Any], name: str) -> bool:
 
 
 def _provided(raw: Mapping[str, Any]) -> frozenset[Provided]:
-    value = raw.get("provided")
+    return provided_value(raw.get("provided"))
+
+
+def provided_value(value: Any) -> frozenset[Provided]:
+    """One ``provided`` value: a list of order_number, shipping_address, media; None (not
+    given) means all three."""
     if value is None:
         return frozenset(Provided)
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):

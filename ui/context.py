@@ -31,6 +31,7 @@ import streamlit as st
 
 import data
 from policy import Policy, PolicyError, default_policy, load_policy
+from policy.localtime import local_datetime
 
 log = logging.getLogger("returns_desk.ui")
 
@@ -253,7 +254,7 @@ def as_of() -> dt.datetime:
     day = _chosen_day()
     if day is None:
         return dt.datetime.now(zone()).replace(microsecond=0)
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone())
+    return local_datetime(dt.datetime.combine(day, dt.time(23, 59, 59)), zone())
 
 
 def _as_of_from_url() -> dt.date | None:
