@@ -49,6 +49,7 @@ class ColumnMap:
     ts_format: str | None = None  # strftime format; None: ISO 8601
     timezone: str | None = None  # zone of naive timestamps; None: the policy's zone
     defaults: Mapping[str, str] = field(default_factory=dict)
+    decimal: str = "."  # the amounts' decimal mark: "." (1,234.56) or "," (1.234,56, 1 234,56, 1'234,56)
 
 
 def _norm(name: str) -> str:
@@ -58,9 +59,10 @@ def _norm(name: str) -> str:
 def parse_map(data: Mapping, table: str, source: str = "map") -> ColumnMap:
     """Validate a map (parsed TOML) against the table's columns; errors name the key."""
     known = table_columns(table)
-    unknown_sections = set(data) - {"columns", "timestamps", "defaults"}
+    unknown_sections = set(data) - {"columns", "timestamps", "defaults", "numbers"}
     if unknown_sections:
-        raise DataError(f"{source}: unknown section(s) {sorted(unknown_sections)}; use [columns], [timestamps], [defaults]")
+        raise DataError(f"{source}: unknown section(s) {sorted(unknown_sections)}; "
+                        "use [columns], [timestamps], [numbers], [defaults]")
     cols = dict(data.get("columns", {}))
     for key, val in cols.items():
         if key not in known:
@@ -80,12 +82,18 @@ def parse_map(data: Mapping, table: str, source: str = "map") -> ColumnMap:
     fmt = ts.get("format")
     if fmt is not None and (not isinstance(fmt, str) or "%" not in fmt):
         raise DataError(f"{source}: timestamps.format {fmt!r} is not a strftime format such as '%m/%d/%Y %H:%M'")
+    numbers = dict(data.get("numbers", {}))
+    if set(numbers) - {"decimal"}:
+        raise DataError(f"{source}: unknown key(s) numbers.{', numbers.'.join(sorted(set(numbers) - {'decimal'}))}")
+    decimal = numbers.get("decimal", ".")
+    if decimal not in (".", ","):
+        raise DataError(f"{source}: numbers.decimal must be \".\" (1,234.56) or \",\" (1.234,56), not {decimal!r}")
     defaults = {}
     for key, val in dict(data.get("defaults", {})).items():
         if key not in known:
             raise DataError(f"{source}: defaults.{key} is not a column of {table}")
         defaults[key] = str(val).lower() if isinstance(val, bool) else str(val)
-    return ColumnMap(columns=cols, ts_format=fmt, timezone=zone, defaults=defaults)
+    return ColumnMap(columns=cols, ts_format=fmt, timezone=zone, defaults=defaults, decimal=decimal)
 
 
 def load_map(path: str | Path, table: str) -> ColumnMap:
@@ -129,3 +137,26 @@ def suggest_mapping(columns: Iterable[str], table: str) -> dict[str, str]:
                 out[name] = hit
                 used.add(hit)
     return out
+
+
+def suggest_decimal(cells: Iterable[object]) -> str:
+    """The decimal mark a file's amount cells suggest: "," when some cells read only as
+    decimal-comma amounts (``12,50``, ``1.234,56``) and at least as many cells read that way as
+    with a decimal point; else ".". The same SQL macros as the import decide (import_macros.sql).
+    """
+    import duckdb
+
+    from . import sql
+
+    values = [str(c) for c in cells if c is not None and str(c).strip() and str(c) != "nan"]
+    if not values:
+        return "."
+    con = duckdb.connect()
+    try:
+        con.execute(sql.load("import_macros"))
+        q = sql.load("amount_conventions")
+        point, comma, comma_only = con.execute(q, sql.params_for(q, {"cells": values})).fetchall()[0]
+    finally:
+        con.close()
+    return "," if comma_only and comma >= point else "."
+

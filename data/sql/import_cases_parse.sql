@@ -1,4 +1,4 @@
--- import_cases_parse: type every cell of the staged file (import_src, all text) into import_typed; $fmt/$zone read timestamps.
+-- import_cases_parse: type every cell of the staged file (import_src, all text) into import_typed; $fmt/$zone read timestamps, $dec_comma amounts.
 CREATE OR REPLACE TEMP TABLE import_typed AS
 SELECT line,
        rd_blank(case_id) AS case_id,
@@ -21,7 +21,7 @@ SELECT line,
        rd_ts(freight_reimbursed_at, $fmt, $zone) AS freight_reimbursed_at,
        rd_ts(status_updated_at, $fmt, $zone) AS status_updated_at,
        rd_ts(closed_at, $fmt, $zone) AS closed_at,
-       rd_money(refund_amount) AS refund_amount,
-       rd_money(freight_amount) AS freight_amount,
+       rd_money(refund_amount, $dec_comma) AS refund_amount,
+       rd_money(freight_amount, $dec_comma) AS freight_amount,
        rd_blank(agent) AS agent
 FROM import_src;

@@ -9,7 +9,35 @@ CREATE OR REPLACE TEMP MACRO rd_ts(raw, fmt, zone) AS
         WHEN fmt IS NULL THEN timezone(zone, TRY_CAST(trim(raw) AS TIMESTAMP))
         ELSE timezone(zone, try_strptime(trim(raw), fmt))
     END;
-CREATE OR REPLACE TEMP MACRO rd_money(raw) AS TRY_CAST(replace(rd_blank(raw), ',', '') AS DECIMAL(12,2));
+-- rd_amount_text: an amount's text as '1234.56', or NULL when it does not follow the file's convention. With dec_comma
+-- the decimal mark is ',' and thousands may be grouped by '.', a space, a no-break or narrow no-break space or an
+-- apostrophe (one kind per value); otherwise the mark is '.' and a comma must group thousands (1,234.50), so
+-- '12,50' or '1.234,56' are refused rather than read as 1250 or 1.23.
+CREATE OR REPLACE TEMP MACRO rd_amount_text(raw, dec_comma) AS
+    CASE
+        WHEN rd_blank(raw) IS NULL THEN NULL
+        WHEN dec_comma THEN
+            CASE WHEN regexp_full_match(trim(raw), '[+-]?(\d+|\d{1,3}(\.\d{3})+|\d{1,3}( \d{3})+|\d{1,3}(\x{00A0}\d{3})+|\d{1,3}(\x{202F}\d{3})+|\d{1,3}(''\d{3})+)(,\d+)?')
+                 THEN replace(regexp_replace(trim(raw), '[. \x{00A0}\x{202F}'']', '', 'g'), ',', '.') END
+        WHEN contains(raw, ',') THEN
+            CASE WHEN regexp_full_match(trim(raw), '[+-]?\d{1,3}(,\d{3})+(\.\d+)?') THEN replace(trim(raw), ',', '') END
+        ELSE trim(raw)
+    END;
+-- rd_money: the amount in cents; NULL (flagged by rd_bad) when unreadable or when it has digits beyond the cent.
+CREATE OR REPLACE TEMP MACRO rd_money(raw, dec_comma) AS
+    CASE WHEN TRY_CAST(rd_amount_text(raw, dec_comma) AS DECIMAL(38,10)) = TRY_CAST(rd_amount_text(raw, dec_comma) AS DECIMAL(12,2))
+         THEN TRY_CAST(rd_amount_text(raw, dec_comma) AS DECIMAL(12,2)) END;
+-- rd_money_reason: why rd_money refused a cell, in words that say how to fix it.
+CREATE OR REPLACE TEMP MACRO rd_money_reason(raw, dec_comma) AS
+    CASE
+        WHEN rd_amount_text(raw, dec_comma) IS NOT NULL AND TRY_CAST(rd_amount_text(raw, dec_comma) AS DECIMAL(38,10)) IS NOT NULL
+             AND abs(TRY_CAST(rd_amount_text(raw, dec_comma) AS DECIMAL(38,10))) < 10000000000
+            THEN 'not an amount: more than 2 decimals (cents); nothing is rounded away'
+        WHEN dec_comma THEN 'not an amount with a decimal comma (such as 12,50 or 1.234,56; up to 10 digits and 2 decimals)'
+        WHEN contains(raw, ',') THEN 'not an amount: the comma is not a thousands separator (for an export that writes '
+            || 'decimals with a comma set numbers.decimal = "," in the map)'
+        ELSE 'not an amount (up to 10 digits and 2 decimals)'
+    END;
 CREATE OR REPLACE TEMP MACRO rd_bool(raw) AS
     CASE lower(rd_blank(raw))
         WHEN 'true' THEN TRUE WHEN 't' THEN TRUE WHEN 'yes' THEN TRUE WHEN 'y' THEN TRUE WHEN '1' THEN TRUE
