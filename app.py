@@ -23,4 +23,5 @@ for section, path, title, icon in PAGES:
         pages.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=not pages))
 page = st.navigation(pages)
 context.sidebar(role)
+context.sample_banner()
 page.run()

@@ -262,8 +262,23 @@ def _write_rejects(cur: duckdb.DuckDBPyConnection, path: Path, staged: pa.Table,
     rows = rows.rename(columns=back).reset_index()
     rows.insert(1, "reason", bad["reason"].to_numpy())
     out = path.with_name(path.name + ".rejects.csv")
-    rows.to_csv(out, index=False)
+    try:
+        rows.to_csv(out, index=False)
+    except OSError as exc:
+        raise DataError(f"cannot write the rejected rows to {out} ({exc.strerror or exc}); nothing was imported. "
+                        "Copy the file to a folder you may write to, or import without --skip-bad to see "
+                        "the bad rows") from None
     return out
+
+
+def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
+    """Undo the import's transaction; when the failure already ended it (a commit that could not
+    write, a database invalidated by an earlier fatal error) there is nothing to undo, and the
+    caller reports the failure itself rather than "no transaction is active"."""
+    try:
+        cur.rollback()
+    except duckdb.Error:
+        pass
 
 
 def import_file(
@@ -336,12 +351,15 @@ def import_file(
                 cur.execute(sql.load("bump_data_version"))
             cur.commit()
         except BaseException:
-            cur.rollback()
+            _rollback(cur)
             raise
     except duckdb.Error as exc:
-        raise DataError(f"import of {path.name} failed: {exc}") from None
+        raise DataError(f"import of {path.name} failed, nothing was imported: {exc}") from None
     finally:
-        cur.unregister("import_src")
-        cur.close()
+        try:
+            cur.unregister("import_src")
+            cur.close()
+        except duckdb.Error:  # the connection is already unusable; the failure above says why
+            pass
     result.seconds = time.monotonic() - t0
     return result

@@ -105,6 +105,10 @@ def load_map(path: str | Path, table: str) -> ColumnMap:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"map file {p} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise DataError(f"map file {p} is not a map: its values are nested too deeply") from None
+    except UnicodeDecodeError:
+        raise DataError(f"map file {p} is not UTF-8 text") from None
     return parse_map(data, table, source=str(p))
 
 

@@ -180,6 +180,8 @@ def parse_policy(text: str, base: Policy | None = None) -> Policy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError("", f"not a valid TOML file ({exc})") from None
+    except RecursionError:
+        raise PolicyError("", "not a policy file: its values are nested too deeply") from None
     return policy_from_dict(data, base=base)
 
 
