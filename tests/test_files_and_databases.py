@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -276,3 +277,64 @@ def test_deeply_nested_toml_is_a_clear_error(tmp_path, kind):
 
         with pytest.raises(data.DataError, match="nested too deeply"):
             load_map(path, "orders")
+
+
+# ------------------------------------------------------------------ the calendar's last hours
+@pytest.mark.parametrize("placed, accepted", [
+    ("2069-12-31T09:59:59Z", True),
+    ("2069-12-31T10:00:00Z", False),
+    ("2069-12-31T17:59:59+08:00", True),
+    ("2069-12-31T23:00:00+08:00", False),
+    ("2000-01-01T12:00:00Z", True),
+    ("2000-01-01T11:59:59Z", False),
+    ("2000-01-01T00:00:00-12:00", True),
+], ids=["last-second-everywhere", "already-2070-in-kiritimati", "late-2069-shanghai-ok", "late-2069-shanghai-refused",
+        "first-second-everywhere", "still-1999-in-baker-island", "midnight-utc-12"])
+def test_import_keeps_times_decidable_in_every_zone(con, tmp_path, placed, accepted):
+    csv = tmp_path / "o.csv"
+    csv.write_text(f"order_id,placed_at\nL1,{placed}\n")
+    if accepted:
+        assert import_file(con, "orders", csv).inserted == 1
+    else:
+        with pytest.raises(data.DataError, match="year outside 2000..2069 in some time zone"):
+            import_file(con, "orders", csv)
+
+
+def _policy(zone: str, country: str = "NZ"):
+    from policy.params import parse_policy
+
+    return parse_policy(f'name = "{zone}"\n[calendar]\ncountry = "{country}"\ntimezone = "{zone}"\n')
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Auckland", "Asia/Shanghai", "America/Sao_Paulo",
+                                  "Pacific/Pago_Pago"])
+def test_the_latest_importable_order_is_reported_in_any_zone(con, tmp_path, zone):
+    from data.report import weekly_report
+
+    orders, cases = tmp_path / "o.csv", tmp_path / "c.csv"
+    orders.write_text("order_id,placed_at,shipped_at,delivered_at,order_amount\n"
+                      "L1,2069-12-31T09:00:00Z,2069-12-31T09:30:00Z,2069-12-31T09:50:00Z,10\n"
+                      f"E1,{PLACED},,,5\n")
+    cases.write_text("case_id,order_id,request,reason,requested_at\nLC1,L1,refund,damaged,2069-12-31T09:59:00Z\n")
+    import_file(con, "orders", orders)
+    import_file(con, "cases", cases)
+    for period in [(None, None), ("2025-01-01", "2025-12-31")]:
+        report = weekly_report(con, _policy(zone), *period, "2069-12-31T09:59:30Z").to_dict()
+        assert report["weeks"]
+
+
+def test_a_stored_time_outside_the_zones_calendar_is_named(con):
+    """Stored before the import checked every zone (or written by a program): the report says
+    which case, which column and which zone, instead of a row number."""
+    from data.db import insert_frame
+    from data.report import weekly_report
+
+    late = pd.Timestamp("2069-12-31T23:00:00+08:00")
+    insert_frame(con, "orders", pd.DataFrame({"order_id": ["L1"], "placed_at": [late], "order_amount": [10]}))
+    insert_frame(con, "cases", pd.DataFrame({"case_id": ["LC1"], "order_id": ["L1"], "request": ["refund"],
+                                             "reason": ["damaged"], "requested_at": [late]}))
+    assert weekly_report(con, _policy("Asia/Shanghai", "CN"), None, None, "2069-12-31T23:30:00+08:00").to_dict()["weeks"]
+    with pytest.raises(data.DataError) as err:
+        weekly_report(con, _policy("Pacific/Auckland"), "2025-01-01", "2025-12-31", "2069-12-31T23:30:00+08:00")
+    assert "LC1" in str(err.value) or "L1" in str(err.value)
+    assert "Pacific/Auckland" in str(err.value) and "2070-01-01" in str(err.value) and "row 0" not in str(err.value)

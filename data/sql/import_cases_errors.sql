@@ -33,14 +33,14 @@ UNION ALL SELECT line, 'refund_amount', refund_amount, rd_money_reason(refund_am
 UNION ALL SELECT line, 'refund_amount', refund_amount, 'negative amount' FROM j WHERE p_refund_amount < 0
 UNION ALL SELECT line, 'freight_amount', freight_amount, rd_money_reason(freight_amount, $dec_comma) FROM j WHERE rd_bad(freight_amount, p_freight_amount)
 UNION ALL SELECT line, 'freight_amount', freight_amount, 'negative amount' FROM j WHERE p_freight_amount < 0
-UNION ALL SELECT line, 'requested_at', requested_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_requested_at)
-UNION ALL SELECT line, 'replied_at', replied_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_replied_at)
-UNION ALL SELECT line, 'media_received_at', media_received_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_media_received_at)
-UNION ALL SELECT line, 'customer_shipped_at', customer_shipped_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_customer_shipped_at)
-UNION ALL SELECT line, 'return_received_at', return_received_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_return_received_at)
-UNION ALL SELECT line, 'replacement_shipped_at', replacement_shipped_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_replacement_shipped_at)
-UNION ALL SELECT line, 'refunded_at', refunded_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_refunded_at)
-UNION ALL SELECT line, 'freight_claimed_at', freight_claimed_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_freight_claimed_at)
-UNION ALL SELECT line, 'freight_reimbursed_at', freight_reimbursed_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_freight_reimbursed_at)
-UNION ALL SELECT line, 'status_updated_at', status_updated_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_status_updated_at)
-UNION ALL SELECT line, 'closed_at', closed_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_closed_at);
+UNION ALL SELECT line, 'requested_at', requested_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_requested_at)
+UNION ALL SELECT line, 'replied_at', replied_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_replied_at)
+UNION ALL SELECT line, 'media_received_at', media_received_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_media_received_at)
+UNION ALL SELECT line, 'customer_shipped_at', customer_shipped_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_customer_shipped_at)
+UNION ALL SELECT line, 'return_received_at', return_received_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_return_received_at)
+UNION ALL SELECT line, 'replacement_shipped_at', replacement_shipped_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_replacement_shipped_at)
+UNION ALL SELECT line, 'refunded_at', refunded_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_refunded_at)
+UNION ALL SELECT line, 'freight_claimed_at', freight_claimed_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_freight_claimed_at)
+UNION ALL SELECT line, 'freight_reimbursed_at', freight_reimbursed_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_freight_reimbursed_at)
+UNION ALL SELECT line, 'status_updated_at', status_updated_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_status_updated_at)
+UNION ALL SELECT line, 'closed_at', closed_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_closed_at);

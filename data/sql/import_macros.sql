@@ -43,7 +43,8 @@ CREATE OR REPLACE TEMP MACRO rd_bool(raw) AS
         WHEN 'true' THEN TRUE WHEN 't' THEN TRUE WHEN 'yes' THEN TRUE WHEN 'y' THEN TRUE WHEN '1' THEN TRUE
         WHEN 'false' THEN FALSE WHEN 'f' THEN FALSE WHEN 'no' THEN FALSE WHEN 'n' THEN FALSE WHEN '0' THEN FALSE
     END;
--- rd_year_bad: a parsed timestamp outside the policy calendar's years 2000..2069
-CREATE OR REPLACE TEMP MACRO rd_year_bad(parsed) AS parsed IS NOT NULL AND (parsed < TIMESTAMPTZ '2000-01-01 00:00:00+00' OR parsed >= TIMESTAMPTZ '2070-01-01 00:00:00+00');
+-- rd_year_bad: a parsed timestamp outside the policy calendar's years 2000..2069 in some time zone (UTC-12 to UTC+14),
+-- so a stored time stays decidable whatever zone a policy later names (2069-12-31 23:00+08:00 is 2070 in Auckland).
+CREATE OR REPLACE TEMP MACRO rd_year_bad(parsed) AS parsed IS NOT NULL AND (parsed < TIMESTAMPTZ '2000-01-01 12:00:00+00' OR parsed >= TIMESTAMPTZ '2069-12-31 10:00:00+00');
 -- rd_bad: a cell that is not blank but did not parse
 CREATE OR REPLACE TEMP MACRO rd_bad(raw, parsed) AS rd_blank(raw) IS NOT NULL AND parsed IS NULL;

@@ -15,8 +15,8 @@ UNION ALL SELECT line, 'promised_delivery_at', promised_delivery_at, $ts_hint FR
 UNION ALL SELECT line, 'order_amount', order_amount, rd_money_reason(order_amount, $dec_comma) FROM j WHERE rd_bad(order_amount, p_order_amount)
 UNION ALL SELECT line, 'order_amount', order_amount, 'negative amount' FROM j WHERE p_order_amount < 0
 UNION ALL SELECT line, 'currency', currency, 'not a 3-letter ISO 4217 code' FROM j WHERE p_currency IS NOT NULL AND NOT regexp_matches(p_currency, '^[A-Z]{3}$')
-UNION ALL SELECT line, 'placed_at', placed_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_placed_at)
-UNION ALL SELECT line, 'shipped_at', shipped_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_shipped_at)
-UNION ALL SELECT line, 'delivered_at', delivered_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_delivered_at)
-UNION ALL SELECT line, 'promised_delivery_at', promised_delivery_at, 'year outside 2000..2069 (the policy calendar)' FROM j WHERE rd_year_bad(p_promised_delivery_at)
+UNION ALL SELECT line, 'placed_at', placed_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_placed_at)
+UNION ALL SELECT line, 'shipped_at', shipped_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_shipped_at)
+UNION ALL SELECT line, 'delivered_at', delivered_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_delivered_at)
+UNION ALL SELECT line, 'promised_delivery_at', promised_delivery_at, 'year outside 2000..2069 in some time zone (the policy calendar)' FROM j WHERE rd_year_bad(p_promised_delivery_at)
 ORDER BY line, "column";
