@@ -23,7 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import sql
-from .columns import REASONS, REQUESTS, REQUIRED, table_columns
+from .columns import KEYS, REASONS, REQUESTS, REQUIRED, table_columns
 from .csv_diagnose import first_problem
 from .csv_layout import CsvLayout, check_header, one_column_hint, record_lines, sniff
 from .db import DataError
@@ -167,7 +167,7 @@ def _sources(path: Path, table: str, cmap: ColumnMap, file_cols: list[str]) -> d
     """canonical column -> file column; a mapped or canonical name is matched ignoring case and
     surrounding spaces, and one the header holds twice is refused naming both."""
     canon = table_columns(table)
-    wanted = {src.strip().lower() for src in cmap.columns.values()} | set(canon)
+    wanted = {src.strip().lower() for src in [*cmap.columns.values(), cmap.cancelled_when or ""]} | set(canon)
     try:
         check_header(file_cols, {c for c in file_cols if c.strip().lower() in wanted})
     except DataError as exc:
@@ -218,7 +218,13 @@ def _stage(path: Path, table: str, cmap: ColumnMap, zone: str, progress: Progres
         raise DataError(f"{path.name} has no column for {', '.join(absent)} (required); "
                         "map it in [columns] or give a value in [defaults]")
 
-    wanted = sorted(set(source.values()))
+    cancel_src = None
+    if cmap.cancelled_when:
+        found = [c for c in file_cols if c.strip().lower() == cmap.cancelled_when.strip().lower()]
+        if not found:
+            raise DataError(f"{path.name} lacks the column {cmap.cancelled_when} (status.cancelled_when)")
+        cancel_src = found[0]
+    wanted = sorted(set(source.values()) | ({cancel_src} if cancel_src else set()))
     if parquet:
         for name in wanted:
             _check_parquet_type(path, name, schema.field(name).type)
@@ -250,7 +256,53 @@ def _stage(path: Path, table: str, cmap: ColumnMap, zone: str, progress: Progres
         else:
             arrays[name] = pa.nulls(n, pa.string())
     supplied = set(source) | set(cmap.defaults)
-    return pa.table(arrays), supplied
+    if cancel_src:
+        cancelled = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(_as_text(raw.column(cancel_src), zone)), ""), False)
+        arrays["status"] = pc.if_else(cancelled, pa.scalar("cancelled"), arrays["status"])
+        supplied.add("status")
+    staged = pa.table(arrays)
+    if cmap.several_per_key:
+        staged = _one_row_per_key(staged, KEYS[table], path, cmap)
+    return staged, supplied
+
+
+def _one_row_per_key(staged: pa.Table, key: str, path: Path, cmap: ColumnMap) -> pa.Table:
+    """Rows sharing a key become one record named by its first line (Shopify writes one row per
+    line item, the order's own fields on its first row only): each column takes the first
+    non-blank cell in file order. Two different non-blank cells for one record are refused naming
+    both lines, so a map that points at a per-line-item column (a line item's price) is caught.
+    Rows with a blank key stay as they are (the checks name them)."""
+    blank = pa.nulls(1, pa.string())[0]
+    cols = {}
+    for name in staged.column_names:
+        col = staged.column(name)
+        if name != "line":
+            col = pc.if_else(pc.equal(pc.utf8_trim_whitespace(col), ""), blank, col)
+        cols[name] = col
+    table = pa.table(cols)
+    keyed = pc.is_valid(table.column(key))
+    grouped_rows, loose = table.filter(keyed), table.filter(pc.invert(keyed))
+    others = [c for c in table.column_names if c not in ("line", key)]
+    grouped = grouped_rows.group_by(key, use_threads=False).aggregate(
+        [("line", "min")] + [(c, "first") for c in others] + [(c, "count_distinct") for c in others])
+    for name in others:
+        clash = pc.greater(grouped.column(f"{name}_count_distinct"), 1)
+        if pc.any(clash).as_py():
+            record = grouped.filter(clash).slice(0, 1)
+            ident = record.column(key)[0].as_py()
+            first_line = record.column("line_min")[0].as_py()
+            first_value = record.column(f"{name}_first")[0].as_py()
+            rows = grouped_rows.filter(pc.equal(grouped_rows.column(key), ident))
+            other = rows.filter(pc.and_(pc.is_valid(rows.column(name)), pc.not_equal(rows.column(name), first_value)))
+            source = cmap.columns.get(name, name)
+            raise DataError(
+                f"{path.name}: line {other.column('line')[0].as_py()}, column {source}, value "
+                f"{other.column(name)[0].as_py()!r}: differs from {first_value!r} on line {first_line}, the first row "
+                f"of {key} {ident}; rows of one {key} must agree (is {source} a per-line-item column?)")
+    merged = pa.table({"line": grouped.column("line_min"), key: grouped.column(key),
+                       **{c: grouped.column(f"{c}_first") for c in others}}).select(table.column_names)
+    out = pa.concat_tables([merged, loose.select(table.column_names)])
+    return out.take(pc.sort_indices(out.column("line")))
 
 
 # ---------------------------------------------------------------- validating and writing

@@ -41,6 +41,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+SECTIONS = ("about", "columns", "timestamps", "numbers", "rows", "status", "defaults")
+READY_MAPS_DIR = Path(__file__).resolve().parent / "maps"
+
+
 @dataclass(frozen=True)
 class ColumnMap:
     """canonical column -> file column, plus how to read timestamps and constant defaults."""
@@ -50,6 +54,9 @@ class ColumnMap:
     timezone: str | None = None  # zone of naive timestamps; None: the policy's zone
     defaults: Mapping[str, str] = field(default_factory=dict)
     decimal: str = "."  # the amounts' decimal mark: "." (1,234.56) or "," (1.234,56, 1 234,56, 1'234,56)
+    several_per_key: bool = False  # rows sharing a key are one record (Shopify: one row per line item)
+    cancelled_when: str | None = None  # file column whose non-blank cell makes an order's status 'cancelled'
+    title: str = ""  # a ready-made map's name, as the Data page offers it
 
 
 def _norm(name: str) -> str:
@@ -59,10 +66,28 @@ def _norm(name: str) -> str:
 def parse_map(data: Mapping, table: str, source: str = "map") -> ColumnMap:
     """Validate a map (parsed TOML) against the table's columns; errors name the key."""
     known = table_columns(table)
-    unknown_sections = set(data) - {"columns", "timestamps", "defaults", "numbers"}
+    unknown_sections = set(data) - set(SECTIONS)
     if unknown_sections:
         raise DataError(f"{source}: unknown section(s) {sorted(unknown_sections)}; "
-                        "use [columns], [timestamps], [numbers], [defaults]")
+                        f"use {', '.join(f'[{name}]' for name in SECTIONS)}")
+    for section in SECTIONS:
+        if not isinstance(data.get(section, {}), Mapping):
+            raise DataError(f"{source}: [{section}] must be a table of keys")
+    about = dict(data.get("about", {}))
+    if set(about) - {"title", "table", "note"}:
+        raise DataError(f"{source}: unknown key(s) about.{', about.'.join(sorted(set(about) - {'title', 'table', 'note'}))}")
+    if about.get("table", table) != table:
+        raise DataError(f"{source}: this map is for {about['table']}, not {table}")
+    rows = dict(data.get("rows", {}))
+    if set(rows) - {"several_per_key"} or not isinstance(rows.get("several_per_key", False), bool):
+        raise DataError(f"{source}: [rows] takes one key, several_per_key = true or false")
+    status = dict(data.get("status", {}))
+    cancelled_when = status.get("cancelled_when")
+    if set(status) - {"cancelled_when"} or (cancelled_when is not None and (not isinstance(cancelled_when, str)
+                                                                           or not cancelled_when)):
+        raise DataError(f"{source}: [status] takes one key, cancelled_when = \"a column of the file\"")
+    if cancelled_when and table != "orders":
+        raise DataError(f"{source}: status.cancelled_when is for orders")
     cols = dict(data.get("columns", {}))
     for key, val in cols.items():
         if key not in known:
@@ -93,7 +118,9 @@ def parse_map(data: Mapping, table: str, source: str = "map") -> ColumnMap:
         if key not in known:
             raise DataError(f"{source}: defaults.{key} is not a column of {table}")
         defaults[key] = str(val).lower() if isinstance(val, bool) else str(val)
-    return ColumnMap(columns=cols, ts_format=fmt, timezone=zone, defaults=defaults, decimal=decimal)
+    return ColumnMap(columns=cols, ts_format=fmt, timezone=zone, defaults=defaults, decimal=decimal,
+                     several_per_key=rows.get("several_per_key", False), cancelled_when=cancelled_when,
+                     title=str(about.get("title", "")))
 
 
 def load_map(path: str | Path, table: str) -> ColumnMap:
@@ -110,6 +137,17 @@ def load_map(path: str | Path, table: str) -> ColumnMap:
     except UnicodeDecodeError:
         raise DataError(f"map file {p} is not UTF-8 text") from None
     return parse_map(data, table, source=str(p))
+
+
+def ready_maps(table: str) -> dict[str, Path]:
+    """The maps shipped in ``data/maps/`` for ``table``, ``{title: path}`` (Shopify, Zendesk, the
+    Brazilian marketplace); the Data page offers them by name and ``--map`` takes their paths."""
+    out = {}
+    for path in sorted(READY_MAPS_DIR.glob("*.map.toml")):
+        about = tomllib.loads(path.read_text(encoding="utf-8")).get("about", {})
+        if about.get("table") == table:
+            out[about.get("title") or path.stem] = path
+    return out
 
 
 def suggest_mapping(columns: Iterable[str], table: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -21,12 +22,13 @@ from data.columns import KEYS, REQUIRED, TABLES
 from data.csv_layout import sniff
 from data.export import to_safe_csv
 from data.importer import ImportFailed, import_file
-from data.mapping import suggest_decimal, suggest_mapping
+from data.mapping import parse_map, ready_maps, suggest_decimal, suggest_mapping
 from data.quality import data_quality_findings
 from ui import context as ctx
 from ui import display as ui
 
 NOT_IN_FILE = "— not in the file —"
+NO_READY_MAP = "— none: suggest from the column names —"
 PREVIEW_ROWS = 20
 SAMPLE_ROWS = 500  # rows read to suggest settings such as the decimal mark
 DECIMALS = {".": "point: 1,234.56", ",": "comma: 1.234,56 · 1 234,56 · 1'234,56"}
@@ -175,13 +177,30 @@ if uploaded is not None:
                       "Check that it is a CSV with a header line, or a Parquet file.")
         st.stop()
 
-    suggested = suggest_mapping(file_columns, table_name)
+    ready = ready_maps(table_name)
+    ready_title = st.selectbox("Ready-made map", [NO_READY_MAP, *ready], key=f"dp_ready:{uploaded.file_id}:{table_name}",
+                               help="Maps shipped with the app for exports stores really have (data/maps/); "
+                                    "each box below can still be changed.")
+    ready_spec: dict = {}
+    if ready_title != NO_READY_MAP:
+        ready_spec = tomllib.loads(ready[ready_title].read_text(encoding="utf-8"))
+        ready_map = parse_map(ready_spec, table_name, source=ready[ready_title].name)
+        by_name = {c.strip().lower(): c for c in file_columns}
+        suggested = {canon: by_name[src.strip().lower()] for canon, src in ready_map.columns.items()
+                     if src.strip().lower() in by_name}
+        absent = [src for src in ready_map.columns.values() if src.strip().lower() not in by_name]
+        st.caption(ui.md(ready_spec.get("about", {}).get("note", "")))
+        if absent:
+            st.warning(f"This file lacks {len(absent)} column(s) of the {ui.md(ready_title)} layout: "
+                       f"{ui.md(', '.join(absent))}.", icon=":material/warning:")
+    else:
+        suggested = suggest_mapping(file_columns, table_name)
     st.markdown(f"**Map the columns of {ui.md(uploaded.name)}** (suggested from the names; required columns "
                 f"are marked \\*)")
     options = [NOT_IN_FILE, *file_columns]
     mapping: dict[str, str] = {}
     grid = st.columns(4)
-    sig = f"{uploaded.file_id}:{table_name}"
+    sig = f"{uploaded.file_id}:{table_name}:{ready_title}"
     for i, (column, kind) in enumerate(TABLES[table_name].items()):
         key = f"dp_map:{sig}:{column}"
         if key not in st.session_state:
@@ -192,16 +211,17 @@ if uploaded is not None:
         if choice != NOT_IN_FILE:
             mapping[column] = choice
     t1, t2, t3, t4 = st.columns(4)
-    ts_format = t1.text_input("Timestamp format (empty: ISO 8601)", key="dp_ts_format",
-                              placeholder="%m/%d/%Y %H:%M")
-    zone = t2.text_input("Zone of timestamps without an offset", key="dp_zone",
-                         value=ctx.policy().calendar.timezone)
+    ready_ts = ready_spec.get("timestamps", {})
+    ts_format = t1.text_input("Timestamp format (empty: ISO 8601)", key=f"dp_ts_format:{sig}",
+                              value=ready_ts.get("format", ""), placeholder="%m/%d/%Y %H:%M")
+    zone = t2.text_input("Zone of timestamps without an offset", key=f"dp_zone:{sig}",
+                         value=ready_ts.get("timezone", ctx.policy().calendar.timezone))
     amount_cells = [v for canon, src in mapping.items() if TABLES[table_name][canon] == "money"
                     and src in sample.columns for v in sample[src].astype(str).tolist()]
     suggested_decimal = suggest_decimal(amount_cells)
     decimal_key = f"dp_decimal:{sig}"
     if decimal_key not in st.session_state:
-        st.session_state[decimal_key] = suggested_decimal
+        st.session_state[decimal_key] = ready_spec.get("numbers", {}).get("decimal", suggested_decimal)
     decimal = t3.selectbox("Decimal mark of amounts", list(DECIMALS), key=decimal_key, format_func=DECIMALS.get,
                            help="Exports from many European spreadsheets write 1.234,56; a comma that is not a "
                                 "thousands separator is refused unless this says comma.")
@@ -226,7 +246,7 @@ if uploaded is not None:
 
     if st.button(f"Import into {table_name}", type="primary", key="dp_import", disabled=bool(missing),
                  icon=":material/upload:"):
-        spec = {"columns": mapping, "timestamps": {}, "numbers": {"decimal": decimal}}
+        spec = {**ready_spec, "columns": mapping, "timestamps": {}, "numbers": {"decimal": decimal}}
         if ts_format.strip():
             spec["timestamps"]["format"] = ts_format.strip()
         if zone.strip():

@@ -1,11 +1,12 @@
 -- import_macros: parsing helpers for imported text cells (blank -> NULL; unreadable -> NULL, flagged by the *_errors queries).
--- rd_ts: a timestamp with an explicit offset keeps it; one without is read in `zone`, with `fmt` (strftime) or ISO 8601 when fmt is NULL.
+-- rd_ts: a timestamp with an explicit offset keeps it (+08:00, +0800 or +08, also after a space as Shopify writes
+-- '2024-03-01 10:15:32 +0800'); one without is read in `zone`, with `fmt` (strftime) or ISO 8601 when fmt is NULL.
 CREATE OR REPLACE TEMP MACRO rd_blank(raw) AS nullif(trim(raw), '');
 CREATE OR REPLACE TEMP MACRO rd_ts(raw, fmt, zone) AS
     CASE
         WHEN rd_blank(raw) IS NULL THEN NULL
         WHEN regexp_matches(trim(raw), '\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?)$')
-            THEN TRY_CAST(trim(raw) AS TIMESTAMPTZ)
+            THEN TRY_CAST(regexp_replace(trim(raw), '\s*([+-]\d\d):?(\d\d)$', '\1:\2') AS TIMESTAMPTZ)
         WHEN fmt IS NULL THEN timezone(zone, TRY_CAST(trim(raw) AS TIMESTAMP))
         ELSE timezone(zone, try_strptime(trim(raw), fmt))
     END;
