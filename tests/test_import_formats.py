@@ -256,3 +256,20 @@ def test_semicolon_file_changing_to_commas_names_the_line(con, tmp_path):
     with pytest.raises(data.DataError) as err:
         import_file(con, "orders", path)
     assert "line 3" in str(err.value) and "semicolons" in str(err.value)
+
+
+@pytest.mark.parametrize("cell, instant", [
+    ("2024-03-01 10:15:32 +0800", "2024-03-01T02:15:32Z"),
+    ("2024-03-01T10:15:32-0500", "2024-03-01T15:15:32Z"),
+    ("2024-03-01 10:15:32 +08:00", "2024-03-01T02:15:32Z"),
+    ("2024-03-01 10:15 +0530", "2024-03-01T04:45:00Z"),
+    ("2024-03-01T10:15:32+08", "2024-03-01T02:15:32Z"),
+    ("2024-03-01T10:15:32Z", "2024-03-01T10:15:32Z"),
+    ("2024-03-01 10:15:32", "2024-03-01T02:15:32Z"),  # no offset: the zone (Asia/Shanghai here)
+], ids=["shopify-space-hhmm", "hhmm", "space-hh:mm", "minutes-only-time-half-hour-zone", "hours-only", "zulu", "naive"])
+def test_offsets_as_exports_write_them(con, tmp_path, cell, instant):
+    path = tmp_path / "o.csv"
+    path.write_text(f"order_id,placed_at\nA1,{cell}\n", encoding="utf-8")
+    import_file(con, "orders", path, timezone="Asia/Shanghai")
+    stored = con.cursor().execute("SELECT placed_at FROM orders").fetchall()[0][0]
+    assert pd.Timestamp(stored) == pd.Timestamp(instant)
