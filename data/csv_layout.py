@@ -22,6 +22,7 @@ csv.field_size_limit(1 << 30)  # a huge but well-formed cell is not an error
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 SNIFF_BYTES = 256 << 10  # enough for the header and a few hundred rows of any export
 SNIFF_RECORDS = 200
+COUNT_CHUNK = 16 << 20  # bytes read at a time when counting lines
 
 
 @dataclass(frozen=True)
@@ -113,14 +114,16 @@ def check_header(header: tuple[str, ...] | list[str], read: set[str] | None = No
 def _line_count(path: Path) -> tuple[int, bool]:
     """(physical lines, whether any line break is a lone CR)."""
     lines, lone_cr, last = 0, False, b""
-    with path.open("rb") as fh:
-        while chunk := fh.read(8 << 20):
-            lf, cr, crlf = chunk.count(b"\n"), chunk.count(b"\r"), chunk.count(b"\r\n")
-            if last == b"\r" and chunk[:1] == b"\n":
-                crlf += 1
-            lines += lf
-            lone_cr = lone_cr or cr != crlf
+    with path.open("rb", buffering=0) as fh:
+        while chunk := fh.read(COUNT_CHUNK):
+            lines += chunk.count(b"\n")
+            if last == b"\r" and chunk[:1] != b"\n":
+                lone_cr = True
+            if not lone_cr and b"\r" in chunk:  # CR LF files pay two more counts, LF files none
+                body = chunk[:-1] if chunk.endswith(b"\r") else chunk  # the next chunk tells
+                lone_cr = body.count(b"\r") != body.count(b"\r\n")
             last = chunk[-1:]
+    lone_cr = lone_cr or last == b"\r"
     if last and last not in (b"\n", b"\r"):
         lines += 1
     return lines, lone_cr

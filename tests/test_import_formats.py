@@ -170,6 +170,20 @@ def test_record_lines_agree_with_a_reading_by_hand(tmp_path, text, lines):
     assert record_lines(path, sniff(path), len(lines) + 2) is None  # a count the file does not have
 
 
+@pytest.mark.parametrize("chunk", [1 << 20, 1, 2, 3], ids=["one-read", "one-byte-reads", "two-byte-reads", "three-byte-reads"])
+@pytest.mark.parametrize("text, expected", [
+    (b"a\nb\n", (2, False)), (b"a\r\nb\r\n", (2, False)), (b"a\rb\r", (0, True)), (b"a\r\nb", (2, False)),
+    (b"a\nb\rc\n", (2, True)), (b"a\r", (0, True)), (b"a", (1, False)),
+], ids=["lf", "crlf", "lone-cr", "crlf-no-final", "one-lone-cr", "final-lone-cr", "no-newline"])
+def test_line_count_sees_every_line_ending_across_reads(tmp_path, monkeypatch, chunk, text, expected):
+    import data.csv_layout as layout
+
+    monkeypatch.setattr(layout, "COUNT_CHUNK", chunk)
+    path = tmp_path / "t.csv"
+    path.write_bytes(text)
+    assert layout._line_count(path) == expected
+
+
 def test_multi_line_cells_cross_the_readers_blocks(con, tmp_path, monkeypatch):
     """The 30 MB file of the issue in small: records with line breaks inside quotes cross the
     reader's block boundaries (16 MB in production, 4 KB here), and all of them import."""

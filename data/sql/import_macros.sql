@@ -6,7 +6,8 @@ CREATE OR REPLACE TEMP MACRO rd_ts(raw, fmt, zone) AS
     CASE
         WHEN rd_blank(raw) IS NULL THEN NULL
         WHEN regexp_matches(trim(raw), '\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?)$')
-            THEN TRY_CAST(regexp_replace(trim(raw), '\s*([+-]\d\d):?(\d\d)$', '\1:\2') AS TIMESTAMPTZ)
+            THEN coalesce(TRY_CAST(trim(raw) AS TIMESTAMPTZ),  -- the rewrite only for what the cast cannot read
+                          TRY_CAST(regexp_replace(trim(raw), '\s*([+-]\d\d):?(\d\d)$', '\1:\2') AS TIMESTAMPTZ))
         WHEN fmt IS NULL THEN timezone(zone, TRY_CAST(trim(raw) AS TIMESTAMP))
         ELSE timezone(zone, try_strptime(trim(raw), fmt))
     END;
