@@ -23,7 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import sql
-from .columns import KEYS, REASONS, REQUESTS, REQUIRED, table_columns
+from .columns import KEYS, REASONS, REQUESTS, REQUIRED, TABLES, table_columns
 from .csv_diagnose import first_problem
 from .csv_layout import CsvLayout, check_header, one_column_hint, record_lines, sniff
 from .db import DataError
@@ -33,6 +33,7 @@ Progress = Callable[[str], None]
 MAX_LISTED_ERRORS = 20
 PROGRESS_BYTES = 8 << 20  # files larger than this report progress while reading
 READ_BLOCK_BYTES = 16 << 20  # the CSV reader's block; records may cross blocks
+FLOAT_CENT_TOLERANCE = 5e-6  # a float amount this close to a cent value is that value (float64 ulp at 1e10: 2e-6)
 
 
 @dataclass
@@ -143,9 +144,17 @@ def _check_parquet_type(path: Path, name: str, t: pa.DataType) -> None:
                             "each cell must hold one value (text, number, boolean or timestamp)")
 
 
-def _as_text(col: pa.ChunkedArray, zone: str, name: str = "") -> pa.ChunkedArray:
-    """Parquet columns come typed; turn them into the text the SQL reads (instants keep their offset)."""
+def _as_text(col: pa.ChunkedArray, zone: str, name: str = "", money: bool = False) -> pa.ChunkedArray:
+    """Parquet columns come typed; turn them into the text the SQL reads (instants keep their offset).
+
+    A binary float cannot hold 18.99 exactly (a sum may be 18.990000000000002): an amount within
+    a few millionths of a cent value is written as that value; one further off (12.345) keeps
+    its digits, and the SQL refuses it rather than rounding it away."""
     t = col.type
+    if money and pa.types.is_floating(t):
+        cents = pc.round(col, 2)
+        near = pc.less_equal(pc.abs(pc.subtract(col, cents)), FLOAT_CENT_TOLERANCE)
+        col = pc.if_else(near, cents, col)
     if pa.types.is_timestamp(t):
         if t.tz is None:
             col = pc.assume_timezone(col, zone, ambiguous="earliest", nonexistent="earliest")
@@ -248,7 +257,8 @@ def _stage(path: Path, table: str, cmap: ColumnMap, zone: str, progress: Progres
     for name in canon:
         if name in source:
             try:
-                arrays[name] = _as_text(raw.column(source[name]), zone, source[name])
+                arrays[name] = _as_text(raw.column(source[name]), zone, source[name],
+                                        money=TABLES[table][name] == "money")
             except DataError as exc:
                 raise DataError(f"{path.name}: {exc}") from None
         elif name in cmap.defaults:

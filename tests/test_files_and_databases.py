@@ -338,3 +338,19 @@ def test_a_stored_time_outside_the_zones_calendar_is_named(con):
         weekly_report(con, _policy("Pacific/Auckland"), "2025-01-01", "2025-12-31", "2069-12-31T23:30:00+08:00")
     assert "LC1" in str(err.value) or "L1" in str(err.value)
     assert "Pacific/Auckland" in str(err.value) and "2070-01-01" in str(err.value) and "row 0" not in str(err.value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (18.990000000000002, "18.99"), (0.1 + 0.2, "0.30"), (19.99, "19.99"), (12.5, "12.50"), (9999999999.99, "9999999999.99"),
+    (12.345, None), (12.3449, None), (None, "0.00"),
+], ids=["float-sum-noise", "point-three", "plain", "one-decimal", "ten-digits", "third-decimal-refused",
+        "fourth-decimal-refused", "null-is-zero"])
+def test_parquet_float_amounts_are_read_to_the_cent_never_rounded_away(con, tmp_path, value, expected):
+    path = tmp_path / "orders.parquet"
+    pq.write_table(pa.table({"order_id": ["F1"], "placed_at": [PLACED], "order_amount": pa.array([value], pa.float64())}), path)
+    if expected is None:
+        with pytest.raises(data.DataError, match="more than 2 decimals"):
+            import_file(con, "orders", path)
+        return
+    import_file(con, "orders", path)
+    assert str(con.cursor().execute("SELECT order_amount FROM orders").fetchall()[0][0]) == expected
