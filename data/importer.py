@@ -176,7 +176,8 @@ def _sources(path: Path, table: str, cmap: ColumnMap, file_cols: list[str]) -> d
     """canonical column -> file column; a mapped or canonical name is matched ignoring case and
     surrounding spaces, and one the header holds twice is refused naming both."""
     canon = table_columns(table)
-    wanted = {src.strip().lower() for src in [*cmap.columns.values(), cmap.cancelled_when or ""]} | set(canon)
+    extra = [cmap.cancelled_when or "", cmap.replied_minutes or ""]
+    wanted = {src.strip().lower() for src in [*cmap.columns.values(), *extra]} | set(canon)
     try:
         check_header(file_cols, {c for c in file_cols if c.strip().lower() in wanted})
     except DataError as exc:
@@ -227,13 +228,17 @@ def _stage(path: Path, table: str, cmap: ColumnMap, zone: str, progress: Progres
         raise DataError(f"{path.name} has no column for {', '.join(absent)} (required); "
                         "map it in [columns] or give a value in [defaults]")
 
-    cancel_src = None
-    if cmap.cancelled_when:
-        found = [c for c in file_cols if c.strip().lower() == cmap.cancelled_when.strip().lower()]
+    def find(name: str | None, key: str) -> str | None:
+        if not name:
+            return None
+        found = [c for c in file_cols if c.strip().lower() == name.strip().lower()]
         if not found:
-            raise DataError(f"{path.name} lacks the column {cmap.cancelled_when} (status.cancelled_when)")
-        cancel_src = found[0]
-    wanted = sorted(set(source.values()) | ({cancel_src} if cancel_src else set()))
+            raise DataError(f"{path.name} lacks the column {name} ({key})")
+        return found[0]
+
+    cancel_src = find(cmap.cancelled_when, "status.cancelled_when")
+    minutes_src = find(cmap.replied_minutes, "minutes_after_request.replied_at")
+    wanted = sorted(set(source.values()) | {c for c in (cancel_src, minutes_src) if c})
     if parquet:
         for name in wanted:
             _check_parquet_type(path, name, schema.field(name).type)
@@ -266,6 +271,11 @@ def _stage(path: Path, table: str, cmap: ColumnMap, zone: str, progress: Progres
         else:
             arrays[name] = pa.nulls(n, pa.string())
     supplied = set(source) | set(cmap.defaults)
+    if table == "cases":
+        arrays["replied_minutes"] = (_as_text(raw.column(minutes_src), zone, minutes_src) if minutes_src
+                                     else pa.nulls(n, pa.string()))
+        if minutes_src:
+            supplied.add("replied_at")
     if cancel_src:
         cancelled = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(_as_text(raw.column(cancel_src), zone)), ""), False)
         arrays["status"] = pc.if_else(cancelled, pa.scalar("cancelled"), arrays["status"])
@@ -320,7 +330,10 @@ def _write_rejects(cur: duckdb.DuckDBPyConnection, path: Path, staged: pa.Table,
     bad = cur.execute(sql.load("import_bad_lines")).df()
     src = staged.to_pandas(types_mapper=pd.ArrowDtype).set_index("line")
     rows = src.loc[bad["line"].to_numpy()]
+    if "replied_minutes" in rows.columns and not cmap.replied_minutes:
+        rows = rows.drop(columns="replied_minutes")
     back = {canon: cmap.columns.get(canon, canon) for canon in rows.columns}
+    back["replied_minutes"] = cmap.replied_minutes or "replied_minutes"
     rows = rows.rename(columns=back).reset_index()
     rows.insert(1, "reason", bad["reason"].to_numpy())
     out = path.with_name(path.name + ".rejects.csv")

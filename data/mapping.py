@@ -41,7 +41,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-SECTIONS = ("about", "columns", "timestamps", "numbers", "rows", "status", "defaults")
+SECTIONS = ("about", "columns", "timestamps", "numbers", "rows", "status", "minutes_after_request", "defaults")
 READY_MAPS_DIR = Path(__file__).resolve().parent / "maps"
 
 
@@ -57,6 +57,7 @@ class ColumnMap:
     several_per_key: bool = False  # rows sharing a key are one record (Shopify: one row per line item)
     cancelled_when: str | None = None  # file column whose non-blank cell makes an order's status 'cancelled'
     title: str = ""  # a ready-made map's name, as the Data page offers it
+    replied_minutes: str | None = None  # cases: file column giving replied_at as minutes after requested_at
 
 
 def _norm(name: str) -> str:
@@ -88,6 +89,13 @@ def parse_map(data: Mapping, table: str, source: str = "map") -> ColumnMap:
         raise DataError(f"{source}: [status] takes one key, cancelled_when = \"a column of the file\"")
     if cancelled_when and table != "orders":
         raise DataError(f"{source}: status.cancelled_when is for orders")
+    after = dict(data.get("minutes_after_request", {}))
+    if table != "cases" and after:
+        raise DataError(f"{source}: [minutes_after_request] is for cases")
+    if set(after) - {"replied_at"} or not all(isinstance(v, str) and v for v in after.values()):
+        raise DataError(f"{source}: [minutes_after_request] takes one key, replied_at = \"a column of minutes\"")
+    if "replied_at" in after and "replied_at" in data.get("columns", {}):
+        raise DataError(f"{source}: replied_at is both a column and minutes after the request; keep one")
     cols = dict(data.get("columns", {}))
     for key, val in cols.items():
         if key not in known:
@@ -120,7 +128,7 @@ def parse_map(data: Mapping, table: str, source: str = "map") -> ColumnMap:
         defaults[key] = str(val).lower() if isinstance(val, bool) else str(val)
     return ColumnMap(columns=cols, ts_format=fmt, timezone=zone, defaults=defaults, decimal=decimal,
                      several_per_key=rows.get("several_per_key", False), cancelled_when=cancelled_when,
-                     title=str(about.get("title", "")))
+                     title=str(about.get("title", "")), replied_minutes=after.get("replied_at"))
 
 
 def load_map(path: str | Path, table: str) -> ColumnMap:

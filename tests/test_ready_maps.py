@@ -104,6 +104,44 @@ def test_zendesk_tickets_become_cases_of_the_shopify_orders(con):
                             pd.Timestamp("2024-03-06 17:00+08:00"), "Li Wei")
     assert rows["4102"][:3] == ("#1002", "exchange", "faulty") and rows["4102"][4] is False
     assert rows["4103"][1:3] == ("refund_status", None) and rows["4103"][-1] is None
+    replied = dict(con.cursor().execute("SELECT case_id, replied_at FROM cases").fetchall())
+    assert replied["4101"] == pd.Timestamp("2024-03-04 09:30+08:00") + pd.Timedelta(minutes=95)  # first reply 95 min
+    assert replied["4102"] == pd.Timestamp("2024-03-07 14:05+08:00") + pd.Timedelta(minutes=115)
+    assert replied["4103"] is None  # not answered yet
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("95", "2024-03-04 11:05+08:00"), ("0", "2024-03-04 09:30+08:00"), ("0.5", "2024-03-04 09:30:30+08:00"),
+    ("", None), ("soon", "not a number of minutes"), ("-5", "not a number of minutes"),
+], ids=["whole-minutes", "zero", "half-minute", "blank-not-replied", "text-refused", "negative-refused"])
+def test_first_reply_minutes_become_the_reply_time(con, tmp_path, cell, expected):
+    import_file(con, "orders", FIXTURES / "shopify_orders.csv", load_map(SHOPIFY, "orders"))
+    path = tmp_path / "tickets.csv"
+    path.write_text("Id,Order number [txt],Request type [list],Return reason [list],Created at,"
+                    "First reply time in minutes,Photos attached [chk],Solved at,Assignee\n"
+                    f"9,#1001,refund,damaged,2024-03-04 09:30:00 +0800,{cell},false,,Li Wei\n", encoding="utf-8")
+    cmap = load_map(ZENDESK, "cases")
+    if expected and not expected[0].isdigit():
+        with pytest.raises(ImportFailed, match=f"line 2, column replied_at, value '{cell}': {expected}"):
+            import_file(con, "cases", path, cmap)
+        return
+    import_file(con, "cases", path, cmap)
+    got = con.cursor().execute("SELECT replied_at FROM cases").fetchall()[0][0]
+    assert got == (pd.Timestamp(expected) if expected else None)
+
+
+@pytest.mark.parametrize("spec, words", [
+    ({"minutes_after_request": {"closed_at": "x"}}, "takes one key, replied_at"),
+    ({"minutes_after_request": {"replied_at": "x"}, "columns": {"replied_at": "y"}}, "both a column and minutes"),
+    ({"rows": {"several_per_key": "yes"}}, "several_per_key = true or false"),
+    ({"status": {"cancelled_when": ""}}, "cancelled_when"),
+    ({"about": {"table": "orders"}}, "this map is for orders, not cases"),
+], ids=["minutes-other-column", "minutes-and-column", "rows-not-bool", "cancelled-when-empty", "wrong-table"])
+def test_map_sections_are_checked(spec, words):
+    from data.mapping import parse_map
+
+    with pytest.raises(data.DataError, match=words):
+        parse_map(spec, "cases")
 
 
 def test_olist_layout_through_the_shipped_map(con):

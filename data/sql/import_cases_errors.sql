@@ -15,6 +15,7 @@ UNION ALL SELECT line, 'reason', reason, 'required for ' || p_request FROM j WHE
 UNION ALL SELECT line, 'requested_at', requested_at, 'required' FROM j WHERE rd_blank(requested_at) IS NULL
 UNION ALL SELECT line, 'requested_at', requested_at, $ts_hint FROM j WHERE rd_bad(requested_at, p_requested_at)
 UNION ALL SELECT line, 'replied_at', replied_at, $ts_hint FROM j WHERE rd_bad(replied_at, p_replied_at)
+UNION ALL SELECT line, 'replied_at', replied_minutes, 'not a number of minutes after requested_at' FROM j WHERE rd_bad(replied_minutes, rd_minutes(replied_minutes))
 UNION ALL SELECT line, 'media_received_at', media_received_at, $ts_hint FROM j WHERE rd_bad(media_received_at, p_media_received_at)
 UNION ALL SELECT line, 'customer_shipped_at', customer_shipped_at, $ts_hint FROM j WHERE rd_bad(customer_shipped_at, p_customer_shipped_at)
 UNION ALL SELECT line, 'return_received_at', return_received_at, $ts_hint FROM j WHERE rd_bad(return_received_at, p_return_received_at)

@@ -50,3 +50,7 @@ CREATE OR REPLACE TEMP MACRO rd_bool(raw) AS
 CREATE OR REPLACE TEMP MACRO rd_year_bad(parsed) AS parsed IS NOT NULL AND (parsed < TIMESTAMPTZ '2000-01-01 12:00:00+00' OR parsed >= TIMESTAMPTZ '2069-12-31 10:00:00+00');
 -- rd_bad: a cell that is not blank but did not parse
 CREATE OR REPLACE TEMP MACRO rd_bad(raw, parsed) AS rd_blank(raw) IS NOT NULL AND parsed IS NULL;
+-- rd_minutes: a count of minutes (Zendesk's "First reply time in minutes": 95, 95.5), NULL when blank or unreadable.
+CREATE OR REPLACE TEMP MACRO rd_minutes(raw) AS CASE WHEN TRY_CAST(rd_blank(raw) AS DOUBLE) >= 0 THEN TRY_CAST(rd_blank(raw) AS DOUBLE) END;
+-- rd_after: the instant `minutes` after `start` (to the microsecond).
+CREATE OR REPLACE TEMP MACRO rd_after(start, minutes) AS start + to_microseconds(CAST(round(minutes * 60000000) AS BIGINT));
