@@ -80,12 +80,10 @@ def _show(value) -> str:
 
 # ---------------------------------------------------------------- reading the file
 def _csv_layout(path: Path) -> CsvLayout:
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            fh.readline()
-    except UnicodeDecodeError:
-        raise DataError(f"{path.name} is not a readable CSV file: {first_problem(path)}") from None
-    return sniff(path)
+    layout = sniff(path)
+    if any("\ufffd" in cell for cell in layout.header):  # the header is not UTF-8: say where and how to fix it
+        raise _unreadable(path, layout, "the header line is not UTF-8 text")
+    return layout
 
 
 def _unreadable(path: Path, layout: CsvLayout, detail: object) -> DataError:

@@ -287,3 +287,20 @@ def test_offsets_as_exports_write_them(con, tmp_path, cell, instant):
     import_file(con, "orders", path, timezone="Asia/Shanghai")
     stored = con.cursor().execute("SELECT placed_at FROM orders").fetchall()[0][0]
     assert pd.Timestamp(stored) == pd.Timestamp(instant)
+
+
+@pytest.mark.parametrize("content, words", [
+    ("order_id;placed_at;category\nA2;2025-03-03T09:00:00+08:00;Café\n".encode("cp1252"), "line 2, column category: not UTF-8"),
+    ("order_id;placed_at;café\nA2;2025-03-03T09:00:00+08:00;x\n".encode("cp1252"), "line 1, column caf"),
+    ("\ufefforder_id;placed_at;order_amount\r\nA1;2025-03-03T09:00:00+08:00;1.234,50\r\n".encode(), None),
+], ids=["windows-1252-cell-in-semicolon-file", "windows-1252-header", "utf8-bom-semicolon-crlf"])
+def test_encodings_in_semicolon_files(con, tmp_path, content, words):
+    path = tmp_path / "eu.csv"
+    path.write_bytes(content)
+    if words is None:
+        import_file(con, "orders", path, {"numbers": {"decimal": ","}})
+        assert stored_amount(con) == Decimal("1234.50")
+        return
+    with pytest.raises(data.DataError) as err:
+        import_file(con, "orders", path)
+    assert words in str(err.value) and "save the file as UTF-8" in str(err.value)
