@@ -19,6 +19,7 @@ import streamlit as st
 
 from data import DataError, sql
 from data.columns import KEYS, REQUIRED, TABLES
+from data.csv_diagnose import first_problem
 from data.csv_layout import sniff
 from data.export import to_safe_csv
 from data.importer import ImportFailed, import_file
@@ -92,8 +93,12 @@ def _columns_and_preview(path: Path) -> tuple[list[str], pd.DataFrame, str]:
         frame = head.to_pandas() if head is not None else pd.DataFrame(columns=table.schema_arrow.names)
         return list(table.schema_arrow.names), frame, ""
     layout = sniff(path)
-    frame = pd.read_csv(path, nrows=SAMPLE_ROWS, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                        sep=layout.delimiter, header=None, skiprows=1, names=range(len(layout.header)))
+    try:
+        frame = pd.read_csv(path, nrows=SAMPLE_ROWS, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                            sep=layout.delimiter, header=None, skiprows=1, names=range(len(layout.header)))
+    except (UnicodeDecodeError, pd.errors.ParserError):
+        raise DataError(f"{path.name} is not a readable CSV file: "
+                        f"{first_problem(path, layout.delimiter) or 'its first rows cannot be read'}") from None
     frame.columns = list(layout.header)  # as written: pandas would rename a repeated name
     note = f"Columns separated by {layout.delimiter_name}s." if layout.delimiter != "," else ""
     return list(layout.header), frame, note

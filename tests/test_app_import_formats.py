@@ -119,6 +119,21 @@ def test_odd_files_land_in_the_error_box(db, tmp_path, monkeypatch, name, conten
     assert any(words in e for e in _errors(app)), _errors(app)
 
 
+@pytest.mark.parametrize("content, words", [
+    ("order_id;placed_at;category\nA1;2026-11-02T10:00:00+08:00;Café\n".encode("cp1252"),
+     "line 2, column category: not UTF-8 text"),
+    (b"order_id,placed_at\nA1,2026-11-02T10:00:00+08:00,extra,cells\n", "line 2: expected 2 fields, found 4"),
+], ids=["windows-1252", "ragged-row"])
+def test_an_unreadable_csv_is_named_by_line_on_upload(db, tmp_path, monkeypatch, content, words):
+    app = _data_page(db, tmp_path, monkeypatch)
+    app.file_uploader(key="dp_file").set_value(("export.csv", content, "text/csv")).run()
+    assert not app.exception
+    if not _errors(app):  # the preview could show it: the import names the line
+        app.button(key="dp_import").click().run()
+        assert not app.exception
+    assert any(words in e for e in _errors(app)), _errors(app)
+
+
 def test_a_file_that_is_not_parquet_lands_in_the_error_box(db, tmp_path, monkeypatch):
     app = _data_page(db, tmp_path, monkeypatch)
     app.file_uploader(key="dp_file").set_value(("fake.parquet", b"order_id\nA1\n", "application/octet-stream")).run()
