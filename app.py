@@ -33,4 +33,5 @@ with st.sidebar:
         for item in section_pages:
             st.page_link(item)
 context.sidebar(role)
+context.sample_banner()
 page.run()

@@ -27,6 +27,9 @@ def cmd_import(args) -> int:
     cmap = load_map(args.map, args.table) if args.map else None
     if not args.file.exists():
         raise DataError(f"{args.file} not found")
+    target = resolve_path(args.db)
+    if str(target) != ":memory:" and not target.exists():
+        print(f"{target} does not exist: creating a new, empty database there", file=sys.stderr)
     con = connect(args.db, create_sample=False)
     try:
         result = import_file(con, args.table, args.file, cmap, skip_bad=args.skip_bad, progress=_progress)
@@ -49,7 +52,7 @@ def cmd_report(args) -> int:
     from .report import weekly_report
 
     policy = _load_policy(args.policy)
-    con = connect(args.db, read_only=True)
+    con = connect(args.db, read_only=True, create=False)
     try:
         report = weekly_report(con, policy, args.date_from, args.date_to, args.as_of,
                                category=args.category, country=args.country)
@@ -120,7 +123,7 @@ def cmd_sample(args) -> int:
 def cmd_quality(args) -> int:
     from .quality import data_quality_findings
 
-    con = connect(args.db, read_only=True)
+    con = connect(args.db, read_only=True, create=False)
     try:
         out = data_quality_findings(con)
     finally:

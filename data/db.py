@@ -59,6 +59,25 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise DataError(f"Cannot open the database {path}: {exc}") from None
 
 
+# The columns that make a file ours: a database with other tables and not these is another program's.
+OUR_TABLES = {"orders": {"order_id", "placed_at"}, "cases": {"case_id", "order_id", "requested_at"}}
+
+
+def check_ours(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Refuse, untouched, a database another program made: it must be empty or hold our
+    ``orders`` and ``cases`` tables (an older file of ours may lack the rest). True when empty."""
+    tables = {name: set(cols) for name, cols in con.cursor().execute(sql.load("database_tables")).fetchall()}
+    if not tables:
+        return True
+    ours = all(name in tables and need <= tables[name] for name, need in OUR_TABLES.items())
+    if not ours:
+        listed = ", ".join(sorted(tables)[:8]) + (", ..." if len(tables) > 8 else "")
+        raise DataError(f"{path} is not a Returns Desk database (it holds the tables {listed}); it was left "
+                        "untouched. Choose a Returns Desk database, an empty one, or a new file with `python -m data "
+                        "sample --db PATH`.")
+    return False
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables if they are missing (idempotent)."""
     con.cursor().execute(sql.load("schema"))
@@ -70,10 +89,14 @@ def connect(
     read_only: bool = False,
     create_sample: bool = True,
     quiet: bool = False,
+    create: bool = True,
 ) -> duckdb.DuckDBPyConnection:
     """Open the database, creating it from the built-in sample when the file does not exist.
 
     ``create_sample=False`` creates an empty database instead (imports into a new file).
+    ``create=False`` (the app, ``report``): a missing file is an error naming the path, except
+    the built-in default (``var/returns_desk.duckdb``), which is made from the sample on first use.
+    A file another program made is refused untouched unless it is empty (``check_ours``).
     Raises DatabaseLocked / DataError with a message fit to show a person.
     """
     target = resolve_path(path)
@@ -81,6 +104,10 @@ def connect(
         con = _connect(target, False)
         ensure_schema(con)
         return con
+    if not target.exists() and not create and target.resolve() != DEFAULT_DB.resolve():
+        raise DataError(f"There is no database at {target}. Give the path of an existing Returns Desk database "
+                        "(`python -m data sample --db PATH` makes one from the sample data; "
+                        "`python -m data import ... --db PATH` makes one from your export).")
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         con = _connect(target, False)
@@ -96,9 +123,28 @@ def connect(
             con = _connect(target, True)
         return con
     con = _connect(target, read_only)
+    try:
+        empty = check_ours(con, target)
+    except BaseException:
+        con.close()
+        raise
     if not read_only:
         ensure_schema(con)
+    elif empty:  # an empty file opened read-only: give it our tables first, so queries find them
+        con.close()
+        writer = _connect(target, False)
+        ensure_schema(writer)
+        writer.close()
+        con = _connect(target, True)
     return con
+
+
+def holds_sample(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the built-in sample data was written into this database (``load_sample``)."""
+    try:
+        return bool(con.cursor().execute(sql.load("sample_marked")).fetchall())
+    except duckdb.CatalogException:  # an old file without the meta table
+        return False
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:

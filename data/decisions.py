@@ -139,13 +139,34 @@ def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
         due_int = np.concatenate(_in_parallel(lambda i: ship_by_us(placed_int[i:i + CHUNK], policy),
                                               range(0, max(len(placed_int), 1), CHUNK)))[: len(placed_int)]
     except CaseError as exc:
-        raise DataError(f"a stored order cannot be decided ({exc}); fix it with an import") from None
+        raise DataError(f"a stored order cannot be decided ({_outside_calendar(orders, 'order_id', policy) or exc}); "
+                        "fix it with an import") from None
     due = float_us(due_int)
     due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = np.nan
     placed_us = float_us(placed_int)
     return stage_table(clock, ORDER_STAGE, orders.column("order_id"), orders.column("category"),
                        orders.column("country"), clock.local_us(placed_us), placed_us, due,
                        utc_us(orders.column("shipped_at")), keep_all=True)
+
+
+def _outside_calendar(table: pa.Table, key: str, policy) -> str:
+    """Name the rows whose times fall outside the policy calendar's years in its zone (a time
+    stored as 2069-12-31 23:00+08:00 is already 2070 in Auckland): up to five ids, the column and
+    the local time, so the message says which rows to fix. Empty when none does."""
+    zone = policy.calendar.timezone
+    for name in table.column_names:
+        col = table.column(name)
+        if not pa.types.is_timestamp(col.type):
+            continue
+        local = pc.cast(col, pa.timestamp("us", tz=zone))
+        years = pc.year(local)
+        bad = pc.fill_null(pc.or_(pc.less(years, 2000), pc.greater(years, 2069)), False)
+        if pc.any(bad).as_py():
+            ids = table.column(key).filter(bad)[:5].to_pylist()
+            first = local.filter(bad)[0].as_py()
+            return (f"{key} {', '.join(map(str, ids))}: {name} {first:%Y-%m-%d %H:%M} in {zone} is outside the "
+                    "policy calendar's years 2000..2069")
+    return ""
 
 
 ORDER_FIELDS = ["placed_at", "shipped_at", "category", "country"]
@@ -207,7 +228,8 @@ def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Tabl
                                          range(0, max(len(inputs), 1), CHUNK)), ignore_index=True)
         inputs = None  # free the input copy before the stages are built
     except CaseError as exc:
-        raise DataError(f"a stored case cannot be decided ({exc}); fix it with an import") from None
+        raise DataError(f"a stored case cannot be decided ({_outside_calendar(cases, 'case_id', policy) or exc}); "
+                        "fix it with an import") from None
     cols = {name: utc_us(cases.column(name)) for name in CASE_EVENTS}
     dues = {name: utc_us(decided[name]) for name in DEADLINES}
     def is_(value: str) -> np.ndarray:

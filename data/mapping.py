@@ -41,6 +41,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+SECTIONS = ("about", "columns", "timestamps", "numbers", "rows", "status", "minutes_after_request", "defaults")
+READY_MAPS_DIR = Path(__file__).resolve().parent / "maps"
+
+
 @dataclass(frozen=True)
 class ColumnMap:
     """canonical column -> file column, plus how to read timestamps and constant defaults."""
@@ -49,6 +53,11 @@ class ColumnMap:
     ts_format: str | None = None  # strftime format; None: ISO 8601
     timezone: str | None = None  # zone of naive timestamps; None: the policy's zone
     defaults: Mapping[str, str] = field(default_factory=dict)
+    decimal: str = "."  # the amounts' decimal mark: "." (1,234.56) or "," (1.234,56, 1 234,56, 1'234,56)
+    several_per_key: bool = False  # rows sharing a key are one record (Shopify: one row per line item)
+    cancelled_when: str | None = None  # file column whose non-blank cell makes an order's status 'cancelled'
+    title: str = ""  # a ready-made map's name, as the Data page offers it
+    replied_minutes: str | None = None  # cases: file column giving replied_at as minutes after requested_at
 
 
 def _norm(name: str) -> str:
@@ -58,9 +67,35 @@ def _norm(name: str) -> str:
 def parse_map(data: Mapping, table: str, source: str = "map") -> ColumnMap:
     """Validate a map (parsed TOML) against the table's columns; errors name the key."""
     known = table_columns(table)
-    unknown_sections = set(data) - {"columns", "timestamps", "defaults"}
+    unknown_sections = set(data) - set(SECTIONS)
     if unknown_sections:
-        raise DataError(f"{source}: unknown section(s) {sorted(unknown_sections)}; use [columns], [timestamps], [defaults]")
+        raise DataError(f"{source}: unknown section(s) {sorted(unknown_sections)}; "
+                        f"use {', '.join(f'[{name}]' for name in SECTIONS)}")
+    for section in SECTIONS:
+        if not isinstance(data.get(section, {}), Mapping):
+            raise DataError(f"{source}: [{section}] must be a table of keys")
+    about = dict(data.get("about", {}))
+    if set(about) - {"title", "table", "note"}:
+        raise DataError(f"{source}: unknown key(s) about.{', about.'.join(sorted(set(about) - {'title', 'table', 'note'}))}")
+    if about.get("table", table) != table:
+        raise DataError(f"{source}: this map is for {about['table']}, not {table}")
+    rows = dict(data.get("rows", {}))
+    if set(rows) - {"several_per_key"} or not isinstance(rows.get("several_per_key", False), bool):
+        raise DataError(f"{source}: [rows] takes one key, several_per_key = true or false")
+    status = dict(data.get("status", {}))
+    cancelled_when = status.get("cancelled_when")
+    if set(status) - {"cancelled_when"} or (cancelled_when is not None and (not isinstance(cancelled_when, str)
+                                                                           or not cancelled_when)):
+        raise DataError(f"{source}: [status] takes one key, cancelled_when = \"a column of the file\"")
+    if cancelled_when and table != "orders":
+        raise DataError(f"{source}: status.cancelled_when is for orders")
+    after = dict(data.get("minutes_after_request", {}))
+    if table != "cases" and after:
+        raise DataError(f"{source}: [minutes_after_request] is for cases")
+    if set(after) - {"replied_at"} or not all(isinstance(v, str) and v for v in after.values()):
+        raise DataError(f"{source}: [minutes_after_request] takes one key, replied_at = \"a column of minutes\"")
+    if "replied_at" in after and "replied_at" in data.get("columns", {}):
+        raise DataError(f"{source}: replied_at is both a column and minutes after the request; keep one")
     cols = dict(data.get("columns", {}))
     for key, val in cols.items():
         if key not in known:
@@ -80,12 +115,20 @@ def parse_map(data: Mapping, table: str, source: str = "map") -> ColumnMap:
     fmt = ts.get("format")
     if fmt is not None and (not isinstance(fmt, str) or "%" not in fmt):
         raise DataError(f"{source}: timestamps.format {fmt!r} is not a strftime format such as '%m/%d/%Y %H:%M'")
+    numbers = dict(data.get("numbers", {}))
+    if set(numbers) - {"decimal"}:
+        raise DataError(f"{source}: unknown key(s) numbers.{', numbers.'.join(sorted(set(numbers) - {'decimal'}))}")
+    decimal = numbers.get("decimal", ".")
+    if decimal not in (".", ","):
+        raise DataError(f"{source}: numbers.decimal must be \".\" (1,234.56) or \",\" (1.234,56), not {decimal!r}")
     defaults = {}
     for key, val in dict(data.get("defaults", {})).items():
         if key not in known:
             raise DataError(f"{source}: defaults.{key} is not a column of {table}")
         defaults[key] = str(val).lower() if isinstance(val, bool) else str(val)
-    return ColumnMap(columns=cols, ts_format=fmt, timezone=zone, defaults=defaults)
+    return ColumnMap(columns=cols, ts_format=fmt, timezone=zone, defaults=defaults, decimal=decimal,
+                     several_per_key=rows.get("several_per_key", False), cancelled_when=cancelled_when,
+                     title=str(about.get("title", "")), replied_minutes=after.get("replied_at"))
 
 
 def load_map(path: str | Path, table: str) -> ColumnMap:
@@ -97,7 +140,22 @@ def load_map(path: str | Path, table: str) -> ColumnMap:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"map file {p} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise DataError(f"map file {p} is not a map: its values are nested too deeply") from None
+    except UnicodeDecodeError:
+        raise DataError(f"map file {p} is not UTF-8 text") from None
     return parse_map(data, table, source=str(p))
+
+
+def ready_maps(table: str) -> dict[str, Path]:
+    """The maps shipped in ``data/maps/`` for ``table``, ``{title: path}`` (Shopify, Zendesk, the
+    Brazilian marketplace); the Data page offers them by name and ``--map`` takes their paths."""
+    out = {}
+    for path in sorted(READY_MAPS_DIR.glob("*.map.toml")):
+        about = tomllib.loads(path.read_text(encoding="utf-8")).get("about", {})
+        if about.get("table") == table:
+            out[about.get("title") or path.stem] = path
+    return out
 
 
 def suggest_mapping(columns: Iterable[str], table: str) -> dict[str, str]:
@@ -129,3 +187,26 @@ def suggest_mapping(columns: Iterable[str], table: str) -> dict[str, str]:
                 out[name] = hit
                 used.add(hit)
     return out
+
+
+def suggest_decimal(cells: Iterable[object]) -> str:
+    """The decimal mark a file's amount cells suggest: "," when some cells read only as
+    decimal-comma amounts (``12,50``, ``1.234,56``) and at least as many cells read that way as
+    with a decimal point; else ".". The same SQL macros as the import decide (import_macros.sql).
+    """
+    import duckdb
+
+    from . import sql
+
+    values = [str(c) for c in cells if c is not None and str(c).strip() and str(c) != "nan"]
+    if not values:
+        return "."
+    con = duckdb.connect()
+    try:
+        con.execute(sql.load("import_macros"))
+        q = sql.load("amount_conventions")
+        point, comma, comma_only = con.execute(q, sql.params_for(q, {"cells": values})).fetchall()[0]
+    finally:
+        con.close()
+    return "," if comma_only and comma >= point else "."
+

@@ -441,6 +441,7 @@ def load_sample(
     try:
         cur.execute(sql.load("sample_insert_orders"))
         cur.execute(sql.load("sample_insert_cases"))
+        cur.execute(sql.load("sample_mark"))
         cur.execute(sql.load("bump_data_version"))
         cur.commit()
     except Exception:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -18,16 +19,21 @@ import streamlit as st
 
 from data import DataError
 from data.columns import KEYS, REASONS, REQUESTS, REQUIRED, TABLES
+from data.csv_diagnose import first_problem
+from data.csv_layout import sniff
 from data.db import table_counts
 from data.export import to_safe_csv
 from data.importer import ImportFailed, import_file
-from data.mapping import suggest_mapping
+from data.mapping import parse_map, ready_maps, suggest_decimal, suggest_mapping
 from data.quality import data_quality_findings
 from ui import context as ctx
 from ui import display as ui
 
 NOT_IN_FILE = "— not in the file —"
+NO_READY_MAP = "— none: suggest from the column names —"
 PREVIEW_ROWS = 20
+SAMPLE_ROWS = 500  # rows read to suggest settings such as the decimal mark
+DECIMALS = {".": "point: 1,234.56", ",": "comma: 1.234,56 · 1 234,56 · 1'234,56"}
 RESULT = "dp_result"
 
 DESCRIPTIONS = {
@@ -79,14 +85,23 @@ def _safe_name(name: str) -> str:
     return base[:80]
 
 
-def _columns_and_preview(path: Path) -> tuple[list[str], pd.DataFrame]:
+def _columns_and_preview(path: Path) -> tuple[list[str], pd.DataFrame, str]:
+    """The file's columns, its first rows (as text for CSV) and a note on its layout."""
     if path.suffix.lower() == ".parquet":
         table = pq.ParquetFile(path)
-        head = next(table.iter_batches(batch_size=PREVIEW_ROWS), None)
+        head = next(table.iter_batches(batch_size=SAMPLE_ROWS), None)
         frame = head.to_pandas() if head is not None else pd.DataFrame(columns=table.schema_arrow.names)
-        return list(table.schema_arrow.names), frame
-    frame = pd.read_csv(path, nrows=PREVIEW_ROWS, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return list(frame.columns), frame
+        return list(table.schema_arrow.names), frame, ""
+    layout = sniff(path)
+    try:
+        frame = pd.read_csv(path, nrows=SAMPLE_ROWS, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                            sep=layout.delimiter, header=None, skiprows=1, names=range(len(layout.header)))
+    except (UnicodeDecodeError, pd.errors.ParserError):
+        raise DataError(f"{path.name} is not a readable CSV file: "
+                        f"{first_problem(path, layout.delimiter) or 'its first rows cannot be read'}") from None
+    frame.columns = list(layout.header)  # as written: pandas would rename a repeated name
+    note = f"Columns separated by {layout.delimiter_name}s." if layout.delimiter != "," else ""
+    return list(layout.header), frame, note
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -152,19 +167,40 @@ if uploaded is not None:
         path = path.with_suffix(".csv")
     path.write_bytes(uploaded.getvalue())
     try:
-        file_columns, preview = _columns_and_preview(path)
+        file_columns, sample, layout_note = _columns_and_preview(path)
+        sample = sample.loc[:, ~sample.columns.duplicated()]  # the import refuses a repeated name, naming both
+    except DataError as exc:
+        ui.show_error(exc, "Check that it is a CSV with a header line, or a Parquet file.")
+        st.stop()
     except Exception as exc:  # noqa: BLE001 - any unreadable file becomes a sentence
         ui.show_error(f"{uploaded.name} cannot be read as a {path.suffix[1:]} file ({type(exc).__name__}).",
                       "Check that it is a CSV with a header line, or a Parquet file.")
         st.stop()
 
-    suggested = suggest_mapping(file_columns, table_name)
+    ready = ready_maps(table_name)
+    ready_title = st.selectbox("Ready-made map", [NO_READY_MAP, *ready], key=f"dp_ready:{uploaded.file_id}:{table_name}",
+                               help="Maps shipped with the app for exports stores really have (data/maps/); "
+                                    "each box below can still be changed.")
+    ready_spec: dict = {}
+    if ready_title != NO_READY_MAP:
+        ready_spec = tomllib.loads(ready[ready_title].read_text(encoding="utf-8"))
+        ready_map = parse_map(ready_spec, table_name, source=ready[ready_title].name)
+        by_name = {c.strip().lower(): c for c in file_columns}
+        suggested = {canon: by_name[src.strip().lower()] for canon, src in ready_map.columns.items()
+                     if src.strip().lower() in by_name}
+        absent = [src for src in ready_map.columns.values() if src.strip().lower() not in by_name]
+        st.caption(ui.md(ready_spec.get("about", {}).get("note", "")))
+        if absent:
+            st.warning(f"This file lacks {len(absent)} column(s) of the {ui.md(ready_title)} layout: "
+                       f"{ui.md(', '.join(absent))}.", icon=":material/warning:")
+    else:
+        suggested = suggest_mapping(file_columns, table_name)
     st.markdown(f"**Map the columns of {ui.md(uploaded.name)}** (suggested from the names; required columns "
                 f"are marked \\*)")
     options = [NOT_IN_FILE, *file_columns]
     mapping: dict[str, str] = {}
     grid = st.columns(4)
-    sig = f"{uploaded.file_id}:{table_name}"
+    sig = f"{uploaded.file_id}:{table_name}:{ready_title}"
     for i, (column, kind) in enumerate(TABLES[table_name].items()):
         key = f"dp_map:{sig}:{column}"
         if key not in st.session_state:
@@ -174,13 +210,29 @@ if uploaded is not None:
                                        help=DESCRIPTIONS[table_name].get(column, "") + f" Type: {TYPE_WORDS[kind]}.")
         if choice != NOT_IN_FILE:
             mapping[column] = choice
-    t1, t2, t3 = st.columns(3)
-    ts_format = t1.text_input("Timestamp format (empty: ISO 8601)", key="dp_ts_format",
-                              placeholder="%m/%d/%Y %H:%M")
-    zone = t2.text_input("Zone of timestamps without an offset", key="dp_zone",
-                         value=ctx.policy().calendar.timezone)
-    skip_bad = t3.checkbox("Import the good rows and reject the bad ones (--skip-bad)", key="dp_skip_bad")
+    t1, t2, t3, t4 = st.columns(4)
+    ready_ts = ready_spec.get("timestamps", {})
+    ts_format = t1.text_input("Timestamp format (empty: ISO 8601)", key=f"dp_ts_format:{sig}",
+                              value=ready_ts.get("format", ""), placeholder="%m/%d/%Y %H:%M")
+    zone = t2.text_input("Zone of timestamps without an offset", key=f"dp_zone:{sig}",
+                         value=ready_ts.get("timezone", ctx.policy().calendar.timezone))
+    amount_cells = [v for canon, src in mapping.items() if TABLES[table_name][canon] == "money"
+                    and src in sample.columns for v in sample[src].astype(str).tolist()]
+    suggested_decimal = suggest_decimal(amount_cells)
+    decimal_key = f"dp_decimal:{sig}"
+    if decimal_key not in st.session_state:
+        st.session_state[decimal_key] = ready_spec.get("numbers", {}).get("decimal", suggested_decimal)
+    decimal = t3.selectbox("Decimal mark of amounts", list(DECIMALS), key=decimal_key, format_func=DECIMALS.get,
+                           help="Exports from many European spreadsheets write 1.234,56; a comma that is not a "
+                                "thousands separator is refused unless this says comma.")
+    skip_bad = t4.checkbox("Import the good rows and reject the bad ones (--skip-bad)", key="dp_skip_bad")
+    if suggested_decimal == ",":
+        st.info("The amounts in this file look like decimal-comma numbers (such as 12,50): the decimal mark is "
+                "set to comma.", icon=":material/info:")
+    if layout_note:
+        st.caption(layout_note)
 
+    preview = sample.head(PREVIEW_ROWS)
     st.markdown("**Preview** (first rows, as mapped)")
     shown = preview[[c for c in mapping.values() if c in preview.columns]].copy()
     shown.columns = [canon for canon, src in mapping.items() if src in preview.columns]
@@ -194,7 +246,7 @@ if uploaded is not None:
 
     if st.button(f"Import into {table_name}", type="primary", key="dp_import", disabled=bool(missing),
                  icon=":material/upload:"):
-        spec = {"columns": mapping, "timestamps": {}}
+        spec = {**ready_spec, "columns": mapping, "timestamps": {}, "numbers": {"decimal": decimal}}
         if ts_format.strip():
             spec["timestamps"]["format"] = ts_format.strip()
         if zone.strip():

@@ -62,6 +62,8 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
             result, failed = _error(number, exc.field, exc.reason), failed + 1
         except (ValueError, TypeError, OverflowError) as exc:
             result, failed = _error(number, "", str(exc)), failed + 1
+        except RecursionError:  # a line nested thousands of levels deep: no case looks like it
+            result, failed = _error(number, "", "not a case: JSON nested too deeply"), failed + 1
         stdout.write(result + "\n")
     stdout.flush()
     if failed:

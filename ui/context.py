@@ -73,7 +73,7 @@ def _choose_db() -> None:
 
 @st.cache_resource(show_spinner="Opening the case database...", max_entries=4)
 def _connection_for(path: str):
-    return data.connect(path, quiet=True)
+    return data.connect(path, quiet=True, create=False)
 
 
 def connection():
@@ -112,6 +112,27 @@ def data_version() -> str:
     except Exception:  # an old file without the meta table: still usable, just not versioned
         log.info("data_version failed", exc_info=True)
         return f"{db_path()}#?"
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _holds_sample(db: str, version: str) -> bool:
+    from data.db import holds_sample
+
+    return holds_sample(_connection_for(db))
+
+
+def sample_banner() -> None:
+    """Above every page: say so when the database shown holds the built-in sample data."""
+    try:
+        sample = _holds_sample(str(db_path()), data_version())
+    except Exception:  # noqa: BLE001 - an unopenable file is reported by the sidebar and the page
+        return
+    if sample:
+        from ui.display import md
+
+        st.info(f"Sample data: {md(db_path())} holds the built-in, generated sample (not a real store's orders). "
+                "Import your exports on the Data page, or choose another database in the sidebar.",
+                icon=":material/science:")
 
 
 # --- policy -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
--- import_cases_parse: type every cell of the staged file (import_src, all text) into import_typed; $fmt/$zone read timestamps.
+-- import_cases_parse: type every cell of the staged file (import_src, all text) into import_typed; $fmt/$zone read timestamps, $dec_comma amounts; replied_minutes (a map's [minutes_after_request]) gives replied_at as minutes after requested_at.
 CREATE OR REPLACE TEMP TABLE import_typed AS
 SELECT line,
        rd_blank(case_id) AS case_id,
@@ -11,7 +11,7 @@ SELECT line,
        rd_bool(has_shipping_address) AS has_shipping_address,
        rd_bool(has_media) AS has_media,
        rd_bool(correct_use) AS correct_use,
-       rd_ts(replied_at, $fmt, $zone) AS replied_at,
+       coalesce(rd_ts(replied_at, $fmt, $zone), rd_after(rd_ts(requested_at, $fmt, $zone), rd_minutes(replied_minutes))) AS replied_at,
        rd_ts(media_received_at, $fmt, $zone) AS media_received_at,
        rd_ts(customer_shipped_at, $fmt, $zone) AS customer_shipped_at,
        rd_ts(return_received_at, $fmt, $zone) AS return_received_at,
@@ -21,7 +21,7 @@ SELECT line,
        rd_ts(freight_reimbursed_at, $fmt, $zone) AS freight_reimbursed_at,
        rd_ts(status_updated_at, $fmt, $zone) AS status_updated_at,
        rd_ts(closed_at, $fmt, $zone) AS closed_at,
-       rd_money(refund_amount) AS refund_amount,
-       rd_money(freight_amount) AS freight_amount,
+       rd_money(refund_amount, $dec_comma) AS refund_amount,
+       rd_money(freight_amount, $dec_comma) AS freight_amount,
        rd_blank(agent) AS agent
 FROM import_src;
