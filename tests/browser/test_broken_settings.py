@@ -47,7 +47,8 @@ def test_broken_settings_serve_no_page(browser, app_db, tmp_path, secrets, roles
             for title in ("Weekly metrics", "Case lookup", "What-if lab", "Data"):
                 assert page.get_by_role("heading", name=title, exact=True).count() == 0, (path, title)
             assert page.locator('[data-testid="stSidebar"]').count() == 0
-            assert page.locator('[data-testid="stSidebarNav"], [data-testid="stTopNavLinkContainer"]').count() == 0
+            assert page.locator('[data-testid="stSidebarNav"], [data-testid="stTopNavLinkContainer"], '
+                                '[data-testid="stPageLink"]').count() == 0
             assert page.locator("input, textarea, button[kind^=primary]").count() == 0
             assert page.locator('[data-testid="stException"]').count() == 0
             assert "s3cret" not in page.content()  # the secret itself is never echoed
