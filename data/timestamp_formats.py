@@ -37,11 +37,26 @@ CANDIDATES: dict[str, str] = {
 @dataclass(frozen=True)
 class FormatGuess:
     """What the sample says: ``fmt`` is the one fitting format ("" = ISO 8601) or None when none
-    or several fit (``fitting`` lists them); ``cells`` is how many distinct cells were tried."""
+    or several fit (``fitting`` lists them); ``cells`` is how many distinct cells were tried.
+    When none fits, ``closest`` is the one format reading the most cells (read with it, the import
+    names just the cells it cannot read), or ISO 8601 when no format reads any or two tie."""
 
     fmt: str | None
     fitting: tuple[str, ...]
     cells: int
+    closest: str = ISO
+    closest_reads: int = 0
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.fitting) > 1
+
+    @property
+    def to_use(self) -> str | None:
+        """The format to import with: the detected one, else the closest; None when ambiguous."""
+        if self.ambiguous:
+            return None
+        return self.fmt if self.fmt is not None else self.closest
 
     @property
     def sentence(self) -> str:
@@ -54,8 +69,10 @@ class FormatGuess:
             return ("Several formats read every sample value: " + "; ".join(
                 CANDIDATES[ISO] if f == ISO else f"{f} ({CANDIDATES[f]})" for f in self.fitting)
                 + ". Type the one the file uses.")
-        return (f"No common format reads all {self.cells:,} sample value(s); type the file's format "
-                "(strftime, such as %d/%m/%Y %H:%M).")
+        closest = CANDIDATES[ISO] if self.closest == ISO else f"{self.closest} ({CANDIDATES[self.closest]})"
+        return (f"No common format reads all {self.cells:,} distinct sample value(s); the closest, {closest}, reads "
+                f"{self.closest_reads:,}, and the import names the cells it cannot read. If the file uses another "
+                "layout, type the file's format (strftime, such as %d/%m/%Y %H:%M).")
 
 
 def detect_format(cells: Iterable[object]) -> FormatGuess:
@@ -73,4 +90,8 @@ def detect_format(cells: Iterable[object]) -> FormatGuess:
     if not total:
         return FormatGuess(fmt=ISO, fitting=(ISO,), cells=0)
     fitting = tuple(fmt for fmt, (readable, _) in counts.items() if readable == total)
-    return FormatGuess(fmt=fitting[0] if len(fitting) == 1 else None, fitting=fitting, cells=total)
+    most = max(readable for readable, _ in counts.values())
+    best = [fmt for fmt, (readable, _) in counts.items() if readable == most]
+    closest = best[0] if most and len(best) == 1 else ISO
+    return FormatGuess(fmt=fitting[0] if len(fitting) == 1 else None, fitting=fitting, cells=total,
+                       closest=closest, closest_reads=counts[closest][0])

@@ -41,7 +41,7 @@ def test_detects_the_one_fitting_format(cells, fmt, fitting):
 @pytest.mark.parametrize("cells, words", [
     (["10/13/2017 10:56"], ["Detected %m/%d/%Y %H:%M", "month/day/year"]),
     (["3/4/2025 9:00"], ["Several formats", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "Type the one"]),
-    (["yesterday"], ["No common format", "type the file's format"]),
+    (["yesterday"], ["No common format", "the closest", "type the file's format"]),
     ([], ["ISO 8601"]),
 ], ids=["detected_names_the_format", "ambiguous_asks", "none_asks", "empty_says_iso"])
 def test_sentence_says_what_was_found(cells, words):
@@ -57,3 +57,18 @@ def test_every_candidate_reads_its_own_example():
     for fmt in CANDIDATES:
         text = moment.isoformat(sep=" ") if fmt == ISO else moment.strftime(fmt)
         assert fmt in detect_format([text]).fitting, fmt
+
+
+@pytest.mark.parametrize("cells, to_use, reads", [
+    (["10/13/2017 10:56", "10/14/2017 11:00", "yesterday"], "%m/%d/%Y %H:%M", 2),
+    (["2017-10-13 10:56", "yesterday"], ISO, 1),
+    (["yesterday", "soon"], ISO, 0),
+    (["10/13/2017 10:56", "13/10/2017 10:56"], ISO, 0),  # a tie: no layout is preferred
+    (["3/4/2025 9:00"], None, 1),
+], ids=["one_bad_cell_keeps_the_layout", "iso_with_a_bad_cell", "nothing_reads", "tie_falls_back_to_iso",
+        "ambiguous_imports_nothing_until_typed"])
+def test_closest_format_when_none_reads_all(cells, to_use, reads):
+    guess = detect_format(cells)
+    assert guess.to_use == to_use
+    if to_use is not None:
+        assert guess.closest_reads == reads
