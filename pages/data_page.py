@@ -296,7 +296,7 @@ if uploaded is not None:
         st.warning(f"Map the required column(s) {', '.join(missing)} before importing.")
 
     s1, s2, s3 = st.columns([2, 1, 1], vertical_alignment="bottom")
-    save_name = s1.text_input("Save these settings as a map named", key="dp_save_name",
+    save_name = s1.text_input("Save these settings as a map named", key=f"dp_save_name:{sig}",
                               value=ready_title[len(SAVED):] if ready_title.startswith(SAVED) else "",
                               placeholder="e.g. Olist monthly export",
                               help="Saved in the database: offered under Map next time, beside the ready-made maps. "

@@ -105,7 +105,7 @@ def test_map_saved_by_name_is_offered_in_the_next_session(db, tmp_path, monkeypa
     _map_boxes(app, COLUMNS)
     _box(app, "dp_zone").input("America/Sao_Paulo")
     _box(app, "dp_currency").input("BRL")
-    app.text_input(key="dp_save_name").input("Olist monthly")
+    _box(app, "dp_save_name").input("Olist monthly")
     app.run()
     app.button(key="dp_save_map").click().run()
     assert any("Olist monthly" in s for s in _text(app.success)), _text(app.success)
@@ -118,7 +118,8 @@ def test_map_saved_by_name_is_offered_in_the_next_session(db, tmp_path, monkeypa
     assert "saved: Olist monthly" in chooser.options and "Brazilian marketplace (Olist) orders" in chooser.options
     chooser.set_value("saved: Olist monthly").run()
     assert (_box(again, "dp_ts_format").value, _box(again, "dp_zone").value, _box(again, "dp_currency").value,
-            _box(again, "dp_decimal").value) == ("%m/%d/%Y %H:%M", "America/Sao_Paulo", "BRL", ",")
+            _box(again, "dp_decimal").value, _box(again, "dp_save_name").value) == (
+        "%m/%d/%Y %H:%M", "America/Sao_Paulo", "BRL", ",", "Olist monthly")
     boxes = {b.label: b.value for b in again.selectbox if b.key and b.key.startswith("dp_map")}
     assert {label: boxes[label] for label in COLUMNS} == COLUMNS
     again.button(key="dp_import").click().run()
