@@ -67,13 +67,28 @@ class ImportFailed(DataError):
     def __init__(self, path: Path, errors: pd.DataFrame, total: int) -> None:
         self.errors = errors
         self.total = total
-        lines = [f"line {r.line}, column {r.column}, value {_show(r.value)}: {r.reason}"
-                 for r in errors.itertuples()]
+        lines = [f"line {r.line}, {cell_columns(r.column, getattr(r, 'file_column', None))}, "
+                 f"value {_show(r.value)}: {r.reason}" for r in errors.itertuples()]
         more = f"\n... and {total - len(errors):,} more" if total > len(errors) else ""
         super().__init__(
             f"{path.name}: {total:,} bad cell(s); nothing was imported "
             f"(use --skip-bad to import the good rows):\n  " + "\n  ".join(lines) + more
         )
+
+
+def cell_columns(column: str, file_column: str | None) -> str:
+    """"column order_amount (file: payment_value)": both names when the map renamed it, so the
+    person can find the cell in their file and the rule it broke in ours."""
+    if file_column and isinstance(file_column, str) and file_column != column:
+        return f"column {column} (file: {file_column})"
+    return f"column {column}"
+
+
+def with_file_columns(errors: pd.DataFrame, source: Mapping[str, str]) -> pd.DataFrame:
+    """The errors with a ``file_column`` beside ``column``: the file's header for that cell, or
+    "(default)" when the map's [defaults] supplied it."""
+    named = errors["column"].map(lambda c: source.get(c, "(default)"))
+    return errors.assign(file_column=named)[["line", "column", "file_column", "value", "reason"]]
 
 
 def _show(value) -> str:
@@ -203,8 +218,10 @@ def _sources(path: Path, table: str, cmap: ColumnMap, file_cols: list[str]) -> d
     return source
 
 
-def _stage(path: Path, table: str, cmap: ColumnMap, zone: str, progress: Progress | None) -> tuple[pa.Table, set[str]]:
-    """Read the file into a text table with canonical column names; return it and the columns it supplies."""
+def _stage(path: Path, table: str, cmap: ColumnMap, zone: str,
+           progress: Progress | None) -> tuple[pa.Table, set[str], dict[str, str]]:
+    """Read the file into a text table with canonical column names; return it, the columns it
+    supplies and, for each canonical column read from the file, the file's column."""
     if not path.exists():
         raise DataError(f"{path} not found")
     if path.is_dir() or path.stat().st_size == 0:
@@ -276,14 +293,16 @@ def _stage(path: Path, table: str, cmap: ColumnMap, zone: str, progress: Progres
                                      else pa.nulls(n, pa.string()))
         if minutes_src:
             supplied.add("replied_at")
+            source = {**source, "replied_at": minutes_src}
     if cancel_src:
+        source = {**source, "status": source.get("status", cancel_src)}
         cancelled = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(_as_text(raw.column(cancel_src), zone)), ""), False)
         arrays["status"] = pc.if_else(cancelled, pa.scalar("cancelled"), arrays["status"])
         supplied.add("status")
     staged = pa.table(arrays)
     if cmap.several_per_key:
         staged = _one_row_per_key(staged, KEYS[table], path, cmap)
-    return staged, supplied
+    return staged, supplied, source
 
 
 def _one_row_per_key(staged: pa.Table, key: str, path: Path, cmap: ColumnMap) -> pa.Table:
@@ -385,7 +404,7 @@ def import_file(
         from policy import load_policy
 
         zone = load_policy().calendar.timezone
-    staged, supplied = _stage(path, table, cmap, zone, progress)
+    staged, supplied, source = _stage(path, table, cmap, zone, progress)
     n = staged.num_rows
     if progress and n >= 200_000:
         progress(f"validating {n:,} rows")
@@ -410,9 +429,9 @@ def import_file(
             total = int(listed["total"].iloc[0]) if len(listed) else 0
             result = ImportResult(table=table, path=path, rows=n)
             if total and not skip_bad:
-                raise ImportFailed(path, listed.drop(columns="total"), total)
+                raise ImportFailed(path, with_file_columns(listed.drop(columns="total"), source), total)
             if total:
-                result.errors = cur.execute(sql.load("import_errors_all")).df()
+                result.errors = with_file_columns(cur.execute(sql.load("import_errors_all")).df(), source)
                 result.rejected = int(result.errors["line"].nunique())
                 result.rejects_path = _write_rejects(cur, path, staged, cmap)
             if progress and n >= 200_000:

@@ -136,15 +136,22 @@ def load_map(path: str | Path, table: str) -> ColumnMap:
     p = Path(path)
     if not p.is_file():
         raise DataError(f"map file {p} not found")
+    return parse_map(read_map_text(p.read_bytes(), table, str(p)), table, source=str(p))
+
+
+def read_map_text(text: bytes | str, table: str, source: str) -> dict:
+    """A map file's content (as uploaded on the Data page or read by --map) as its TOML table,
+    checked by ``parse_map``; every way it can be unreadable is one sentence naming ``source``."""
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = tomllib.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"map file {p} is not valid TOML: {exc}") from None
+        raise DataError(f"map file {source} is not valid TOML: {exc}") from None
     except RecursionError:
-        raise DataError(f"map file {p} is not a map: its values are nested too deeply") from None
+        raise DataError(f"map file {source} is not a map: its values are nested too deeply") from None
     except UnicodeDecodeError:
-        raise DataError(f"map file {p} is not UTF-8 text") from None
-    return parse_map(data, table, source=str(p))
+        raise DataError(f"map file {source} is not UTF-8 text") from None
+    parse_map(data, table, source=source)
+    return data
 
 
 def ready_maps(table: str) -> dict[str, Path]:

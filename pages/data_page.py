@@ -24,17 +24,21 @@ from data.csv_layout import sniff
 from data.db import table_counts
 from data.export import to_safe_csv
 from data.importer import ImportFailed, import_file
-from data.mapping import parse_map, ready_maps, suggest_decimal, suggest_mapping
+from data.mapping import parse_map, read_map_text, ready_maps, suggest_decimal, suggest_mapping
 from data.quality import data_quality_findings
+from data.saved_maps import map_to_toml, save_map, saved_maps
+from data.timestamp_formats import FormatGuess, detect_format
 from ui import context as ctx
 from ui import display as ui
 
 NOT_IN_FILE = "— not in the file —"
 NO_READY_MAP = "— none: suggest from the column names —"
+SAVED = "saved: "  # a saved map's label in the Map box: "saved: Olist monthly"
 PREVIEW_ROWS = 20
 SAMPLE_ROWS = 500  # rows read to suggest settings such as the decimal mark
 DECIMALS = {".": "point: 1,234.56", ",": "comma: 1.234,56 · 1 234,56 · 1'234,56"}
 RESULT = "dp_result"
+SKIP_BAD_LABEL = "Import the good rows and reject the bad ones"
 
 DESCRIPTIONS = {
     "orders": {
@@ -109,6 +113,11 @@ def _findings(_con, data_token: str) -> pd.DataFrame:
     return data_quality_findings(_con)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _detect(cells: tuple[str, ...]) -> FormatGuess:
+    return detect_format(cells)
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _counts(_con, data_token: str) -> dict[str, int]:
     return table_counts(_con)
@@ -178,13 +187,31 @@ if uploaded is not None:
         st.stop()
 
     ready = ready_maps(table_name)
-    ready_title = st.selectbox("Ready-made map", [NO_READY_MAP, *ready], key=f"dp_ready:{uploaded.file_id}:{table_name}",
-                               help="Maps shipped with the app for exports stores really have (data/maps/); "
-                                    "each box below can still be changed.")
+    saved = saved_maps(con, table_name)
+    pick, upload_box = st.columns([1, 1])
+    ready_title = pick.selectbox("Map", [NO_READY_MAP, *ready, *(SAVED + name for name in saved)],
+                                 key=f"dp_ready:{uploaded.file_id}:{table_name}",
+                                 help="Maps shipped with the app for exports stores really have (data/maps/), and "
+                                      "the maps saved on this page; each box below can still be changed.")
+    map_file = upload_box.file_uploader("...or a map file (.map.toml)", type=["toml"], key=f"dp_map_file:{table_name}",
+                                        help="The file python -m data import --map takes (data-contract.md, Import).")
     ready_spec: dict = {}
-    if ready_title != NO_READY_MAP:
-        ready_spec = tomllib.loads(ready[ready_title].read_text(encoding="utf-8"))
-        ready_map = parse_map(ready_spec, table_name, source=ready[ready_title].name)
+    try:
+        if map_file is not None:
+            ready_title = f"file {map_file.name} ({map_file.file_id})"
+            ready_spec = read_map_text(map_file.getvalue(), table_name, map_file.name)
+            source_name = map_file.name
+        elif ready_title.startswith(SAVED) and ready_title[len(SAVED):] in saved:
+            source_name = ready_title[len(SAVED):]
+            ready_spec = read_map_text(saved[source_name], table_name, source_name)
+        elif ready_title in ready:
+            ready_spec = tomllib.loads(ready[ready_title].read_text(encoding="utf-8"))
+            source_name = ready[ready_title].name
+    except DataError as exc:
+        ui.show_error(exc, "Choose another map, or fix the map file and upload it again.")
+        st.stop()
+    if ready_spec:
+        ready_map = parse_map(ready_spec, table_name, source=source_name)
         by_name = {c.strip().lower(): c for c in file_columns}
         suggested = {canon: by_name[src.strip().lower()] for canon, src in ready_map.columns.items()
                      if src.strip().lower() in by_name}
@@ -212,8 +239,10 @@ if uploaded is not None:
             mapping[column] = choice
     t1, t2, t3, t4 = st.columns(4)
     ready_ts = ready_spec.get("timestamps", {})
-    ts_format = t1.text_input("Timestamp format (empty: ISO 8601)", key=f"dp_ts_format:{sig}",
-                              value=ready_ts.get("format", ""), placeholder="%m/%d/%Y %H:%M")
+    ts_format = t1.text_input("Timestamp format (empty: detect it)", key=f"dp_ts_format:{sig}",
+                              value=ready_ts.get("format", ""), placeholder="empty: detected from the file",
+                              help="A strftime format such as %d/%m/%Y %H:%M for times written without an offset; "
+                                   "empty: the app tries ISO 8601 and the common layouts on the first rows.")
     zone = t2.text_input("Zone of timestamps without an offset", key=f"dp_zone:{sig}",
                          value=ready_ts.get("timezone", ctx.policy().calendar.timezone))
     amount_cells = [v for canon, src in mapping.items() if TABLES[table_name][canon] == "money"
@@ -225,7 +254,29 @@ if uploaded is not None:
     decimal = t3.selectbox("Decimal mark of amounts", list(DECIMALS), key=decimal_key, format_func=DECIMALS.get,
                            help="Exports from many European spreadsheets write 1.234,56; a comma that is not a "
                                 "thousands separator is refused unless this says comma.")
-    skip_bad = t4.checkbox("Import the good rows and reject the bad ones (--skip-bad)", key="dp_skip_bad")
+    defaults = {k: v for k, v in ready_spec.get("defaults", {}).items()}
+    if table_name == "orders":
+        currency = t4.text_input("Currency when no column gives it", key=f"dp_currency:{sig}",
+                                 value=str(defaults.get("currency", "")), max_chars=3, placeholder="e.g. BRL",
+                                 help="ISO 4217 code for every order when currency is not mapped to a column "
+                                      "(a map's [defaults] currency).").strip().upper()
+        defaults.pop("currency", None)
+        if currency:
+            defaults["currency"] = currency
+    skip_bad = st.checkbox(SKIP_BAD_LABEL, key="dp_skip_bad")
+    ts_cells = tuple(str(v) for canon, src in mapping.items() if TABLES[table_name][canon] == "timestamp"
+                     and src in sample.columns for v in sample[src].tolist())
+    guess = None if ts_format.strip() else _detect(ts_cells)
+    if guess is not None and guess.fmt is not None:
+        st.caption("Timestamp format: " + ui.md(guess.sentence))
+    elif guess is not None:
+        st.warning("Timestamp format: " + ui.md(guess.sentence), icon=":material/help:")
+    effective_format = ts_format.strip() or (guess.to_use or "" if guess is not None else "")
+    spec = {**ready_spec, "columns": mapping, "timestamps": {}, "numbers": {"decimal": decimal}, "defaults": defaults}
+    if effective_format:
+        spec["timestamps"]["format"] = effective_format
+    if zone.strip():
+        spec["timestamps"]["timezone"] = zone.strip()
     if suggested_decimal == ",":
         st.info("The amounts in this file look like decimal-comma numbers (such as 12,50): the decimal mark is "
                 "set to comma.", icon=":material/info:")
@@ -244,13 +295,26 @@ if uploaded is not None:
     if missing:
         st.warning(f"Map the required column(s) {', '.join(missing)} before importing.")
 
-    if st.button(f"Import into {table_name}", type="primary", key="dp_import", disabled=bool(missing),
+    s1, s2, s3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    save_name = s1.text_input("Save these settings as a map named", key=f"dp_save_name:{sig}",
+                              value=ready_title[len(SAVED):] if ready_title.startswith(SAVED) else "",
+                              placeholder="e.g. Olist monthly export",
+                              help="Saved in the database: offered under Map next time, beside the ready-made maps. "
+                                   "A map of the same name is replaced.")
+    if s2.button("Save map", key="dp_save_map", icon=":material/save:"):
+        try:
+            stored = save_map(con, table_name, save_name, spec)
+        except DataError as exc:
+            ui.show_error(exc, "Nothing was saved.")
+        else:
+            st.success(f"Map {ui.md(stored)} saved: choose \u201c{ui.md(SAVED + stored)}\u201d under Map next time.",
+                       icon=":material/check_circle:")
+    s3.download_button("Download as .map.toml", map_to_toml(spec), key="dp_dl_map", mime="application/toml",
+                       file_name=f"{_safe_name(save_name or table_name)}.map.toml", icon=":material/download:")
+
+    blocked = bool(missing) or (guess is not None and guess.ambiguous)
+    if st.button(f"Import into {table_name}", type="primary", key="dp_import", disabled=blocked,
                  icon=":material/upload:"):
-        spec = {**ready_spec, "columns": mapping, "timestamps": {}, "numbers": {"decimal": decimal}}
-        if ts_format.strip():
-            spec["timestamps"]["format"] = ts_format.strip()
-        if zone.strip():
-            spec["timestamps"]["timezone"] = zone.strip()
         status = st.status(f"Importing {ui.md(uploaded.name)} into {table_name}...", expanded=True)
         try:
             result = import_file(con, table_name, path, spec, skip_bad=skip_bad, progress=lambda text: status.text(text))
@@ -264,6 +328,7 @@ if uploaded is not None:
             status.update(label="Import finished", state="complete", expanded=False)
             rejects = result.rejects_path.read_bytes() if result.rejects_path and result.rejects_path.exists() else None
             st.session_state[RESULT] = ("ok", uploaded.name, result, rejects)
+        st.rerun()  # from the top: the header's counts and the findings read the new data version
 
 outcome = st.session_state.get(RESULT)
 if outcome:
@@ -283,11 +348,14 @@ if outcome:
                 st.download_button("Download the rejected rows with their reasons (CSV)", extra,
                                    file_name=f"{_safe_name(name)}.rejects.csv", mime="text/csv", key="dp_dl_rejects")
     elif kind == "failed":
-        st.error(f"{ui.md(name)}: {detail:,} bad cell(s); nothing was imported. Fix the rows below in the file "
-                 "(or tick --skip-bad) and import it again.", icon=":material/error:")
+        st.error(f"{ui.md(name)}: {detail:,} bad cell(s); nothing was imported. Fix the cells below in the file "
+                 f"(or tick \u201c{SKIP_BAD_LABEL}\u201d) and import it again.", icon=":material/error:")
         st.dataframe(extra, hide_index=True, key="dp_errors",
                      column_config={"line": st.column_config.NumberColumn("line", format="%d",
-                                                                          help="line of the file; the header is line 1")})
+                                                                          help="line of the file; the header is line 1"),
+                                    "column": st.column_config.TextColumn("column", help="the app's column"),
+                                    "file_column": st.column_config.TextColumn("file's column",
+                                                                               help="the column's name in your file")})
         st.download_button("Download these errors (CSV)", to_safe_csv(extra), file_name=f"{_safe_name(name)}.errors.csv",
                            mime="text/csv", key="dp_dl_errors")
     else:

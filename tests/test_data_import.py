@@ -280,3 +280,33 @@ def test_progress_is_reported_for_large_files(con, tmp_path, monkeypatch):
     import_file(con, "orders", f, progress=messages.append)
     assert any("read 3 rows" in m for m in messages)
     assert time.monotonic() > 0
+
+
+RENAMED = "id,when,payment_value,cur\nB1,2025-03-04T09:00:00,5,USD\nB2,2025-03-04T09:00:00,ten,USD\n"
+
+
+@pytest.mark.parametrize("columns, defaults, expected", [
+    ({"order_id": "id", "placed_at": "when", "order_amount": "payment_value", "currency": "cur"}, {},
+     ("order_amount", "payment_value", "line 3, column order_amount (file: payment_value), value 'ten'")),
+    ({"order_id": "id", "placed_at": "when", "order_amount": "payment_value"}, {"currency": "dollars"},
+     ("currency", "(default)", "line 2, column currency (file: (default)), value 'dollars'")),
+], ids=["renamed_column_named_both_ways", "map_default_named_as_default"])
+def test_errors_name_the_apps_and_the_files_column(tmp_path, columns, defaults, expected):
+    column, file_column, sentence = expected
+    f = tmp_path / "renamed.csv"
+    f.write_text(RENAMED if "currency" in columns else RENAMED.replace("ten", "6"), encoding="utf-8")
+    with pytest.raises(ImportFailed) as err:
+        import_file(connect(tmp_path / "db.duckdb", create_sample=False), "orders", f,
+                    {"columns": columns, "defaults": defaults})
+    assert sentence in str(err.value)
+    assert (column, file_column) in set(zip(err.value.errors["column"], err.value.errors["file_column"]))
+
+
+def test_cli_errors_name_the_files_column(tmp_path):
+    f = tmp_path / "renamed.csv"
+    f.write_text(RENAMED, encoding="utf-8")
+    m = tmp_path / "renamed.map.toml"
+    m.write_text('[columns]\norder_id = "id"\nplaced_at = "when"\norder_amount = "payment_value"\ncurrency = "cur"\n')
+    bad = _cli("import", "orders", str(f), "--map", str(m), "--db", str(tmp_path / "db.duckdb"))
+    assert bad.returncode == 2, bad.stderr
+    assert "line 3, column order_amount (file: payment_value), value 'ten'" in bad.stderr

@@ -44,3 +44,12 @@ CREATE TABLE IF NOT EXISTS meta (
     key    VARCHAR PRIMARY KEY,
     value  VARCHAR NOT NULL
 );
+
+-- Import maps saved by name on the Data page (data/saved_maps.py): the map's TOML text, as a file would hold it.
+CREATE TABLE IF NOT EXISTS saved_maps (
+    table_name VARCHAR NOT NULL,
+    name       VARCHAR NOT NULL,
+    map_toml   VARCHAR NOT NULL,
+    saved_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (table_name, name)
+);
