@@ -39,6 +39,7 @@ PAUSE_ON = {
     "public_holidays": "Public holidays only: weekends count as processing time; only public holidays stop the clock.",
     "nothing": "Nothing: 48 plain hours from placing the order, whatever the day.",
 }
+PAYERS = {"customer": "The customer (F1)", "merchant": "The store (F2)"}
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 SECTIONS = SECTION_INFO  # title and help of each section (default.toml's metadata)
 
@@ -92,6 +93,8 @@ def _field(container, key: str) -> None:
     elif param.kind == "pause_on":
         container.radio(f"The 48-hour clock pauses on · baseline {base}", list(PAUSE_ON), key=w, help=help_text,
                         format_func=lambda v: PAUSE_ON[v])
+    elif param.kind == "payer":
+        container.selectbox(label, list(PAYERS), key=w, help=help_text, format_func=lambda v: PAYERS[v])
     elif param.kind == "rate":
         container.number_input(label, min_value=low, max_value=high, step=0.01, format="%.2f", key=w, help=help_text)
     elif param.kind == "number":
@@ -188,8 +191,9 @@ with st.container(border=True):
     a, b = st.columns([3, 1])
     section(a, "partial_refund_rates", per_row=3)
     section(b, "money")
+    section(st, "return_freight", per_row=4)
     known = {"calendar", "processing", "cancellation", "returns", "warranty", "working_days",
-             "partial_refund_rates", "money"}
+             "partial_refund_rates", "money", "return_freight"}
     for extra in [n for n in sections if n not in known]:  # a key added to the policy file later
         section(st, extra, per_row=4)
 

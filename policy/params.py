@@ -112,6 +112,40 @@ class PartialRefundRates(Mapping):
         return f"PartialRefundRates({ {k.value: str(v) for k, v in self._rates.items()} })"
 
 
+class ReturnFreight(Mapping):
+    """F1/F2: who pays return freight per reason whose item travels back, keyed by ``Reason``,
+    valued ``FreightPayer`` (customer: F1, merchant: F2). Frozen, hashable."""
+
+    def __init__(self, payers: Mapping[Any, Any]) -> None:
+        from policy.decision import FreightPayer, Reason
+
+        self._payers = {Reason(k): FreightPayer(v) for k, v in payers.items()}
+
+    def __getitem__(self, reason: Any):
+        from policy.decision import Reason
+
+        return self._payers[Reason(reason)]
+
+    def __iter__(self):
+        return iter(self._payers)
+
+    def __len__(self) -> int:
+        return len(self._payers)
+
+    def paid_by(self, payer: Any) -> frozenset:
+        """The reasons whose return freight ``payer`` pays."""
+        return frozenset(r for r, p in self._payers.items() if p == payer)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k.value, v.value) for k, v in self._payers.items())))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReturnFreight) and self._payers == other._payers
+
+    def __repr__(self) -> str:
+        return f"ReturnFreight({ {k.value: v.value for k, v in self._payers.items()} })"
+
+
 def _default_file() -> dict[str, Any]:
     return tomllib.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
 
@@ -179,6 +213,7 @@ class Policy:
     warranty: WarrantyParams
     working_days: WorkingDaysParams
     partial_refund_rates: PartialRefundRates
+    return_freight: ReturnFreight
     money: MoneyParams
 
     def to_dict(self) -> dict[str, Any]:
@@ -220,6 +255,7 @@ _SECTIONS = {
     "warranty": WarrantyParams,
     "working_days": WorkingDaysParams,
     "partial_refund_rates": PartialRefundRates,
+    "return_freight": ReturnFreight,
     "money": MoneyParams,
 }
 
@@ -296,6 +332,9 @@ def _build(data: Mapping[str, Any]) -> Policy:
         values = {key: _VALIDATORS[f"{section}.{key}"](f"{section}.{key}", value) for key, value in raw.items()}
         if cls is PartialRefundRates:
             sections[section] = _rates(values)
+            continue
+        if cls is ReturnFreight:
+            sections[section] = _freight(values)
             continue
         missing = [f.name for f in fields(cls) if f.name not in values and f.default is MISSING]
         if missing:
@@ -431,6 +470,22 @@ def _rates(values: Mapping[str, Decimal]) -> PartialRefundRates:
     return PartialRefundRates(values)
 
 
+def _payer(key: str, value: Any) -> str:
+    if value not in ("customer", "merchant"):
+        raise PolicyError(key, f"must be 'customer' (F1) or 'merchant' (F2), not {value!r}")
+    return value
+
+
+def _freight(values: Mapping[str, str]) -> ReturnFreight:
+    """A payer for every reason whose remedy sends the item back (and for no other)."""
+    from policy.decision import RETURNING_REASONS
+
+    for reason in sorted(RETURNING_REASONS, key=lambda r: r.value):
+        if reason.value not in values:
+            raise PolicyError(f"return_freight.{reason.value}", "missing: every returning reason needs a payer")
+    return ReturnFreight(values)
+
+
 def _ranged_rate(low: Decimal, high: Decimal):
     def check(key: str, value: Any) -> Decimal:
         rate = _number(low, high)(key, value)
@@ -453,6 +508,7 @@ _KINDS = {
     "pause_on": lambda p: _pause_on,
     "categories": lambda p: _categories,
     "currency": lambda p: _currency,
+    "payer": lambda p: _payer,
 }
 _VALIDATORS = {key: _KINDS[p.kind](p) for key, p in PARAMETERS.items()}
 

@@ -183,23 +183,23 @@ def _by_reason(d: _Draft, request: Request, reason: Reason) -> None:
     # Rule 5, by reason.
     if reason is Reason.DELAYED_SHIPPING:
         if _late(c):
-            _return(d, returned, FreightPayer.MERCHANT, Clause.RE2, Clause.F2)
+            _return(d, returned, reason, Clause.RE2)
             return
         reason = Reason.CHANGED_MIND  # not actually late: a no-reason return
 
     if reason in OWN_REASONS:
         if not _delivered(c):
-            _return(d, returned, FreightPayer.CUSTOMER, Clause.F1)  # shipped, not yet received
+            _return(d, returned, reason)  # shipped, not yet received
         elif _within_return_window(c, p):
-            _return(d, returned, FreightPayer.CUSTOMER, Clause.RE1, Clause.F1)
+            _return(d, returned, reason, Clause.RE1)
         else:
             _manual_review(d, Clause.RE1)
     elif reason in PRODUCT_PROBLEMS:
         if _delivered(c) and _within_return_window(c, p):
             extra = (Clause.A1,) if reason is Reason.DAMAGED else ()
-            _return(d, returned, FreightPayer.MERCHANT, Clause.RE2, Clause.F2, *extra)
+            _return(d, returned, reason, Clause.RE2, after=extra)
         elif reason is Reason.FAULTY and _within_warranty(c, p):
-            _return(d, returned, FreightPayer.MERCHANT, Clause.A1, Clause.F2)
+            _return(d, returned, reason, Clause.A1)
         else:
             # Not received yet (RE2 needs the product in hand) or past both windows (RE1).
             _manual_review(d, Clause.RE1 if _delivered(c) else Clause.RE2)
@@ -214,12 +214,15 @@ def _by_reason(d: _Draft, request: Request, reason: Reason) -> None:
         d.working_deadline(Deadline.REFUND_BY, c.media_received_at, p.working_days.partial_refund, Clause.RF1)
 
 
-def _return(d: _Draft, outcome: Outcome, freight: FreightPayer, *clauses: Clause) -> None:
-    """The item travels back; a return refunds the full amount, an exchange nothing (rule 6)."""
+def _return(d: _Draft, outcome: Outcome, reason: Reason, *clauses: Clause, after: tuple[Clause, ...] = ()) -> None:
+    """The item travels back; a return refunds the full amount, an exchange nothing (rule 6).
+    The policy's ``return_freight`` names who pays the freight for ``reason``: the customer
+    (cited F1) or the store (F2), cited after ``clauses`` and before ``after``."""
+    freight = d.policy.return_freight[reason]
     d.outcome, d.freight = outcome, freight
     if outcome is Outcome.RETURN_REFUND:
         d.refund_kind, d.refund_amount = RefundKind.FULL, d.case.order_amount
-    d.cite(*clauses)
+    d.cite(*clauses, Clause.F2 if freight is FreightPayer.MERCHANT else Clause.F1, *after)
 
 
 def _manual_review(d: _Draft, clause: Clause) -> None:

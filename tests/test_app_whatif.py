@@ -70,6 +70,21 @@ def test_longer_window_changes_what_compare_says(at, con):
     assert link.proto.query_string == f"case={at.selectbox(key='wi_case').value}{carried}"
 
 
+def test_store_paid_freight_for_changed_mind_raises_the_freight_cost(at, con):
+    at.sidebar.date_input(key="ui_as_of_date").set_value(AS_OF_DAY).run()
+    at.date_input(key="wi_period").set_value(PERIOD).run()
+    payer = at.selectbox(key="wi:return_freight.changed_mind")
+    assert payer.value == "customer" and payer.options == ["The customer (F1)", "The store (F2)"]
+    payer.set_value("merchant").run()
+    at.button(key="wi_replay").click().run()
+    _ok(at)
+    base = default_policy()
+    expected = compare(con, base, base.replace({"return_freight.changed_mind": "merchant"}), PERIOD, as_of=AS_OF)
+    assert expected.changed > 0 and expected.costs.at["store-paid freight", "change"] > 0
+    assert metric(at, "Decisions that change").value == f"{expected.changed:,}"
+    assert metric(at, "Store-paid freight (USD)").delta == f"{expected.costs.at['store-paid freight', 'change']:+,.2f}"
+
+
 def test_save_the_scenario_as_toml(at, downloads):
     at.number_input(key="wi:returns.window_days").set_value(45).run()
     at.radio(key="wi:processing.pause_on").set_value("nothing").run()
