@@ -17,8 +17,9 @@ import plotly.express as px
 import streamlit as st
 
 from access import Permission
+from access.paths import slug_filename
 from data import DataError
-from data.policy_versions import StaleVersion, save_version
+from data.policy_versions import StaleVersion, load_version, save_version
 from data.whatif import compare
 from policy import PolicyError, changed_keys, parse_policy
 from policy.params import PARAMETERS, SECTION_INFO
@@ -31,6 +32,9 @@ K = "wi:"  # prefix of the scenario inputs' session keys: "wi:returns.window_day
 RESULT = "wi_result"
 LOADED = "wi_loaded_file"
 BASELINE_KEY = "wi_baseline"
+OWN_BASE = "wi_own_base"  # (the sidebar's version, the version this session last saved or rebased on)
+STALE = "wi_stale_latest"  # the newer version someone else saved, after a refused save
+PENDING_INPUTS = "wi_pending_inputs"  # values to put into the inputs before they are drawn
 PERIOD_WEEKS = 26
 
 PAUSE_ON = {
@@ -118,6 +122,62 @@ def _scenario_values_one(key: str, value):
     return value
 
 
+def _base_version() -> int:
+    """The saved version this session's scenario builds on: the sidebar's version (0, the shipped
+    default, for a file or none) until this session saves or reapplies its changes on a newer
+    one; then that one, so only someone else's later save makes a save stale."""
+    source = ctx.policy_source()
+    chosen = source if isinstance(source, int) else 0
+    own = st.session_state.get(OWN_BASE)
+    return own[1] if own and own[0] == chosen else chosen
+
+
+def _save_version_form(container, scenario) -> None:
+    """One explicit save: a form whose button alone saves (Enter in the note does not)."""
+    with container.form("wi_version", border=True, enter_to_submit=False):
+        note = st.text_input("Why this change (kept in the policy history)", key="wi_version_note", max_chars=500)
+        save = st.form_submit_button("Save as a new policy version", icon=":material/history:", key="wi_version_save")
+    if not save:
+        return
+    chosen = ctx.policy_source() if isinstance(ctx.policy_source(), int) else 0
+    try:
+        saved = save_version(ctx.connection(), scenario, based_on=_base_version(),
+                             saved_by=ui_access.user_label(), note=note)
+    except StaleVersion as exc:
+        st.session_state[STALE] = exc.latest  # the inputs stay as they are
+    except DataError as exc:
+        ui.show_error(f"The version could not be saved: {exc}.", "")
+    else:
+        st.session_state[OWN_BASE] = (chosen, saved.version)
+        st.session_state.pop(STALE, None)
+        ctx.forget_policy_history()
+        container.success(f"Saved as version {saved.version} ({len(saved.changes)} key(s) changed). "
+                          "Choose it in the sidebar to use it everywhere.", icon=":material/check:")
+
+
+def _stale_notice(container, scenario) -> None:
+    """Someone else saved a newer version: say so, and offer to put this scenario's changes
+    (against its own base) on top of that version."""
+    latest = st.session_state.get(STALE)
+    if latest is None or scenario is None:
+        return
+    base = _base_version()
+    container.warning(f"Version {latest} was saved by someone else after version {base}, the one your "
+                      "scenario builds on. Nothing was saved.", icon=":material/warning:")
+    if container.button(f"Reapply my changes on version {latest}", key="wi_reapply", icon=":material/merge:"):
+        mine = {k: b for k, _a, b in changed_keys(load_version(ctx.connection(), base), scenario)}
+        try:
+            rebased = load_version(ctx.connection(), latest).replace(mine)
+        except PolicyError as exc:
+            ui.show_error(f"Your changes do not fit version {latest}: {exc}.", "Change that input.")
+            return
+        source = ctx.policy_source()
+        st.session_state[OWN_BASE] = (source if isinstance(source, int) else 0, latest)
+        st.session_state.pop(STALE, None)
+        st.session_state[PENDING_INPUTS] = rebased.flat()
+        st.rerun()
+
+
 # --------------------------------------------------------------------------- page
 st.title("What-if lab")
 st.caption("Change any parameter of the policy file, replay a period's cases and orders under the "
@@ -131,6 +191,10 @@ as_of = ctx.as_of().replace(second=0)
 if st.session_state.get(BASELINE_KEY) != baseline.to_toml():  # first visit, or another baseline chosen
     _set_inputs(baseline_flat)
     st.session_state[BASELINE_KEY] = baseline.to_toml()
+    st.session_state.pop(RESULT, None)
+
+if PENDING_INPUTS in st.session_state:  # a rebase: the inputs can only be set before they are drawn
+    _set_inputs(st.session_state.pop(PENDING_INPUTS))
     st.session_state.pop(RESULT, None)
 
 # --- load a scenario file (before the inputs are drawn, so it can fill them) -------------------
@@ -214,27 +278,11 @@ if scenario is not None:
         else:
             st.caption("The scenario equals the baseline: change a parameter above, then replay.")
     d2.download_button("Save the scenario as a policy file (TOML)", scenario.to_toml().encode("utf-8"),
-                       file_name="scenario-policy.toml", mime="application/toml", key="wi_save",
+                       file_name=slug_filename(scenario.name, ".toml"), mime="application/toml", key="wi_save",
                        icon=":material/download:")
     if changes and ui_access.current_role() and ui_access.current_role().can(Permission.SAVE_POLICY):
-        with d2.form("wi_version", border=True):
-            note = st.text_input("Why this change (kept in the policy history)", key="wi_version_note",
-                                 max_chars=500)
-            save = st.form_submit_button("Save as a new policy version", icon=":material/history:",
-                                         key="wi_version_save")
-        if save:
-            source = ctx.policy_source()
-            try:
-                saved = save_version(ctx.connection(), scenario, based_on=source if isinstance(source, int) else 0,
-                                     saved_by=ui_access.user_label(), note=note)
-            except StaleVersion as exc:
-                d2.warning(str(exc), icon=":material/warning:")  # the inputs stay as they are
-            except DataError as exc:
-                ui.show_error(f"The version could not be saved: {exc}.", "")
-            else:
-                ctx.forget_policy_history()
-                d2.success(f"Saved as version {saved.version} ({len(saved.changes)} key(s) changed). "
-                           "Choose it in the sidebar to use it everywhere.", icon=":material/check:")
+        _save_version_form(d2, scenario)
+        _stale_notice(d2, scenario)
 
 # --- replay -----------------------------------------------------------------------------------
 st.subheader("Replay")

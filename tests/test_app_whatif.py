@@ -89,7 +89,7 @@ def test_save_the_scenario_as_toml(at, downloads):
     at.number_input(key="wi:returns.window_days").set_value(45).run()
     at.radio(key="wi:processing.pause_on").set_value("nothing").run()
     _ok(at)
-    saved = parse_policy(downloads["scenario-policy.toml"].decode("utf-8"))
+    saved = parse_policy(downloads["store-policy.toml"].decode("utf-8"))
     assert saved.returns.window_days == 45
     assert saved.processing.pause_on.value == "nothing"
 
@@ -147,23 +147,41 @@ def fresh_at(tmp_path, monkeypatch):
     return open_page(PAGE, db, tmp_path, monkeypatch), db
 
 
-def test_save_as_a_version_then_a_stale_save_is_refused(fresh_at):
-    from data.policy_versions import latest_version, version_changes
+def test_own_saves_build_on_each_other_and_someone_elses_save_can_be_reapplied(fresh_at):
+    from data.policy_versions import latest_version, load_version, save_version, version_changes
 
     at, db = fresh_at
     at.number_input(key="wi:returns.window_days").set_value(45).run()
     at.text_input(key="wi_version_note").set_value("test a longer window").run()
+    assert not at.success  # typing the note (Enter included) saves nothing: the button does
     at.button(key="wi_version_save").click().run()
     _ok(at)
     assert any("Saved as version 1" in s.value for s in at.success)
-    # Still based on the default (version 0) in this session: a second save is stale.
+    # The author's own save is the new base: a second save from the same session goes through.
     at.number_input(key="wi:returns.window_days").set_value(20).run()
     at.button(key="wi_version_save").click().run()
-    assert any("Nothing was saved" in w.value for w in at.warning)
-    assert at.number_input(key="wi:returns.window_days").value == 20  # the author's input is kept
+    _ok(at)
+    assert any("Saved as version 2" in s.value for s in at.success)
     import ui.context
 
     con = ui.context.connection()
-    assert latest_version(con) == 1
-    assert version_changes(con, 1).to_dict("records") == [
-        {"key": "returns.window_days", "old_value": "30", "new_value": "45"}]
+    assert version_changes(con, 2).to_dict("records") == [
+        {"key": "returns.window_days", "old_value": "45", "new_value": "20"}]
+    # Someone else saves version 3 on top of it; this session's next save is refused, kept, and
+    # can be reapplied on version 3.
+    save_version(con, load_version(con, 2).replace({"working_days.reply": 2}), based_on=2, saved_by="someone else")
+    at.selectbox(key="wi:return_freight.changed_mind").set_value("merchant").run()
+    at.button(key="wi_version_save").click().run()
+    assert any("Nothing was saved" in w.value and "someone else" in w.value for w in at.warning)
+    assert at.selectbox(key="wi:return_freight.changed_mind").value == "merchant"  # the input is kept
+    assert latest_version(con) == 3
+    at.button(key="wi_reapply").click().run()
+    _ok(at)
+    assert at.number_input(key="wi:working_days.reply").value == 2  # version 3's change
+    assert at.number_input(key="wi:returns.window_days").value == 20
+    assert at.selectbox(key="wi:return_freight.changed_mind").value == "merchant"
+    at.button(key="wi_version_save").click().run()
+    _ok(at)
+    assert any("Saved as version 4" in s.value for s in at.success)
+    assert version_changes(con, 4).to_dict("records") == [
+        {"key": "return_freight.changed_mind", "old_value": '"customer"', "new_value": '"merchant"'}]
