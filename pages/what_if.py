@@ -26,6 +26,7 @@ from policy.params import PARAMETERS, SECTION_INFO
 from ui import access as ui_access
 from ui import context as ctx
 from ui import display as ui
+from ui import whatif_view as view
 
 log = logging.getLogger("returns_desk.what_if")
 K = "wi:"  # prefix of the scenario inputs' session keys: "wi:returns.window_days"
@@ -197,202 +198,190 @@ if PENDING_INPUTS in st.session_state:  # a rebase: the inputs can only be set b
     _set_inputs(st.session_state.pop(PENDING_INPUTS))
     st.session_state.pop(RESULT, None)
 
-# --- load a scenario file (before the inputs are drawn, so it can fill them) -------------------
-top_left, top_right = st.columns([3, 2])
-with top_right:
-    uploaded = st.file_uploader("Load a scenario (policy TOML file)", type=["toml"], key="wi_upload",
-                                help="A policy file as saved here or as described in the policy spec; "
-                                     "keys it does not name keep their defaults.")
-    if uploaded is not None and st.session_state.get(LOADED) != uploaded.file_id:
-        try:
-            loaded = parse_policy(uploaded.getvalue().decode("utf-8"))
-        except UnicodeDecodeError:
-            ui.show_error(f"{uploaded.name} is not a UTF-8 text file.", "Upload a .toml policy file.")
-        except PolicyError as exc:
-            ui.show_error(f"{uploaded.name} cannot be used as a policy: {exc}.",
-                          "Fix that key in the file and upload it again.")
-        else:
-            _set_inputs(loaded.flat())
-            st.session_state[LOADED] = uploaded.file_id
-            st.session_state.pop(RESULT, None)
-            st.toast(f"Loaded {ui.md(uploaded.name)}: {len(changed_keys(baseline, loaded))} key(s) differ from the baseline.")
-    if st.button("Reset every input to the baseline", key="wi_reset", icon=":material/restart_alt:"):
-        _set_inputs(baseline_flat)
-        st.session_state.pop(RESULT, None)
-        st.rerun()
-with top_left:
-    st.markdown(f"**Baseline:** {ui.md(baseline.name)} (effective {baseline.effective_from}), the policy chosen in "
-                "the sidebar. Each input shows the baseline value under it.")
+# Two columns: the scenario on the left (its inputs scroll inside a box of their own), the
+# results on the right, so the figures stay in view while the scenario changes.
+scenario_col, results_col = st.columns([2, 3], gap="medium")
 
-# --- the scenario's parameters, grouped as the policy file ------------------------------------
-with st.container(border=True):
-    st.markdown("**Scenario**")
-    c1, c2 = st.columns(2)
-    c1.text_input("Name", key=K + "name", help=f"Baseline: {ui.md(baseline_flat['name'])}")
-    c2.date_input("Effective from", key=K + "effective_from", format="YYYY-MM-DD",
-                  help=f"Baseline: {baseline_flat['effective_from']}. A what-if applies the scenario to every case.")
+# --- load a scenario file (before the inputs are drawn, so it can fill them) -------------------
+with scenario_col:
+    st.markdown(f"**Scenario** · baseline: {ui.md(baseline.name)} (effective {baseline.effective_from}), "
+                "the policy chosen in the sidebar")
+    with st.expander("Load a scenario file, or start again", icon=":material/upload_file:"):
+        uploaded = st.file_uploader("Load a scenario (policy TOML file)", type=["toml"], key="wi_upload",
+                                    help="A policy file as saved here or as described in the policy spec; "
+                                         "keys it does not name keep their defaults.")
+        if uploaded is not None and st.session_state.get(LOADED) != uploaded.file_id:
+            try:
+                loaded = parse_policy(uploaded.getvalue().decode("utf-8"))
+            except UnicodeDecodeError:
+                ui.show_error(f"{uploaded.name} is not a UTF-8 text file.", "Upload a .toml policy file.")
+            except PolicyError as exc:
+                ui.show_error(f"{uploaded.name} cannot be used as a policy: {exc}.",
+                              "Fix that key in the file and upload it again.")
+            else:
+                _set_inputs(loaded.flat())
+                st.session_state[LOADED] = uploaded.file_id
+                st.session_state.pop(RESULT, None)
+                st.toast(f"Loaded {ui.md(uploaded.name)}: {len(changed_keys(baseline, loaded))} key(s) differ "
+                         "from the baseline.")
+        if st.button("Reset every input to the baseline", key="wi_reset", icon=":material/restart_alt:"):
+            _set_inputs(baseline_flat)
+            st.session_state.pop(RESULT, None)
+            st.rerun()
+
+    # --- the scenario's parameters, grouped as the policy file, one expander per section --------
     sections: dict[str, list[str]] = {}
     for key in baseline_flat:
         if "." in key:
             sections.setdefault(key.split(".", 1)[0], []).append(key)
+    with st.container(height=520, border=True, key="wi_inputs"):
+        c1, c2 = st.columns(2)
+        c1.text_input("Name", key=K + "name", help=f"Baseline: {ui.md(baseline_flat['name'])}")
+        c2.date_input("Effective from", key=K + "effective_from", format="YYYY-MM-DD",
+                      help=f"Baseline: {baseline_flat['effective_from']}. A what-if applies the scenario to every case.")
+        for name, keys in sections.items():
+            title, blurb = SECTIONS.get(name, (name, ""))
+            moved = sum(_scenario_values_one(k, st.session_state.get(K + k)) != baseline_flat[k] for k in keys)
+            with st.expander(f"{title} · {moved} changed" if moved else title, expanded=bool(moved)):
+                st.caption(ui.md(blurb))
+                for key in keys:
+                    _field(st, key)
 
-    def section(container, name: str, per_row: int = 1) -> None:
-        title, blurb = SECTIONS.get(name, (name, ""))
-        with container.container(border=True):
-            st.markdown(f"**{title}** · {blurb}")
-            keys = sections.get(name, [])
-            cols = st.columns(per_row) if per_row > 1 else [st]
-            for i, key in enumerate(keys):
-                _field(cols[i % per_row], key)
+    scenario = None
+    try:
+        scenario = baseline.replace(_scenario_values())
+    except PolicyError as exc:
+        ui.show_error(f"The scenario is not a valid policy: {exc}.", "Change that input.")
+    changes = changed_keys(baseline, scenario) if scenario is not None else []
 
-    section(st, "calendar", per_row=4)
-    a, b, c, d = st.columns([2, 1, 1, 1])
-    section(a, "processing")
-    section(b, "cancellation")
-    section(c, "returns")
-    section(d, "warranty")
-    section(st, "working_days", per_row=4)
-    a, b = st.columns([3, 1])
-    section(a, "partial_refund_rates", per_row=3)
-    section(b, "money")
-    section(st, "return_freight", per_row=4)
-    known = {"calendar", "processing", "cancellation", "returns", "warranty", "working_days",
-             "partial_refund_rates", "money", "return_freight"}
-    for extra in [n for n in sections if n not in known]:  # a key added to the policy file later
-        section(st, extra, per_row=4)
-
-scenario = None
-try:
-    scenario = baseline.replace(_scenario_values())
-except PolicyError as exc:
-    ui.show_error(f"The scenario is not a valid policy: {exc}.", "Change that input.")
-changes = changed_keys(baseline, scenario) if scenario is not None else []
-
-if scenario is not None:
-    d1, d2 = st.columns([3, 2])
-    with d1:
+    if scenario is not None:
         if changes:
             st.markdown(f"**{len(changes)} parameter(s) differ from the baseline**")
-            st.dataframe(pd.DataFrame([(k, _show(a), _show(b)) for k, a, b in changes],
-                                      columns=["key", "baseline", "scenario"]), hide_index=True)
+            st.dataframe(view.changes_table(changes), hide_index=True, key="wi_changes")
         else:
             st.caption("The scenario equals the baseline: change a parameter above, then replay.")
-    d2.download_button("Save the scenario as a policy file (TOML)", scenario.to_toml().encode("utf-8"),
-                       file_name=slug_filename(scenario.name, ".toml"), mime="application/toml", key="wi_save",
-                       icon=":material/download:")
-    if changes and ui_access.current_role() and ui_access.current_role().can(Permission.SAVE_POLICY):
-        _save_version_form(d2, scenario)
-        _stale_notice(d2, scenario)
+        st.download_button("Save the scenario as a policy file (TOML)", scenario.to_toml().encode("utf-8"),
+                           file_name=slug_filename(scenario.name, ".toml"), mime="application/toml", key="wi_save",
+                           icon=":material/download:")
+        if changes and ui_access.current_role() and ui_access.current_role().can(Permission.SAVE_POLICY):
+            _save_version_form(st, scenario)
+            _stale_notice(st, scenario)
 
 # --- replay -----------------------------------------------------------------------------------
-st.subheader("Replay")
-end = as_of.date()
-p1, p2 = st.columns([3, 2], vertical_alignment="bottom")
-period = p1.date_input("Period (cases by request date, orders by placing date)",
-                       value=(end - dt.timedelta(weeks=PERIOD_WEEKS), end), key="wi_period", format="YYYY-MM-DD",
-                       min_value=dt.date(2000, 1, 1), max_value=end + dt.timedelta(days=366))
-run = p2.button("Replay baseline and scenario", type="primary", key="wi_replay",
-                icon=":material/play_arrow:", disabled=scenario is None)
-if not isinstance(period, (tuple, list)) or len(period) != 2:
-    st.info("Pick the last day of the period too.")
-    st.stop()
-
-request = (ctx.data_version(), baseline, scenario, period[0], period[1], as_of)
-stored = st.session_state.get(RESULT)
-if scenario is not None and (run or stored is None):
-    bar = st.progress(0.0, text="Starting the replay...")
-    try:
-        result = compare(con, baseline, scenario, period, as_of=as_of,
-                         progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
-    except (DataError, PolicyError) as exc:
-        bar.empty()
-        ui.show_error(f"The replay failed: {exc}.", "Check the period and the scenario.")
+with results_col:
+    st.markdown("**Results**")
+    end = as_of.date()
+    p1, p2 = st.columns([3, 2], vertical_alignment="bottom")
+    period = p1.date_input("Period (cases by request date, orders by placing date)",
+                           value=(end - dt.timedelta(weeks=PERIOD_WEEKS), end), key="wi_period", format="YYYY-MM-DD",
+                           min_value=dt.date(2000, 1, 1), max_value=end + dt.timedelta(days=366))
+    run = p2.button("Replay baseline and scenario", type="primary", key="wi_replay",
+                    icon=":material/play_arrow:", disabled=scenario is None)
+    if not isinstance(period, (tuple, list)) or len(period) != 2:
+        st.info("Pick the last day of the period too.")
         st.stop()
-    except Exception as exc:  # noqa: BLE001 - a sentence on screen, the traceback in the log
+
+    request = (ctx.data_version(), baseline, scenario, period[0], period[1], as_of)
+    stored = st.session_state.get(RESULT)
+    if scenario is not None and (run or stored is None):
+        bar = st.progress(0.0, text="Starting the replay...")
+        try:
+            result = compare(con, baseline, scenario, period, as_of=as_of,
+                             progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
+        except (DataError, PolicyError) as exc:
+            bar.empty()
+            ui.show_error(f"The replay failed: {exc}.", "Check the period and the scenario.")
+            st.stop()
+        except Exception as exc:  # noqa: BLE001 - a sentence on screen, the traceback in the log
+            bar.empty()
+            log.exception("what-if replay failed")
+            ui.show_error(f"The replay failed ({type(exc).__name__}).",
+                          "Try a shorter period; if it keeps happening, tell the team that runs Returns Desk.")
+            st.stop()
         bar.empty()
-        log.exception("what-if replay failed")
-        ui.show_error(f"The replay failed ({type(exc).__name__}).",
-                      "Try a shorter period; if it keeps happening, tell the team that runs Returns Desk.")
+        st.session_state[RESULT] = stored = (request, result)
+
+    if stored is None:
         st.stop()
-    bar.empty()
-    st.session_state[RESULT] = stored = (request, result)
+    ran_for, result = stored
+    if ran_for != request:
+        st.info("The inputs changed since this replay: press **Replay** to update the figures below.",
+                icon=":material/info:")
+    ran_scenario = ran_for[2]
+    currency = baseline.money.currency
 
-if stored is None:
-    st.stop()
-ran_for, result = stored
-if ran_for != request:
-    st.info("The inputs changed since this replay: press **Replay** to update the figures below.",
-            icon=":material/info:")
-ran_scenario = ran_for[2]
-currency = baseline.money.currency
+    st.caption(f"Replayed {result.cases:,} case(s) and {result.orders:,} order(s) from {result.first} to "
+               f"{result.last} in {result.seconds:.2f} s, as of {as_of:%Y-%m-%d %H:%M}.")
+    m = st.columns(4)
+    m[0].metric("Decisions that change", f"{result.changed:,}",
+                f"{result.changed / result.cases:.1%} of cases" if result.cases else None,
+                delta_color="off", border=True,
+                help="Outcome, refund kind or amount, who pays freight or other costs, or what is missing.")
+    m[1].metric("Same outcome, other deadlines", f"{result.deadline_only:,}", delta_color="off", border=True,
+                help="The decision stays the same, but at least one deadline (e.g. the end of the return "
+                     "window) falls on another day.")
+    refund = result.costs.loc["refunds"]
+    freight = result.costs.loc["store-paid freight"]
+    yearly_note = view.per_year_note(result.first, result.last)
+    m[2].metric(f"Refund cost ({currency})", f"{refund['after']:,.0f}", f"{refund['change']:+,.2f}",
+                delta_color="inverse", border=True, help=f"Baseline {ui.money(refund['before'], currency)}.")
+    m[3].metric(f"Store-paid freight ({currency})", f"{freight['after']:,.0f}",
+                f"{freight['change']:+,.2f}", delta_color="inverse", border=True,
+                help=f"Baseline {ui.money(freight['before'], currency)}. Recorded freight per case; "
+                     f"{result.freight_estimated:,} case(s) without a record priced at the mean "
+                     f"{ui.money(result.freight_unit, currency)}.")
+    st.markdown(
+        f"**Per year:** refunds {view.per_year(refund['change'], result.first, result.last):+,.0f} {currency}, "
+        f"store-paid freight {view.per_year(freight['change'], result.first, result.last):+,.0f} {currency}",
+        help=f"{yearly_note}.")
+    st.caption(f"The period's change scaled to a year ({yearly_note}).")
 
-st.caption(f"Replayed {result.cases:,} case(s) and {result.orders:,} order(s) from {result.first} to "
-           f"{result.last} in {result.seconds:.2f} s, as of {as_of:%Y-%m-%d %H:%M}.")
-m = st.columns(4)
-m[0].metric("Decisions that change", f"{result.changed:,}",
-            f"{result.changed / result.cases:.1%} of cases" if result.cases else None,
-            delta_color="off", border=True,
-            help="Outcome, refund kind or amount, who pays freight or other costs, or what is missing.")
-m[1].metric("Only deadlines move", f"{result.deadline_only:,}", delta_color="off", border=True,
-            help="Same decision, but at least one deadline (e.g. the end of the return window) moves.")
-refund = result.costs.loc["refunds"]
-freight = result.costs.loc["store-paid freight"]
-m[2].metric(f"Refund cost ({currency})", f"{refund['after']:,.0f}", f"{refund['change']:+,.2f}",
-            delta_color="inverse", border=True, help=f"Baseline {ui.money(refund['before'], currency)}.")
-m[3].metric(f"Store-paid freight ({currency})", f"{freight['after']:,.0f}",
-            f"{freight['change']:+,.2f}", delta_color="inverse", border=True,
-            help=f"Baseline {ui.money(freight['before'], currency)}. Recorded freight per case; "
-                 f"{result.freight_estimated:,} case(s) without a record priced at the mean "
-                 f"{ui.money(result.freight_unit, currency)}.")
-
-left, right = st.columns([3, 2])
-with left:
-    st.markdown("**Outcome before → after** (cases; rows: baseline, columns: scenario)")
-    short = lambda code: str(code).replace("_", " ")  # noqa: E731 - short labels keep the cells readable
-    matrix = result.matrix.rename(index=short, columns=short)
-    if not matrix.empty:
-        fig = px.imshow(matrix, text_auto=True, color_continuous_scale="Blues", aspect="auto",
-                        labels={"x": "scenario", "y": "baseline", "color": "cases"})
-        fig.update_layout(margin={"t": 10, "l": 10, "r": 10}, coloraxis_showscale=False, height=440)
-        fig.update_xaxes(side="top")
-        st.plotly_chart(fig, key="wi_matrix_chart")
-        st.dataframe(result.matrix, key="wi_matrix")
-with right:
-    st.markdown("**SLA attainment per stage, before and after**")
-    att = result.attainment.rename(index=ui.stage_label).reset_index()
-    long = att.melt(id_vars=["stage"], value_vars=["attainment_before", "attainment_after"],
-                    var_name="policy", value_name="attainment")
-    long["policy"] = long["policy"].map({"attainment_before": "baseline", "attainment_after": "scenario"})
-    fig = px.bar(long, x="stage", y="attainment", color="policy", barmode="group", labels={"stage": ""})
-    low = long["attainment"].min()
-    fig.update_yaxes(tickformat=".0%", range=[max(0.0, (low if pd.notna(low) else 0.0) - 0.05), 1.0])
-    fig.update_layout(margin={"t": 10}, height=440, legend={"orientation": "h", "y": -0.35, "title": None})
-    st.plotly_chart(fig, key="wi_attainment_chart")
-    order = ["attainment_before", "attainment_after", "change", "met_before", "breached_before",
-             "met_after", "breached_after", "side"]
-    st.dataframe(result.attainment[order].rename(index=ui.stage_label), key="wi_attainment",
-                 column_config={c: st.column_config.NumberColumn(format="percent")
-                                for c in ("attainment_before", "attainment_after", "change")})
-st.markdown("**Costs, before and after**")
-st.dataframe(result.costs, key="wi_costs",
-             column_config={c: st.column_config.NumberColumn(f"{c} ({currency})", format="accounting")
-                            for c in ("before", "after", "change")})
-
-st.subheader(f"Changed cases ({result.changed:,})")
-if result.changed_rows.empty:
-    st.caption("No decision changes under this scenario for the period.")
-else:
-    rows = result.changed_rows.copy()
-    rows.insert(0, "open", ui.case_urls(rows["case_id"]))
-    if result.changed > len(rows):
-        st.caption(f"Showing the newest {len(rows):,} of {result.changed:,}.")
-    st.dataframe(rows, hide_index=True, key="wi_changed",
-                 column_config={"open": st.column_config.LinkColumn("Case", display_text=r"case_lookup\?case=([^&]*)",
-                                                                    help="Opens the case on the Case lookup page")})
-    pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
-    chosen = pick.selectbox("Changed case", list(rows["case_id"]), key="wi_case")
-    with go_to:
-        ui.case_link(chosen)
-if ran_scenario is not None and changed_keys(baseline, ran_scenario):
-    st.caption("Changed keys replayed: " + ", ".join(f"{ui.md(k)} {ui.md(_show(a))} → {ui.md(_show(b))}"
-                                                     for k, a, b in changed_keys(baseline, ran_scenario)))
+    cases_tab, outcomes_tab, sla_tab, costs_tab = st.tabs(
+        [f"Changed cases ({result.changed:,})", "Outcomes before → after", "SLA attainment", "Costs"])
+    with cases_tab:
+        if result.changed_rows.empty:
+            st.caption("No decision changes under this scenario for the period.")
+        else:
+            rows = view.changed_cases_table(result.changed_rows)
+            rows.insert(0, "open", ui.case_urls(rows["case_id"]))
+            if result.changed > len(rows):
+                st.caption(f"Showing the newest {len(rows):,} of {result.changed:,}.")
+            st.dataframe(rows.drop(columns="case_id"), hide_index=True, key="wi_changed",
+                         column_config={"open": st.column_config.LinkColumn(
+                             "Case", display_text=r"case_lookup\?case=([^&]*)", help="Opens the case on the Case lookup page")})
+            pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
+            chosen = pick.selectbox("Changed case", list(rows["case_id"]), key="wi_case")
+            with go_to:
+                ui.case_link(chosen)
+    with outcomes_tab:
+        st.markdown("**Outcome before → after** (cases; rows: baseline, columns: scenario)")
+        matrix = view.outcome_matrix(result.matrix)
+        if not matrix.empty:
+            fig = px.imshow(matrix, text_auto=True, color_continuous_scale="Blues", aspect="auto",
+                            labels={"x": "scenario", "y": "baseline", "color": "cases"})
+            fig.update_layout(margin={"t": 10, "l": 10, "r": 10}, coloraxis_showscale=False, height=440)
+            fig.update_xaxes(side="top")
+            st.plotly_chart(fig, key="wi_matrix_chart")
+            st.dataframe(matrix, key="wi_matrix")
+    with sla_tab:
+        st.markdown("**SLA attainment per stage, before and after**")
+        att = view.attainment_table(result.attainment)
+        long = att.reset_index().melt(id_vars=["stage"], value_vars=["baseline", "scenario"],
+                                      var_name="policy", value_name="attainment")
+        fig = px.bar(long, x="stage", y="attainment", color="policy", barmode="group", labels={"stage": ""})
+        low = long["attainment"].min()
+        fig.update_yaxes(tickformat=".0%", range=[max(0.0, (low if pd.notna(low) else 0.0) - 0.05), 1.0])
+        fig.update_layout(margin={"t": 10}, height=440, legend={"orientation": "h", "y": -0.35, "title": None})
+        st.plotly_chart(fig, key="wi_attainment_chart")
+        st.dataframe(att, key="wi_attainment",
+                     column_config={c: st.column_config.NumberColumn(format="percent")
+                                    for c in ("baseline", "scenario", "change")})
+    with costs_tab:
+        st.markdown(f"**Costs, before and after** ({yearly_note})")
+        st.dataframe(view.costs_table(result.costs, result.first, result.last), key="wi_costs",
+                     column_config={c: st.column_config.NumberColumn(f"{c} ({currency})", format="accounting")
+                                    for c in ("before", "after", "change", "change per year")})
+    if ran_scenario is not None and changed_keys(baseline, ran_scenario):
+        st.caption("Changed keys replayed: " + ", ".join(
+            f"{ui.md(view.parameter_label(k))} {ui.md(view.show_value(k, a))} → {ui.md(view.show_value(k, b))}"
+            for k, a, b in changed_keys(baseline, ran_scenario)))

@@ -10,6 +10,7 @@ import pytest
 
 from data.whatif import compare
 from policy import default_policy, parse_policy
+from policy.decision import Reason
 from tests.app_support import build_sample_db, metric, open_page
 
 PAGE = "pages/what_if.py"
@@ -56,16 +57,21 @@ def test_longer_window_changes_what_compare_says(at, con):
     expected = compare(con, base, base.replace({"returns.window_days": 45}), PERIOD, as_of=AS_OF)
     assert expected.changed > 0
     assert metric(at, "Decisions that change").value == f"{expected.changed:,}"
-    assert metric(at, "Only deadlines move").value == f"{expected.deadline_only:,}"
+    assert metric(at, "Same outcome, other deadlines").value == f"{expected.deadline_only:,}"
     assert metric(at, "Refund cost (USD)").value == f"{expected.costs.at['refunds', 'after']:,.0f}"
     assert metric(at, "Refund cost (USD)").delta == f"{expected.costs.at['refunds', 'change']:+,.2f}"
-    assert any(s.value == f"Changed cases ({expected.changed:,})" for s in at.subheader)
+    assert any(t.label == f"Changed cases ({expected.changed:,})" for t in at.tabs)
     assert not any("inputs changed" in i.value for i in at.info)
     frames = [d.value for d in at.dataframe]
     changed = next(f for f in frames if "open" in f.columns)
-    assert set(changed["case_id"]) == set(expected.changed_rows["case_id"])
+    opened = changed["open"].str.extract(r"case=([^&]*)")[0]
+    assert set(opened) == set(expected.changed_rows["case_id"])
+    assert set(changed["reason"]) <= {r.label for r in Reason}  # labels, not codes
+    costs = next(f for f in frames if "change per year" in f.columns)
+    days = (expected.last - expected.first).days + 1
+    assert costs.at["Refunds", "change per year"] == pytest.approx(expected.costs.at["refunds", "change"] * 365 / days)
     carried = f"&as_of={AS_OF.date()}"  # the case opens as it stood at the replay's as-of date
-    assert changed["open"].iloc[0] == f"case_lookup?case={changed['case_id'].iloc[0]}{carried}"
+    assert changed["open"].iloc[0] == f"case_lookup?case={opened.iloc[0]}{carried}"
     link = next(p for p in at.get("page_link") if "Open case" in p.proto.label)
     assert link.proto.query_string == f"case={at.selectbox(key='wi_case').value}{carried}"
 
@@ -135,9 +141,9 @@ def test_calendar_inputs_change_the_scenario(at):
     at.selectbox(key="wi:calendar.timezone").set_value("America/New_York").run()
     at.multiselect(key="wi:calendar.weekend").set_value(["Friday", "Saturday"]).run()
     _ok(at)
-    changed = next(d.value for d in at.dataframe if "key" in d.value.columns)
-    assert list(changed["key"]) == ["calendar.country", "calendar.timezone", "calendar.weekend"]
-    assert list(changed["scenario"]) == ["US", "America/New_York", "4, 5"]
+    changed = next(d.value for d in at.dataframe if "parameter" in d.value.columns)
+    assert list(changed["parameter"]) == ["Calendar: Country", "Calendar: Timezone", "Calendar: Weekend"]
+    assert list(changed["scenario"]) == ["US", "America/New_York", "Friday, Saturday"]
 
 
 @pytest.fixture()
