@@ -82,9 +82,10 @@ def _field(container, key: str) -> None:
     label, unit, range), with the baseline value beside it (in its label)."""
     base = baseline_flat[key]
     param = PARAMETERS[key]
-    help_text = f"Policy file key: {key} ({param.clause}). Baseline: {ui.md(_show(base))}."
+    shown = view.show_value(key, base)
+    help_text = f"Policy file key: {key} ({param.clause}). Baseline: {ui.md(shown)}."
     w = K + key
-    label = f"{param.label} · baseline {ui.md(_show(base))}"
+    label = f"{param.label} · baseline {ui.md(shown)}"
     low = None if param.low is None else float(param.low)
     high = None if param.high is None else float(param.high)
     if param.kind == "country":
@@ -111,7 +112,7 @@ def _field(container, key: str) -> None:
         container.text_input(label, key=w, help=help_text,
                              placeholder="comma-separated" if param.kind == "categories" else None)
     if _scenario_values_one(key, st.session_state.get(w)) != base:
-        container.caption(f":orange[changed from {ui.md(_show(base))}]")
+        container.caption(f":orange[changed from {ui.md(shown)}]")
 
 
 def _scenario_values_one(key: str, value):
@@ -181,8 +182,8 @@ def _stale_notice(container, scenario) -> None:
 
 # --------------------------------------------------------------------------- page
 st.title("What-if lab")
-st.caption("Change any parameter of the policy file, replay a period's cases and orders under the "
-           "baseline and your scenario, and see which decisions, costs and SLA figures change.")
+st.caption("Change any parameter of the policy file, replay a period under the baseline and your scenario, "
+           "and see which decisions, costs and SLA figures change.")
 
 con = ctx.connection_or_stop()
 baseline = ctx.policy()
@@ -271,7 +272,7 @@ with scenario_col:
 with results_col:
     st.markdown("**Results**")
     end = as_of.date()
-    p1, p2 = st.columns([3, 2], vertical_alignment="bottom")
+    p1, p2 = st.columns(2, vertical_alignment="bottom")
     period = p1.date_input("Period (cases by request date, orders by placing date)",
                            value=(end - dt.timedelta(weeks=PERIOD_WEEKS), end), key="wi_period", format="YYYY-MM-DD",
                            min_value=dt.date(2000, 1, 1), max_value=end + dt.timedelta(days=366))
@@ -310,9 +311,7 @@ with results_col:
     ran_scenario = ran_for[2]
     currency = baseline.money.currency
 
-    st.caption(f"Replayed {result.cases:,} case(s) and {result.orders:,} order(s) from {result.first} to "
-               f"{result.last} in {result.seconds:.2f} s, as of {as_of:%Y-%m-%d %H:%M}.")
-    m = st.columns(4)
+    m = [*st.columns(2), *st.columns(2)]  # two by two: four beside each other cut the figures off
     m[0].metric("Decisions that change", f"{result.changed:,}",
                 f"{result.changed / result.cases:.1%} of cases" if result.cases else None,
                 delta_color="off", border=True,
@@ -323,19 +322,19 @@ with results_col:
     refund = result.costs.loc["refunds"]
     freight = result.costs.loc["store-paid freight"]
     yearly_note = view.per_year_note(result.first, result.last)
-    m[2].metric(f"Refund cost ({currency})", f"{refund['after']:,.0f}", f"{refund['change']:+,.2f}",
-                delta_color="inverse", border=True, help=f"Baseline {ui.money(refund['before'], currency)}.")
-    m[3].metric(f"Store-paid freight ({currency})", f"{freight['after']:,.0f}",
-                f"{freight['change']:+,.2f}", delta_color="inverse", border=True,
+    def yearly(change: float) -> str:
+        return f"{change:+,.2f} · {view.per_year(change, result.first, result.last):+,.0f} a year"
+
+    m[2].metric(f"Refund cost ({currency})", f"{refund['after']:,.0f}", yearly(refund["change"]),
+                delta_color="inverse", border=True,
+                help=f"Baseline {ui.money(refund['before'], currency)}. The change over the period, then "
+                     f"scaled to a year: {yearly_note}.")
+    m[3].metric(f"Store-paid freight ({currency})", f"{freight['after']:,.0f}", yearly(freight["change"]),
+                delta_color="inverse", border=True,
                 help=f"Baseline {ui.money(freight['before'], currency)}. Recorded freight per case; "
                      f"{result.freight_estimated:,} case(s) without a record priced at the mean "
-                     f"{ui.money(result.freight_unit, currency)}.")
-    st.markdown(
-        f"**Per year:** refunds {view.per_year(refund['change'], result.first, result.last):+,.0f} {currency}, "
-        f"store-paid freight {view.per_year(freight['change'], result.first, result.last):+,.0f} {currency}",
-        help=f"{yearly_note}.")
-    st.caption(f"The period's change scaled to a year ({yearly_note}).")
-
+                     f"{ui.money(result.freight_unit, currency)}. The change over the period, then scaled to a "
+                     f"year: {yearly_note}.")
     cases_tab, outcomes_tab, sla_tab, costs_tab = st.tabs(
         [f"Changed cases ({result.changed:,})", "Outcomes before → after", "SLA attainment", "Costs"])
     with cases_tab:
@@ -381,6 +380,8 @@ with results_col:
         st.dataframe(view.costs_table(result.costs, result.first, result.last), key="wi_costs",
                      column_config={c: st.column_config.NumberColumn(f"{c} ({currency})", format="accounting")
                                     for c in ("before", "after", "change", "change per year")})
+    st.caption(f"Replayed {result.cases:,} case(s) and {result.orders:,} order(s) from {result.first} to "
+               f"{result.last} in {result.seconds:.2f} s, as of {as_of:%Y-%m-%d %H:%M}.")
     if ran_scenario is not None and changed_keys(baseline, ran_scenario):
         st.caption("Changed keys replayed: " + ", ".join(
             f"{ui.md(view.parameter_label(k))} {ui.md(view.show_value(k, a))} → {ui.md(view.show_value(k, b))}"

@@ -59,7 +59,8 @@ def test_longer_window_changes_what_compare_says(at, con):
     assert metric(at, "Decisions that change").value == f"{expected.changed:,}"
     assert metric(at, "Same outcome, other deadlines").value == f"{expected.deadline_only:,}"
     assert metric(at, "Refund cost (USD)").value == f"{expected.costs.at['refunds', 'after']:,.0f}"
-    assert metric(at, "Refund cost (USD)").delta == f"{expected.costs.at['refunds', 'change']:+,.2f}"
+    change, days = expected.costs.at["refunds", "change"], (expected.last - expected.first).days + 1
+    assert metric(at, "Refund cost (USD)").delta == f"{change:+,.2f} · {change * 365 / days:+,.0f} a year"
     assert any(t.label == f"Changed cases ({expected.changed:,})" for t in at.tabs)
     assert not any("inputs changed" in i.value for i in at.info)
     frames = [d.value for d in at.dataframe]
@@ -88,7 +89,8 @@ def test_store_paid_freight_for_changed_mind_raises_the_freight_cost(at, con):
     expected = compare(con, base, base.replace({"return_freight.changed_mind": "merchant"}), PERIOD, as_of=AS_OF)
     assert expected.changed > 0 and expected.costs.at["store-paid freight", "change"] > 0
     assert metric(at, "Decisions that change").value == f"{expected.changed:,}"
-    assert metric(at, "Store-paid freight (USD)").delta == f"{expected.costs.at['store-paid freight', 'change']:+,.2f}"
+    change, days = expected.costs.at["store-paid freight", "change"], (expected.last - expected.first).days + 1
+    assert metric(at, "Store-paid freight (USD)").delta == f"{change:+,.2f} · {change * 365 / days:+,.0f} a year"
 
 
 def test_save_the_scenario_as_toml(at, downloads):
