@@ -101,6 +101,9 @@ def _field(container, key: str) -> None:
                         format_func=lambda v: PAUSE_ON[v])
     elif param.kind == "payer":
         container.selectbox(label, list(PAYERS), key=w, help=help_text, format_func=lambda v: PAYERS[v])
+    elif param.kind == "required":
+        container.selectbox(label, [True, False], key=w, help=help_text,
+                            format_func=lambda v: "Required" if v else "Not required")
     elif param.kind == "rate":
         container.number_input(label, min_value=low, max_value=high, step=0.01, format="%.2f", key=w, help=help_text)
     elif param.kind == "number":

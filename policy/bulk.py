@@ -124,7 +124,7 @@ def decide_frame(cases: pd.DataFrame, policy: Policy | None = None) -> pd.DataFr
     # Rule 4 (RE3, RF1).
     partial_reason = _is(reason, PARTIAL_REASONS)
     lost = reason == _RSN[Reason.LOST_IN_TRANSIT]
-    need_media = partial_reason | (~lost & delivered)
+    need_media = (partial_reason | (~lost & delivered)) & _is(reason, p.pictures_required.required())
     missing_code = (np.where(~partial_reason & ~flags["has_order_number"], 1, 0)
                     + np.where(~partial_reason & ~flags["has_shipping_address"], 2, 0)
                     + np.where(need_media & ~flags["has_media"], 4, 0))

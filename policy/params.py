@@ -112,38 +112,70 @@ class PartialRefundRates(Mapping):
         return f"PartialRefundRates({ {k.value: str(v) for k, v in self._rates.items()} })"
 
 
-class ReturnFreight(Mapping):
-    """F1/F2: who pays return freight per reason whose item travels back, keyed by ``Reason``,
-    valued ``FreightPayer`` (customer: F1, merchant: F2). Frozen, hashable."""
+class ReasonTable(Mapping):
+    """One value per reason (a section of the policy file keyed by ``Reason``); frozen, hashable.
+    Subclasses say how a value is read."""
 
-    def __init__(self, payers: Mapping[Any, Any]) -> None:
-        from policy.decision import FreightPayer, Reason
+    def __init__(self, values: Mapping[Any, Any]) -> None:
+        from policy.decision import Reason
 
-        self._payers = {Reason(k): FreightPayer(v) for k, v in payers.items()}
+        self._values = {Reason(k): self._read(v) for k, v in values.items()}
+
+    @staticmethod
+    def _read(value: Any) -> Any:
+        return value
 
     def __getitem__(self, reason: Any):
         from policy.decision import Reason
 
-        return self._payers[Reason(reason)]
+        return self._values[Reason(reason)]
 
     def __iter__(self):
-        return iter(self._payers)
+        return iter(self._values)
 
     def __len__(self) -> int:
-        return len(self._payers)
+        return len(self._values)
+
+    def reasons_with(self, value: Any) -> frozenset:
+        """The reasons whose value is ``value``."""
+        return frozenset(r for r, v in self._values.items() if v == value)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, tuple(sorted((k.value, str(v)) for k, v in self._values.items()))))
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._values == other._values
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({ {k.value: str(v) for k, v in self._values.items()} })"
+
+
+class ReturnFreight(ReasonTable):
+    """F1/F2: who pays return freight per reason whose item travels back, valued
+    ``FreightPayer`` (customer: F1, merchant: F2)."""
+
+    @staticmethod
+    def _read(value: Any) -> Any:
+        from policy.decision import FreightPayer
+
+        return FreightPayer(value)
 
     def paid_by(self, payer: Any) -> frozenset:
         """The reasons whose return freight ``payer`` pays."""
-        return frozenset(r for r, p in self._payers.items() if p == payer)
+        return self.reasons_with(payer)
 
-    def __hash__(self) -> int:
-        return hash(tuple(sorted((k.value, v.value) for k, v in self._payers.items())))
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ReturnFreight) and self._payers == other._payers
+class PicturesRequired(ReasonTable):
+    """RE3/RF1: whether a reason needs pictures/videos of product and packaging (every reason
+    but lost_in_transit), true or false."""
 
-    def __repr__(self) -> str:
-        return f"ReturnFreight({ {k.value: v.value for k, v in self._payers.items()} })"
+    @staticmethod
+    def _read(value: Any) -> Any:
+        return bool(value)
+
+    def required(self) -> frozenset:
+        """The reasons that need pictures."""
+        return self.reasons_with(True)
 
 
 def _default_file() -> dict[str, Any]:
@@ -214,6 +246,7 @@ class Policy:
     working_days: WorkingDaysParams
     partial_refund_rates: PartialRefundRates
     return_freight: ReturnFreight
+    pictures_required: PicturesRequired
     money: MoneyParams
 
     def to_dict(self) -> dict[str, Any]:
@@ -256,6 +289,7 @@ _SECTIONS = {
     "working_days": WorkingDaysParams,
     "partial_refund_rates": PartialRefundRates,
     "return_freight": ReturnFreight,
+    "pictures_required": PicturesRequired,
     "money": MoneyParams,
 }
 
@@ -335,6 +369,9 @@ def _build(data: Mapping[str, Any]) -> Policy:
             continue
         if cls is ReturnFreight:
             sections[section] = _freight(values)
+            continue
+        if cls is PicturesRequired:
+            sections[section] = _pictures(values)
             continue
         missing = [f.name for f in fields(cls) if f.name not in values and f.default is MISSING]
         if missing:
@@ -486,6 +523,22 @@ def _freight(values: Mapping[str, str]) -> ReturnFreight:
     return ReturnFreight(values)
 
 
+def _required(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise PolicyError(key, f"must be true or false, not {_kind(value)}")
+    return value
+
+
+def _pictures(values: Mapping[str, bool]) -> PicturesRequired:
+    """A switch for every reason but lost_in_transit."""
+    from policy.decision import Reason
+
+    for reason in Reason:
+        if reason is not Reason.LOST_IN_TRANSIT and reason.value not in values:
+            raise PolicyError(f"pictures_required.{reason.value}", "missing: every reason but lost_in_transit needs one")
+    return PicturesRequired(values)
+
+
 def _ranged_rate(low: Decimal, high: Decimal):
     def check(key: str, value: Any) -> Decimal:
         rate = _number(low, high)(key, value)
@@ -509,6 +562,7 @@ _KINDS = {
     "categories": lambda p: _categories,
     "currency": lambda p: _currency,
     "payer": lambda p: _payer,
+    "required": lambda p: _required,
 }
 _VALIDATORS = {key: _KINDS[p.kind](p) for key, p in PARAMETERS.items()}
 

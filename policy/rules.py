@@ -174,7 +174,7 @@ def _by_reason(d: _Draft, request: Request, reason: Reason) -> None:
         return
 
     # Rule 4 (RE3, RF1): what the customer still has to send.
-    missing = _missing(c, reason)
+    missing = _missing(c, p, reason)
     if missing:
         d.outcome, d.missing = Outcome.NEEDS_INFO, missing
         d.cite(Clause.RF1 if reason in PARTIAL_REASONS else Clause.RE3)
@@ -211,7 +211,9 @@ def _by_reason(d: _Draft, request: Request, reason: Reason) -> None:
         rate = p.partial_refund_rates[reason]
         d.outcome, d.refund_kind, d.refund_amount = Outcome.PARTIAL_REFUND, RefundKind.PARTIAL, c.order_amount * rate
         d.cite(Clause.A2)
-        d.working_deadline(Deadline.REFUND_BY, c.media_received_at, p.working_days.partial_refund, Clause.RF1)
+        # RF1's clock starts when the pictures arrive; where the policy asks for none, at the request.
+        start = c.media_received_at if c.media_received_at is not None else c.requested_at
+        d.working_deadline(Deadline.REFUND_BY, start, p.working_days.partial_refund, Clause.RF1)
 
 
 def _return(d: _Draft, outcome: Outcome, reason: Reason, *clauses: Clause, after: tuple[Clause, ...] = ()) -> None:
@@ -230,14 +232,16 @@ def _manual_review(d: _Draft, clause: Clause) -> None:
     d.cite(clause)
 
 
-def _missing(c: Case, reason: Reason) -> tuple[Provided, ...]:
-    """RE3 / RF1: the items this request needs that the customer has not given."""
+def _missing(c: Case, p: Policy, reason: Reason) -> tuple[Provided, ...]:
+    """RE3 / RF1: the items this request needs that the customer has not given. Pictures only
+    where the policy's ``pictures_required`` asks for them for this reason."""
+    pictures = {Provided.MEDIA} if reason in p.pictures_required.required() else set()
     if reason in PARTIAL_REASONS:
-        needed = {Provided.MEDIA}
+        needed = pictures
     elif reason is Reason.LOST_IN_TRANSIT or not _delivered(c):
         needed = {Provided.ORDER_NUMBER, Provided.SHIPPING_ADDRESS}
     else:
-        needed = set(Provided)
+        needed = {Provided.ORDER_NUMBER, Provided.SHIPPING_ADDRESS} | pictures
     return tuple(item for item in Provided if item in needed and item not in c.provided)
 
 

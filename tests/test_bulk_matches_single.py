@@ -104,6 +104,10 @@ policies = st.fixed_dictionaries({
     "return_freight.changed_mind": st.sampled_from(["customer", "merchant"]),
     "return_freight.faulty": st.sampled_from(["merchant", "customer"]),
     "return_freight.delayed_shipping": st.sampled_from(["merchant", "customer"]),
+    # RE3/RF1: pictures waived for a customer's own reason, a product problem and a partial one.
+    "pictures_required.changed_mind": st.booleans(),
+    "pictures_required.damaged": st.booleans(),
+    "pictures_required.slight_defect": st.booleans(),
     "calendar.timezone": st.sampled_from(["Asia/Shanghai", "Asia/Shanghai", "Europe/Berlin", "America/New_York",
                                           "America/Sao_Paulo", "America/Havana"]),
 })

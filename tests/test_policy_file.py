@@ -50,6 +50,10 @@ def test_round_trip_through_toml():
                  id="freight-payer-unknown"),
     pytest.param("[return_freight]\nfaulty = true", "return_freight.faulty", "'customer' (F1) or 'merchant' (F2)",
                  id="freight-payer-not-text"),
+    pytest.param('[pictures_required]\ndamaged = "yes"', "pictures_required.damaged", "true or false",
+                 id="pictures-not-a-boolean"),
+    pytest.param("[pictures_required]\nlost_in_transit = true", "pictures_required.lost_in_transit", "unknown key",
+                 id="pictures-for-a-lost-parcel"),
     pytest.param('[return_freight]\ncarrier_delay = "merchant"', "return_freight.carrier_delay", "unknown key",
                  id="freight-for-a-reason-that-returns-nothing"),
 ])
@@ -133,6 +137,7 @@ def test_return_freight_defaults_are_the_seed_f1_f2_lists():
 def test_a_file_saved_before_return_freight_loads_with_its_defaults():
     old = parse_policy('name = "Saved last year"\n[returns]\nwindow_days = 45\n')
     assert old.return_freight == load_policy().return_freight
+    assert old.pictures_required == load_policy().pictures_required
     assert changed_keys(load_policy(), old) == [("name", "Store policy", "Saved last year"),
                                                 ("returns.window_days", 30, 45)]
 

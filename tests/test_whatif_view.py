@@ -36,10 +36,11 @@ def test_parameters_are_named_by_label(key, label):
 
 def test_changes_and_cases_show_words_not_codes():
     changes = changes_table([("return_freight.changed_mind", "customer", "merchant"),
-                             ("calendar.weekend", [], [4, 5])])
+                             ("calendar.weekend", [], [4, 5]), ("pictures_required.dirty", True, False)])
     assert changes.values.tolist() == [
         ["Return freight (F1, F2): Changed mind", "Customer", "The store"],
-        ["Calendar: Weekend", "(the country's own)", "Friday, Saturday"]]
+        ["Calendar: Weekend", "(the country's own)", "Friday, Saturday"],
+        ["Pictures required (RE3, RF1): Dirty", "Required", "Not required"]]
     rows = changed_cases_table(pd.DataFrame({
         "case_id": ["RC1"], "reason": ["changed_mind"], "outcome_before": ["return_refund"],
         "outcome_after": ["return_refund"], "freight_payer_before": ["customer"], "freight_payer_after": ["merchant"]}))

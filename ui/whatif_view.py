@@ -54,6 +54,8 @@ def show_value(key: str, value: Any) -> str:
     param = PARAMETERS.get(key)
     if param is not None and param.kind == "weekdays":
         return ", ".join(WEEKDAYS[d] for d in value) or "(the country's own)"
+    if param is not None and param.kind == "required":
+        return "Required" if value else "Not required"
     return _show(value)
 
 
