@@ -328,12 +328,15 @@ with results_col:
     def yearly(change: float) -> str:
         return f"{change:+,.2f} · {view.per_year(change, result.first, result.last):+,.0f} a year"
 
+    def moved(change: float) -> dict:  # no change: grey, no arrow (not a red "up" for +0.00)
+        return {"delta_color": "inverse", "delta_arrow": "auto"} if change else {"delta_color": "off", "delta_arrow": "off"}
+
     m[2].metric(f"Refund cost ({currency})", f"{refund['after']:,.0f}", yearly(refund["change"]),
-                delta_color="inverse", border=True,
+                **moved(refund["change"]), border=True,
                 help=f"Baseline {ui.money(refund['before'], currency)}. The change over the period, then "
                      f"scaled to a year: {yearly_note}.")
     m[3].metric(f"Store-paid freight ({currency})", f"{freight['after']:,.0f}", yearly(freight["change"]),
-                delta_color="inverse", border=True,
+                **moved(freight["change"]), border=True,
                 help=f"Baseline {ui.money(freight['before'], currency)}. Recorded freight per case; "
                      f"{result.freight_estimated:,} case(s) without a record priced at the mean "
                      f"{ui.money(result.freight_unit, currency)}. The change over the period, then scaled to a "
