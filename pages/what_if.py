@@ -50,12 +50,6 @@ SECTIONS = SECTION_INFO  # title and help of each section (default.toml's metada
 
 
 # --------------------------------------------------------------------------- helpers
-def _show(value) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value) or "(none)"
-    return "(empty)" if value == "" else str(value)
-
-
 def _kind(key: str) -> str:
     return PARAMETERS[key].kind if key in PARAMETERS else "text"
 
@@ -94,7 +88,7 @@ def _field(container, key: str) -> None:
     elif param.kind == "timezone":
         container.selectbox(label, sorted(zoneinfo.available_timezones()), key=w, help=help_text)
     elif param.kind == "weekdays":
-        container.multiselect(f"Weekend days (empty: the country's own) · baseline {ui.md(_show(base))}", WEEKDAYS,
+        container.multiselect(f"Weekend days (empty: the country's own) · baseline {ui.md(shown)}", WEEKDAYS,
                               key=w, help=help_text)
     elif param.kind == "pause_on":
         container.radio(f"The 48-hour clock pauses on · baseline {base}", list(PAUSE_ON), key=w, help=help_text,
@@ -107,7 +101,7 @@ def _field(container, key: str) -> None:
     elif param.kind == "rate":
         container.number_input(label, min_value=low, max_value=high, step=0.01, format="%.2f", key=w, help=help_text)
     elif param.kind == "number":
-        container.number_input(f"{param.label} ({param.unit}) · baseline {ui.md(_show(base))}", min_value=low, step=1.0,
+        container.number_input(f"{param.label} ({param.unit}) · baseline {ui.md(shown)}", min_value=low, step=1.0,
                                format="%g", key=w, help=help_text)
     elif param.kind == "whole":
         container.number_input(label, min_value=int(low), step=1, key=w, help=help_text)
