@@ -23,6 +23,14 @@ def safe_filename(name: str, suffix: str = "", default: str = "untitled") -> str
     return text
 
 
+def slug_filename(name: str, suffix: str = "", default: str = "scenario") -> str:
+    """A lower-case, hyphenated file name from any text (a scenario's name, for a download):
+    'Store pays freight: changed mind!' + '.toml' -> 'store-pays-freight-changed-mind.toml'."""
+    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-") or default
+    return text + suffix
+
+
 def child_path(folder: Path, name: str, suffix: str = "") -> Path:
     """``folder / safe_filename(name)``, checked to lie inside ``folder``."""
     folder = folder.resolve()

@@ -17,6 +17,7 @@ from ui import context
 from ui import display as d
 from ui.calendar_view import KIND_LABELS, KINDS, heatmap_grid, month_summary, special_days, year_table
 from ui.parameter_table import parameter_table
+from ui.whatif_view import parameter_label
 
 st.title("Policy")
 
@@ -133,13 +134,19 @@ with d.guard("Reading the policy history"):
     else:
         st.caption("Every saved version, newest first. Versions are never overwritten; choose one in the "
                    "sidebar to run the reports under it.")
+        zone = policy.calendar.timezone  # saved in UTC; shown on the policy's own clock
+        versions["saved_at"] = (pd.to_datetime(versions["saved_at"], utc=True).dt.tz_convert(zone)
+                                .dt.strftime("%Y-%m-%d %H:%M"))
         st.dataframe(versions[["version", "name", "based_on", "saved_by", "saved_at", "changed_keys", "note"]],
-                     hide_index=True, width="stretch", key="policy_versions")
+                     hide_index=True, width="stretch", key="policy_versions",
+                     column_config={"based_on": "based on version", "saved_by": "saved by",
+                                    "saved_at": f"saved at ({zone})", "changed_keys": "changed keys"})
         chosen = st.selectbox("What a version changed", versions["version"].tolist(), key="policy_version_diff",
                               format_func=lambda v: f"version {v}")
-        st.dataframe(version_changes(context.connection(), int(chosen)), hide_index=True, width="stretch",
-                     key="policy_version_changes",
-                     column_config={"old_value": "before", "new_value": "after"})
+        diff = version_changes(context.connection(), int(chosen))
+        diff.insert(0, "parameter", diff["key"].map(parameter_label))
+        st.dataframe(diff, hide_index=True, width="stretch", key="policy_version_changes",
+                     column_config={"key": "policy file key", "old_value": "before", "new_value": "after"})
 
 unusable = context.policy_file_errors()
 if unusable:

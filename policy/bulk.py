@@ -124,7 +124,7 @@ def decide_frame(cases: pd.DataFrame, policy: Policy | None = None) -> pd.DataFr
     # Rule 4 (RE3, RF1).
     partial_reason = _is(reason, PARTIAL_REASONS)
     lost = reason == _RSN[Reason.LOST_IN_TRANSIT]
-    need_media = partial_reason | (~lost & delivered)
+    need_media = (partial_reason | (~lost & delivered)) & _is(reason, p.pictures_required.required())
     missing_code = (np.where(~partial_reason & ~flags["has_order_number"], 1, 0)
                     + np.where(~partial_reason & ~flags["has_shipping_address"], 2, 0)
                     + np.where(need_media & ~flags["has_media"], 4, 0))
@@ -159,10 +159,10 @@ def decide_frame(cases: pd.DataFrame, policy: Policy | None = None) -> pd.DataFr
     ):
         outcome[mask] = _OUT[value]
 
-    # Rule 6 (F3) and the refund.
-    merchant = late_return | product_return
-    freight = np.select([merchant, own_return], [1, 0], 2)  # index into _PAYERS
-    other = np.select([merchant, own_return], [0, 1], 2)    # index into _OTHER
+    # Rule 6 (F1, F2: the policy's return_freight per reason; F3) and the refund.
+    merchant = returned & _is(reason, p.return_freight.paid_by(FreightPayer.MERCHANT))
+    freight = np.select([merchant, returned], [1, 0], 2)  # index into _PAYERS
+    other = np.select([merchant, returned], [0, 1], 2)    # index into _OTHER
     full = cancel_free | full_refund | (returned & ~exchange)
     rate_num, rate_den = _rate_fraction(p, reason)
     partial_cents = (cents * rate_num * 2 + rate_den) // (2 * rate_den)  # half up, exact

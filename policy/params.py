@@ -112,6 +112,72 @@ class PartialRefundRates(Mapping):
         return f"PartialRefundRates({ {k.value: str(v) for k, v in self._rates.items()} })"
 
 
+class ReasonTable(Mapping):
+    """One value per reason (a section of the policy file keyed by ``Reason``); frozen, hashable.
+    Subclasses say how a value is read."""
+
+    def __init__(self, values: Mapping[Any, Any]) -> None:
+        from policy.decision import Reason
+
+        self._values = {Reason(k): self._read(v) for k, v in values.items()}
+
+    @staticmethod
+    def _read(value: Any) -> Any:
+        return value
+
+    def __getitem__(self, reason: Any):
+        from policy.decision import Reason
+
+        return self._values[Reason(reason)]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def reasons_with(self, value: Any) -> frozenset:
+        """The reasons whose value is ``value``."""
+        return frozenset(r for r, v in self._values.items() if v == value)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, tuple(sorted((k.value, str(v)) for k, v in self._values.items()))))
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._values == other._values
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({ {k.value: str(v) for k, v in self._values.items()} })"
+
+
+class ReturnFreight(ReasonTable):
+    """F1/F2: who pays return freight per reason whose item travels back, valued
+    ``FreightPayer`` (customer: F1, merchant: F2)."""
+
+    @staticmethod
+    def _read(value: Any) -> Any:
+        from policy.decision import FreightPayer
+
+        return FreightPayer(value)
+
+    def paid_by(self, payer: Any) -> frozenset:
+        """The reasons whose return freight ``payer`` pays."""
+        return self.reasons_with(payer)
+
+
+class PicturesRequired(ReasonTable):
+    """RE3/RF1: whether a reason needs pictures/videos of product and packaging (every reason
+    but lost_in_transit), true or false."""
+
+    @staticmethod
+    def _read(value: Any) -> Any:
+        return bool(value)
+
+    def required(self) -> frozenset:
+        """The reasons that need pictures."""
+        return self.reasons_with(True)
+
+
 def _default_file() -> dict[str, Any]:
     return tomllib.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
 
@@ -179,6 +245,8 @@ class Policy:
     warranty: WarrantyParams
     working_days: WorkingDaysParams
     partial_refund_rates: PartialRefundRates
+    return_freight: ReturnFreight
+    pictures_required: PicturesRequired
     money: MoneyParams
 
     def to_dict(self) -> dict[str, Any]:
@@ -220,6 +288,8 @@ _SECTIONS = {
     "warranty": WarrantyParams,
     "working_days": WorkingDaysParams,
     "partial_refund_rates": PartialRefundRates,
+    "return_freight": ReturnFreight,
+    "pictures_required": PicturesRequired,
     "money": MoneyParams,
 }
 
@@ -296,6 +366,12 @@ def _build(data: Mapping[str, Any]) -> Policy:
         values = {key: _VALIDATORS[f"{section}.{key}"](f"{section}.{key}", value) for key, value in raw.items()}
         if cls is PartialRefundRates:
             sections[section] = _rates(values)
+            continue
+        if cls is ReturnFreight:
+            sections[section] = _freight(values)
+            continue
+        if cls is PicturesRequired:
+            sections[section] = _pictures(values)
             continue
         missing = [f.name for f in fields(cls) if f.name not in values and f.default is MISSING]
         if missing:
@@ -431,6 +507,38 @@ def _rates(values: Mapping[str, Decimal]) -> PartialRefundRates:
     return PartialRefundRates(values)
 
 
+def _payer(key: str, value: Any) -> str:
+    if value not in ("customer", "merchant"):
+        raise PolicyError(key, f"must be 'customer' (F1) or 'merchant' (F2), not {value!r}")
+    return value
+
+
+def _freight(values: Mapping[str, str]) -> ReturnFreight:
+    """A payer for every reason whose remedy sends the item back (and for no other)."""
+    from policy.decision import RETURNING_REASONS
+
+    for reason in sorted(RETURNING_REASONS, key=lambda r: r.value):
+        if reason.value not in values:
+            raise PolicyError(f"return_freight.{reason.value}", "missing: every returning reason needs a payer")
+    return ReturnFreight(values)
+
+
+def _required(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise PolicyError(key, f"must be true or false, not {_kind(value)}")
+    return value
+
+
+def _pictures(values: Mapping[str, bool]) -> PicturesRequired:
+    """A switch for every reason but lost_in_transit."""
+    from policy.decision import Reason
+
+    for reason in Reason:
+        if reason is not Reason.LOST_IN_TRANSIT and reason.value not in values:
+            raise PolicyError(f"pictures_required.{reason.value}", "missing: every reason but lost_in_transit needs one")
+    return PicturesRequired(values)
+
+
 def _ranged_rate(low: Decimal, high: Decimal):
     def check(key: str, value: Any) -> Decimal:
         rate = _number(low, high)(key, value)
@@ -453,6 +561,8 @@ _KINDS = {
     "pause_on": lambda p: _pause_on,
     "categories": lambda p: _categories,
     "currency": lambda p: _currency,
+    "payer": lambda p: _payer,
+    "required": lambda p: _required,
 }
 _VALIDATORS = {key: _KINDS[p.kind](p) for key, p in PARAMETERS.items()}
 

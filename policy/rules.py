@@ -174,7 +174,7 @@ def _by_reason(d: _Draft, request: Request, reason: Reason) -> None:
         return
 
     # Rule 4 (RE3, RF1): what the customer still has to send.
-    missing = _missing(c, reason)
+    missing = _missing(c, p, reason)
     if missing:
         d.outcome, d.missing = Outcome.NEEDS_INFO, missing
         d.cite(Clause.RF1 if reason in PARTIAL_REASONS else Clause.RE3)
@@ -183,23 +183,23 @@ def _by_reason(d: _Draft, request: Request, reason: Reason) -> None:
     # Rule 5, by reason.
     if reason is Reason.DELAYED_SHIPPING:
         if _late(c):
-            _return(d, returned, FreightPayer.MERCHANT, Clause.RE2, Clause.F2)
+            _return(d, returned, reason, Clause.RE2)
             return
         reason = Reason.CHANGED_MIND  # not actually late: a no-reason return
 
     if reason in OWN_REASONS:
         if not _delivered(c):
-            _return(d, returned, FreightPayer.CUSTOMER, Clause.F1)  # shipped, not yet received
+            _return(d, returned, reason)  # shipped, not yet received
         elif _within_return_window(c, p):
-            _return(d, returned, FreightPayer.CUSTOMER, Clause.RE1, Clause.F1)
+            _return(d, returned, reason, Clause.RE1)
         else:
             _manual_review(d, Clause.RE1)
     elif reason in PRODUCT_PROBLEMS:
         if _delivered(c) and _within_return_window(c, p):
             extra = (Clause.A1,) if reason is Reason.DAMAGED else ()
-            _return(d, returned, FreightPayer.MERCHANT, Clause.RE2, Clause.F2, *extra)
+            _return(d, returned, reason, Clause.RE2, after=extra)
         elif reason is Reason.FAULTY and _within_warranty(c, p):
-            _return(d, returned, FreightPayer.MERCHANT, Clause.A1, Clause.F2)
+            _return(d, returned, reason, Clause.A1)
         else:
             # Not received yet (RE2 needs the product in hand) or past both windows (RE1).
             _manual_review(d, Clause.RE1 if _delivered(c) else Clause.RE2)
@@ -211,15 +211,20 @@ def _by_reason(d: _Draft, request: Request, reason: Reason) -> None:
         rate = p.partial_refund_rates[reason]
         d.outcome, d.refund_kind, d.refund_amount = Outcome.PARTIAL_REFUND, RefundKind.PARTIAL, c.order_amount * rate
         d.cite(Clause.A2)
-        d.working_deadline(Deadline.REFUND_BY, c.media_received_at, p.working_days.partial_refund, Clause.RF1)
+        # RF1's clock starts when the pictures arrive; where the policy asks for none, at the request.
+        start = c.media_received_at if c.media_received_at is not None else c.requested_at
+        d.working_deadline(Deadline.REFUND_BY, start, p.working_days.partial_refund, Clause.RF1)
 
 
-def _return(d: _Draft, outcome: Outcome, freight: FreightPayer, *clauses: Clause) -> None:
-    """The item travels back; a return refunds the full amount, an exchange nothing (rule 6)."""
+def _return(d: _Draft, outcome: Outcome, reason: Reason, *clauses: Clause, after: tuple[Clause, ...] = ()) -> None:
+    """The item travels back; a return refunds the full amount, an exchange nothing (rule 6).
+    The policy's ``return_freight`` names who pays the freight for ``reason``: the customer
+    (cited F1) or the store (F2), cited after ``clauses`` and before ``after``."""
+    freight = d.policy.return_freight[reason]
     d.outcome, d.freight = outcome, freight
     if outcome is Outcome.RETURN_REFUND:
         d.refund_kind, d.refund_amount = RefundKind.FULL, d.case.order_amount
-    d.cite(*clauses)
+    d.cite(*clauses, Clause.F2 if freight is FreightPayer.MERCHANT else Clause.F1, *after)
 
 
 def _manual_review(d: _Draft, clause: Clause) -> None:
@@ -227,14 +232,16 @@ def _manual_review(d: _Draft, clause: Clause) -> None:
     d.cite(clause)
 
 
-def _missing(c: Case, reason: Reason) -> tuple[Provided, ...]:
-    """RE3 / RF1: the items this request needs that the customer has not given."""
+def _missing(c: Case, p: Policy, reason: Reason) -> tuple[Provided, ...]:
+    """RE3 / RF1: the items this request needs that the customer has not given. Pictures only
+    where the policy's ``pictures_required`` asks for them for this reason."""
+    pictures = {Provided.MEDIA} if reason in p.pictures_required.required() else set()
     if reason in PARTIAL_REASONS:
-        needed = {Provided.MEDIA}
+        needed = pictures
     elif reason is Reason.LOST_IN_TRANSIT or not _delivered(c):
         needed = {Provided.ORDER_NUMBER, Provided.SHIPPING_ADDRESS}
     else:
-        needed = set(Provided)
+        needed = {Provided.ORDER_NUMBER, Provided.SHIPPING_ADDRESS} | pictures
     return tuple(item for item in Provided if item in needed and item not in c.provided)
 
 

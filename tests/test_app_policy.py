@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from policy import Clause, calendar_for, default_policy
@@ -116,7 +118,8 @@ def test_the_history_lists_versions_and_what_each_changed(tmp_path, monkeypatch)
     db = build_sample_db(tmp_path / "history.duckdb")
     con = data.connect(db, quiet=True)
     first = default_policy().replace({"returns.window_days": 45, "name": "Longer window"})
-    save_version(con, first, based_on=0, saved_by="ana@store", note="Q4 test")
+    save_version(con, first, based_on=0, saved_by="ana@store", note="Q4 test",
+                 now=dt.datetime(2026, 11, 20, 18, 30, tzinfo=dt.UTC))
     save_version(con, first.replace({"working_days.reply": 2}), based_on=1, saved_by="bo@store")
     con.close()
     patch_pages_dir_quirk(monkeypatch)
@@ -127,9 +130,10 @@ def test_the_history_lists_versions_and_what_each_changed(tmp_path, monkeypatch)
     assert versions[["version", "saved_by", "changed_keys"]].to_dict("records") == [
         {"version": 2, "saved_by": "bo@store", "changed_keys": 1},
         {"version": 1, "saved_by": "ana@store", "changed_keys": 2}]
+    assert versions["saved_at"].iloc[1] == "2026-11-21 02:30"  # 18:30 UTC on the policy's Shanghai clock
     assert list(next(f for f in _frames(at) if "old_value" in f.columns)["key"]) == ["working_days.reply"]
     at.selectbox(key="policy_version_diff").set_value(1).run()
     changes = next(f for f in _frames(at) if "old_value" in f.columns)
     assert changes.to_dict("records") == [
-        {"key": "name", "old_value": '"Store policy"', "new_value": '"Longer window"'},
-        {"key": "returns.window_days", "old_value": "30", "new_value": "45"}]
+        {"parameter": "Name", "key": "name", "old_value": '"Store policy"', "new_value": '"Longer window"'},
+        {"parameter": "Returns (RE1): Window days", "key": "returns.window_days", "old_value": "30", "new_value": "45"}]

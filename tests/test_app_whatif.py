@@ -10,6 +10,7 @@ import pytest
 
 from data.whatif import compare
 from policy import default_policy, parse_policy
+from policy.decision import Reason
 from tests.app_support import build_sample_db, metric, open_page
 
 PAGE = "pages/what_if.py"
@@ -56,25 +57,47 @@ def test_longer_window_changes_what_compare_says(at, con):
     expected = compare(con, base, base.replace({"returns.window_days": 45}), PERIOD, as_of=AS_OF)
     assert expected.changed > 0
     assert metric(at, "Decisions that change").value == f"{expected.changed:,}"
-    assert metric(at, "Only deadlines move").value == f"{expected.deadline_only:,}"
+    assert metric(at, "Same outcome, other deadlines").value == f"{expected.deadline_only:,}"
     assert metric(at, "Refund cost (USD)").value == f"{expected.costs.at['refunds', 'after']:,.0f}"
-    assert metric(at, "Refund cost (USD)").delta == f"{expected.costs.at['refunds', 'change']:+,.2f}"
-    assert any(s.value == f"Changed cases ({expected.changed:,})" for s in at.subheader)
+    change, days = expected.costs.at["refunds", "change"], (expected.last - expected.first).days + 1
+    assert metric(at, "Refund cost (USD)").delta == f"{change:+,.2f} · {change * 365 / days:+,.0f} a year"
+    assert any(t.label == f"Changed cases ({expected.changed:,})" for t in at.tabs)
     assert not any("inputs changed" in i.value for i in at.info)
     frames = [d.value for d in at.dataframe]
     changed = next(f for f in frames if "open" in f.columns)
-    assert set(changed["case_id"]) == set(expected.changed_rows["case_id"])
+    opened = changed["open"].str.extract(r"case=([^&]*)")[0]
+    assert set(opened) == set(expected.changed_rows["case_id"])
+    assert set(changed["reason"]) <= {r.label for r in Reason}  # labels, not codes
+    costs = next(f for f in frames if "change per year" in f.columns)
+    days = (expected.last - expected.first).days + 1
+    assert costs.at["Refunds", "change per year"] == pytest.approx(expected.costs.at["refunds", "change"] * 365 / days)
     carried = f"&as_of={AS_OF.date()}"  # the case opens as it stood at the replay's as-of date
-    assert changed["open"].iloc[0] == f"case_lookup?case={changed['case_id'].iloc[0]}{carried}"
+    assert changed["open"].iloc[0] == f"case_lookup?case={opened.iloc[0]}{carried}"
     link = next(p for p in at.get("page_link") if "Open case" in p.proto.label)
     assert link.proto.query_string == f"case={at.selectbox(key='wi_case').value}{carried}"
+
+
+def test_store_paid_freight_for_changed_mind_raises_the_freight_cost(at, con):
+    at.sidebar.date_input(key="ui_as_of_date").set_value(AS_OF_DAY).run()
+    at.date_input(key="wi_period").set_value(PERIOD).run()
+    payer = at.selectbox(key="wi:return_freight.changed_mind")
+    assert payer.value == "customer" and payer.options == ["The customer (F1)", "The store (F2)"]
+    payer.set_value("merchant").run()
+    at.button(key="wi_replay").click().run()
+    _ok(at)
+    base = default_policy()
+    expected = compare(con, base, base.replace({"return_freight.changed_mind": "merchant"}), PERIOD, as_of=AS_OF)
+    assert expected.changed > 0 and expected.costs.at["store-paid freight", "change"] > 0
+    assert metric(at, "Decisions that change").value == f"{expected.changed:,}"
+    change, days = expected.costs.at["store-paid freight", "change"], (expected.last - expected.first).days + 1
+    assert metric(at, "Store-paid freight (USD)").delta == f"{change:+,.2f} · {change * 365 / days:+,.0f} a year"
 
 
 def test_save_the_scenario_as_toml(at, downloads):
     at.number_input(key="wi:returns.window_days").set_value(45).run()
     at.radio(key="wi:processing.pause_on").set_value("nothing").run()
     _ok(at)
-    saved = parse_policy(downloads["scenario-policy.toml"].decode("utf-8"))
+    saved = parse_policy(downloads["store-policy.toml"].decode("utf-8"))
     assert saved.returns.window_days == 45
     assert saved.processing.pause_on.value == "nothing"
 
@@ -120,9 +143,9 @@ def test_calendar_inputs_change_the_scenario(at):
     at.selectbox(key="wi:calendar.timezone").set_value("America/New_York").run()
     at.multiselect(key="wi:calendar.weekend").set_value(["Friday", "Saturday"]).run()
     _ok(at)
-    changed = next(d.value for d in at.dataframe if "key" in d.value.columns)
-    assert list(changed["key"]) == ["calendar.country", "calendar.timezone", "calendar.weekend"]
-    assert list(changed["scenario"]) == ["US", "America/New_York", "4, 5"]
+    changed = next(d.value for d in at.dataframe if "parameter" in d.value.columns)
+    assert list(changed["parameter"]) == ["Calendar: Country", "Calendar: Timezone", "Calendar: Weekend"]
+    assert list(changed["scenario"]) == ["US", "America/New_York", "Friday, Saturday"]
 
 
 @pytest.fixture()
@@ -132,23 +155,41 @@ def fresh_at(tmp_path, monkeypatch):
     return open_page(PAGE, db, tmp_path, monkeypatch), db
 
 
-def test_save_as_a_version_then_a_stale_save_is_refused(fresh_at):
-    from data.policy_versions import latest_version, version_changes
+def test_own_saves_build_on_each_other_and_someone_elses_save_can_be_reapplied(fresh_at):
+    from data.policy_versions import latest_version, load_version, save_version, version_changes
 
     at, db = fresh_at
     at.number_input(key="wi:returns.window_days").set_value(45).run()
     at.text_input(key="wi_version_note").set_value("test a longer window").run()
+    assert not at.success  # typing the note (Enter included) saves nothing: the button does
     at.button(key="wi_version_save").click().run()
     _ok(at)
     assert any("Saved as version 1" in s.value for s in at.success)
-    # Still based on the default (version 0) in this session: a second save is stale.
+    # The author's own save is the new base: a second save from the same session goes through.
     at.number_input(key="wi:returns.window_days").set_value(20).run()
     at.button(key="wi_version_save").click().run()
-    assert any("Nothing was saved" in w.value for w in at.warning)
-    assert at.number_input(key="wi:returns.window_days").value == 20  # the author's input is kept
+    _ok(at)
+    assert any("Saved as version 2" in s.value for s in at.success)
     import ui.context
 
     con = ui.context.connection()
-    assert latest_version(con) == 1
-    assert version_changes(con, 1).to_dict("records") == [
-        {"key": "returns.window_days", "old_value": "30", "new_value": "45"}]
+    assert version_changes(con, 2).to_dict("records") == [
+        {"key": "returns.window_days", "old_value": "45", "new_value": "20"}]
+    # Someone else saves version 3 on top of it; this session's next save is refused, kept, and
+    # can be reapplied on version 3.
+    save_version(con, load_version(con, 2).replace({"working_days.reply": 2}), based_on=2, saved_by="someone else")
+    at.selectbox(key="wi:return_freight.changed_mind").set_value("merchant").run()
+    at.button(key="wi_version_save").click().run()
+    assert any("Nothing was saved" in w.value and "someone else" in w.value for w in at.warning)
+    assert at.selectbox(key="wi:return_freight.changed_mind").value == "merchant"  # the input is kept
+    assert latest_version(con) == 3
+    at.button(key="wi_reapply").click().run()
+    _ok(at)
+    assert at.number_input(key="wi:working_days.reply").value == 2  # version 3's change
+    assert at.number_input(key="wi:returns.window_days").value == 20
+    assert at.selectbox(key="wi:return_freight.changed_mind").value == "merchant"
+    at.button(key="wi_version_save").click().run()
+    _ok(at)
+    assert any("Saved as version 4" in s.value for s in at.success)
+    assert version_changes(con, 4).to_dict("records") == [
+        {"key": "return_freight.changed_mind", "old_value": '"customer"', "new_value": '"merchant"'}]

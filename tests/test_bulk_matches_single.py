@@ -100,6 +100,14 @@ policies = st.fixed_dictionaries({
     "processing.pause_on": st.sampled_from(["non_working_days", "public_holidays", "nothing"]),
     "cancellation.free_hours": st.sampled_from([0, 24, 48]),
     "partial_refund_rates.slight_defect": st.sampled_from([0, 0.15, 0.333, 1]),
+    # F1/F2: who pays return freight, varied for a customer's own, a product and the late reason.
+    "return_freight.changed_mind": st.sampled_from(["customer", "merchant"]),
+    "return_freight.faulty": st.sampled_from(["merchant", "customer"]),
+    "return_freight.delayed_shipping": st.sampled_from(["merchant", "customer"]),
+    # RE3/RF1: pictures waived for a customer's own reason, a product problem and a partial one.
+    "pictures_required.changed_mind": st.booleans(),
+    "pictures_required.damaged": st.booleans(),
+    "pictures_required.slight_defect": st.booleans(),
     "calendar.timezone": st.sampled_from(["Asia/Shanghai", "Asia/Shanghai", "Europe/Berlin", "America/New_York",
                                           "America/Sao_Paulo", "America/Havana"]),
 })

@@ -2,7 +2,7 @@
 
 import pytest
 
-from access.paths import child_path, safe_filename
+from access.paths import child_path, safe_filename, slug_filename
 from data.lookup import case_lookup
 
 
@@ -19,6 +19,17 @@ from data.lookup import case_lookup
 ])
 def test_safe_filename(name, expected):
     assert safe_filename(name, ".toml") == expected
+
+
+@pytest.mark.parametrize("name, expected", [
+    pytest.param("Store pays freight: changed mind!", "store-pays-freight-changed-mind.toml", id="words-and-marks"),
+    pytest.param("../../etc/passwd", "etc-passwd.toml", id="parent-traversal"),
+    pytest.param("Rückgabe 45 Tage", "ruckgabe-45-tage.toml", id="accents-dropped"),
+    pytest.param("退货", "scenario.toml", id="nothing-ascii-left"),
+    pytest.param("", "scenario.toml", id="empty"),
+])
+def test_slug_filename(name, expected):
+    assert slug_filename(name, ".toml") == expected
 
 
 def test_child_path_stays_inside(tmp_path):

@@ -46,6 +46,16 @@ def test_round_trip_through_toml():
     pytest.param("[warranty]\nmonths = true", "warranty.months", "whole number", id="boolean-months"),
     pytest.param('effective_from = "soon"', "effective_from", "date", id="bad-date"),
     pytest.param("[calendar]\nweekend = [0,1,2,3,4,5,6]", "calendar.weekend", "every day", id="all-week-weekend"),
+    pytest.param('[return_freight]\nchanged_mind = "store"', "return_freight.changed_mind", "'customer' (F1) or 'merchant' (F2)",
+                 id="freight-payer-unknown"),
+    pytest.param("[return_freight]\nfaulty = true", "return_freight.faulty", "'customer' (F1) or 'merchant' (F2)",
+                 id="freight-payer-not-text"),
+    pytest.param('[pictures_required]\ndamaged = "yes"', "pictures_required.damaged", "true or false",
+                 id="pictures-not-a-boolean"),
+    pytest.param("[pictures_required]\nlost_in_transit = true", "pictures_required.lost_in_transit", "unknown key",
+                 id="pictures-for-a-lost-parcel"),
+    pytest.param('[return_freight]\ncarrier_delay = "merchant"', "return_freight.carrier_delay", "unknown key",
+                 id="freight-for-a-reason-that-returns-nothing"),
 ])
 def test_errors_name_the_key(text, key, words):
     with pytest.raises(PolicyError) as err:
@@ -114,3 +124,25 @@ def test_rates_are_a_mapping_by_reason():
     rates = load_policy().partial_refund_rates
     assert rates[Reason.SLIGHT_DEFECT] == rates["slight_defect"] == Decimal("0.15")
     assert set(rates) == PARTIAL_REASONS
+
+
+def test_return_freight_defaults_are_the_seed_f1_f2_lists():
+    """F1: the customer's own reasons; F2: product problems and late delivery."""
+    freight = load_policy().return_freight
+    assert {r.value for r in freight.paid_by("customer")} == {"changed_mind", "not_suitable"}
+    assert {r.value for r in freight.paid_by("merchant")} == {
+        "damaged", "dirty", "not_as_described", "faulty", "delayed_shipping"}
+
+
+def test_a_file_saved_before_return_freight_loads_with_its_defaults():
+    old = parse_policy('name = "Saved last year"\n[returns]\nwindow_days = 45\n')
+    assert old.return_freight == load_policy().return_freight
+    assert old.pictures_required == load_policy().pictures_required
+    assert changed_keys(load_policy(), old) == [("name", "Store policy", "Saved last year"),
+                                                ("returns.window_days", 30, 45)]
+
+
+def test_return_freight_round_trips_and_reports_its_change():
+    p = load_policy().replace({"return_freight.changed_mind": "merchant"})
+    assert parse_policy(p.to_toml()) == p
+    assert changed_keys(load_policy(), p) == [("return_freight.changed_mind", "customer", "merchant")]

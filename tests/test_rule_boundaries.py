@@ -253,3 +253,61 @@ def test_processing_deadline_from_integers_outside_the_calendar_years():
     with pytest.raises(CaseError) as err:
         ship_by_us(np.array([ok, too_early], np.int64), load_policy())
     assert err.value.field == "placed_at" and "row 1" in str(err.value)
+
+
+# F1/F2 from the policy's return_freight: each payer of each kind of returning reason, with the
+# clause it is cited as, other costs (F3) and the reimbursement deadline that follow it.
+FREIGHT_DELIVERED = dict(placed_at="2025-03-03T09:00:00+08:00", shipped_at="2025-03-04T09:00:00+08:00",
+                         delivered_at="2025-03-10T14:00:00+08:00", requested_at="2025-03-12T10:00:00+08:00",
+                         freight_claimed_at="2025-03-20T10:00:00+08:00")
+
+
+@pytest.mark.parametrize("reason, payer, clauses, other, reimbursed", [
+    pytest.param("changed_mind", "customer", ["RE1", "F1", "F3", "RP1"], "negotiated", False, id="changed-mind-default-F1"),
+    pytest.param("changed_mind", "merchant", ["RE1", "F2", "F3", "RP1"], "merchant", True, id="changed-mind-store-pays-F2"),
+    pytest.param("dirty", "merchant", ["RE2", "F2", "F3", "RP1"], "merchant", True, id="dirty-default-F2"),
+    pytest.param("dirty", "customer", ["RE2", "F1", "F3", "RP1"], "negotiated", False, id="dirty-customer-pays-F1"),
+    pytest.param("damaged", "customer", ["RE2", "F1", "A1", "F3", "RP1"], "negotiated", False, id="damaged-customer-pays-F1"),
+])
+def test_return_freight_follows_the_policy(reason, payer, clauses, other, reimbursed):
+    policy = load_policy().replace({f"return_freight.{reason}": payer})
+    d = decide(case(reason=reason, **FREIGHT_DELIVERED), policy)
+    assert (d.outcome.value, d.freight_payer.value, d.other_costs_payer.value) == ("return_refund", payer, other)
+    assert [c.id for c in d.clauses] == clauses
+    assert ("freight_reimburse_by" in d.deadlines) == reimbursed
+
+
+@pytest.mark.parametrize("payer, freight", [
+    pytest.param("merchant", "merchant", id="late-default-store-pays"),
+    pytest.param("customer", "customer", id="late-customer-pays"),
+])
+def test_late_delivery_freight_follows_the_policy(payer, freight):
+    policy = load_policy().replace({"return_freight.delayed_shipping": payer})
+    d = decide(case(reason="delayed_shipping", promised_delivery_at="2025-03-10T13:59:59+08:00"), policy)
+    assert d.freight_payer.value == freight
+
+
+# RE3/RF1 from the policy's pictures_required: asked for or waived per reason, before and after delivery.
+@pytest.mark.parametrize("reason, required, changes, expected, missing", [
+    pytest.param("changed_mind", True, {}, "needs_info", ["media"], id="delivered-own-reason-pictures-asked"),
+    pytest.param("changed_mind", False, {}, "return_refund", [], id="delivered-own-reason-pictures-waived"),
+    pytest.param("dirty", False, {"provided": ["order_number"]}, "needs_info", ["shipping_address"],
+                 id="waived-pictures-still-need-the-address"),
+    pytest.param("changed_mind", True, {"delivered_at": None, "requested_at": "2025-03-06T10:00:00+08:00"},
+                 "return_refund", [], id="before-delivery-no-pictures-either-way"),
+    pytest.param("slight_defect", True, {}, "needs_info", ["media"], id="partial-pictures-asked"),
+    pytest.param("slight_defect", False, {}, "partial_refund", [], id="partial-pictures-waived"),
+])
+def test_pictures_required_follows_the_policy(reason, required, changes, expected, missing):
+    policy = load_policy().replace({f"pictures_required.{reason}": required})
+    provided = changes.pop("provided", ["order_number", "shipping_address"])
+    d = decide(case(reason=reason, provided=provided, **changes), policy)
+    assert (d.outcome.value, [m.value for m in d.missing]) == (expected, missing)
+
+
+def test_a_partial_refund_without_pictures_counts_from_the_request():
+    policy = load_policy().replace({"pictures_required.slight_defect": False})
+    d = decide(case(reason="slight_defect", provided=["order_number"], requested_at="2025-06-05T10:00:00+08:00",
+                    placed_at="2025-05-28T10:00:00+08:00", shipped_at="2025-05-29T10:00:00+08:00",
+                    delivered_at="2025-06-02T10:00:00+08:00"), policy)
+    assert d.deadlines["refund_by"].isoformat() == "2025-06-09T23:59:59+08:00"  # Fri 06-06, Mon 06-09

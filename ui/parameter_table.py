@@ -13,6 +13,8 @@ COLUMNS = ["key", "label", "value", "unit", "default", "changed", "clause"]
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) if value else "(country's own)"
     if value == "":
