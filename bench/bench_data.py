@@ -108,7 +108,8 @@ def cli_report_seconds(db: Path, runs: int = 3) -> float:
     best = float("inf")
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "data", "report", "--db", str(db), "--as-of", "2026-11-26T10:00:00+08:00"],
+        subprocess.run([sys.executable, "-m", "data", "report", "--json", "--db", str(db),
+                        "--as-of", "2026-11-26T10:00:00+08:00"],
                        cwd=ROOT, check=True, capture_output=True)
         best = min(best, time.perf_counter() - t0)
     return best

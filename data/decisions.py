@@ -125,6 +125,7 @@ class StoredDecisions:
 
 _cache: OrderedDict[tuple, object] = OrderedDict()
 _lock = threading.Lock()
+_store_lock = threading.Lock()
 
 
 def clear_cache() -> None:
@@ -370,7 +371,9 @@ def decisions(con: duckdb.DuckDBPyConnection, policy=None, *, store: bool = True
     if _current(con, fp, version):
         result = StoredDecisions(con, policy, key, fp)
     elif store and writable(con):
-        store_facts(con, policy)
+        with _store_lock:  # two sessions asking at once: one decides and stores, the other reads
+            if not _current(con, fp, version):
+                store_facts(con, policy)
         result = StoredDecisions(con, policy, key, fp)
     else:
         result = replace(compute(con, policy, state=key[:2]), key=key)
