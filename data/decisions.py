@@ -49,6 +49,7 @@ from .facts import (  # noqa: F401  (CASE_STAGES, DECIDE_COLUMNS, DEADLINES, ORD
 from .sla import define_rule, masked
 
 CACHE_SIZE = 2
+STORED_POLICIES = 3  # policies whose facts a file keeps (the store's, and a few tried lately)
 # Part of every fingerprint: bump it when the facts' columns or their meaning change, so facts
 # stored by an older version of this code are recomputed instead of read.
 FACTS_FORMAT = "facts-1"
@@ -273,6 +274,14 @@ def _current(con: duckdb.DuckDBPyConnection, fp: str, version: str) -> bool:
         return False
 
 
+def _execute_each(cur: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
+    """Run a multi-statement query whose statements bind parameters, one statement at a time
+    (DuckDB binds parameters per statement)."""
+    text = "\n".join(line for line in sql.load(name).splitlines() if not line.lstrip().startswith("--"))
+    for statement in filter(None, (part.strip() for part in text.split(";"))):
+        cur.execute(statement, sql.params_for(statement, params))
+
+
 def _store(con: duckdb.DuckDBPyConnection, policy, fp: str, version: str, decided: Decisions,
            scope: dict | None = None) -> None:
     """Write ``decided`` as policy ``fp``'s facts, current for ``version``: all of them, or
@@ -290,6 +299,8 @@ def _store(con: duckdb.DuckDBPyConnection, policy, fp: str, version: str, decide
         try:
             cur.execute(sql.load("facts_set_fingerprint"), {"fingerprint": fp})
             cur.execute(sql.load("facts_delete_scope" if scope else "facts_delete_all"))
+            if not scope:
+                _execute_each(cur, "facts_evict", {"keep": STORED_POLICIES})
             cur.execute(sql.load("facts_insert"))
             cur.execute(sql.load("facts_mark"), {"fingerprint": fp, "policy_toml": policy.to_toml(),
                                                  "data_version": version})

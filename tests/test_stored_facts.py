@@ -159,3 +159,14 @@ def test_facts_do_not_depend_on_which_rows_are_decided_together(db):
         joined = pa.concat_tables([p[i] for p in parts], promote_options="permissive")
         assert joined.to_pandas().sort_values(joined.column_names[:2]).reset_index(drop=True).equals(
             whole[i].to_pandas().sort_values(joined.column_names[:2]).reset_index(drop=True))
+
+
+def test_a_file_keeps_the_facts_of_the_latest_policies_only(db, monkeypatch):
+    monkeypatch.setattr(dec, "STORED_POLICIES", 2)
+    base = load_policy()
+    policies = [base, _longer_window(base), _longer_window(_longer_window(base))]
+    for policy in policies:
+        dec.decisions(db, policy)
+    kept = {r[0] for r in db.cursor().sql("SELECT DISTINCT fingerprint FROM facts_stages").fetchall()}
+    listed = {r[0] for r in db.cursor().sql("SELECT fingerprint FROM facts_policies").fetchall()}
+    assert kept == listed == {dec.fingerprint(p) for p in policies[1:]}
