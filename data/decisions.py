@@ -52,7 +52,7 @@ CACHE_SIZE = 2
 STORED_POLICIES = 3  # policies whose facts a file keeps (the store's, and a few tried lately)
 # Part of every fingerprint: bump it when the facts' columns or their meaning change, so facts
 # stored by an older version of this code are recomputed instead of read.
-FACTS_FORMAT = "facts-1"
+FACTS_FORMAT = "facts-2"
 
 
 def fingerprint(policy) -> str:
@@ -302,6 +302,7 @@ def _store(con: duckdb.DuckDBPyConnection, policy, fp: str, version: str, decide
             if not scope:
                 _execute_each(cur, "facts_evict", {"keep": STORED_POLICIES})
             cur.execute(sql.load("facts_insert"))
+            cur.execute(sql.load("facts_count_orders"))
             cur.execute(sql.load("facts_mark"), {"fingerprint": fp, "policy_toml": policy.to_toml(),
                                                  "data_version": version})
             cur.commit()

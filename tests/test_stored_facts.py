@@ -15,7 +15,8 @@ from data.db import data_version, insert_frame
 from data.importer import import_file
 from policy import load_policy
 
-TABLES = {"facts_stages": ["stage", "item_id"], "facts_case_facts": ["case_id"], "facts_decisions": ["case_id"]}
+TABLES = {"facts_stages": ["stage", "item_id"], "facts_case_facts": ["case_id"], "facts_decisions": ["case_id"],
+          "facts_order_counts": ["day", "category", "country"]}
 
 
 def stored(con, fp: str) -> dict[str, pd.DataFrame]:
