@@ -264,6 +264,7 @@ def _reuse(key: tuple, make, state: tuple | None):
 # --- stored facts ---------------------------------------------------------------------------
 
 def writable(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``con`` may store facts (a read-only connection decides in memory instead)."""
     return bool(con.cursor().execute(sql.load("access_mode_writable")).fetchall()[0][0])
 
 
