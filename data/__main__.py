@@ -120,6 +120,20 @@ def cmd_sample(args) -> int:
     return 0
 
 
+def cmd_facts(args) -> int:
+    from .decisions import decisions, fingerprint
+
+    policy = _load_policy(args.policy)
+    con = connect(args.db, create=False)
+    try:
+        t0 = time.perf_counter()
+        decisions(con, policy)
+    finally:
+        con.close()
+    print(f"facts of policy {fingerprint(policy)} stored and current ({time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
 def cmd_quality(args) -> int:
     from .quality import data_quality_findings
 
@@ -182,6 +196,12 @@ def parser() -> argparse.ArgumentParser:
                                      "or $RETURNS_DESK_SAMPLE_UNTIL)")
     smp.add_argument("--replace", action="store_true", help="overwrite an existing file")
     smp.set_defaults(func=cmd_sample)
+
+    fc = sub.add_parser("facts", help="decide and store every case's facts under a policy now (reports, "
+                                      "which open the database read-only, then read them instead of deciding)")
+    fc.add_argument("--db", help=db_help)
+    fc.add_argument("--policy", help="policy TOML (default: the store's)")
+    fc.set_defaults(func=cmd_facts)
 
     q = sub.add_parser("quality", help="data-quality findings")
     q.add_argument("--db", help=db_help)

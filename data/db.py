@@ -169,10 +169,14 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> int:
     ``orders`` or ``cases``; for programs and tests (files go through data.importer)."""
     if table not in ("orders", "cases"):
         raise ValueError(f"unknown table {table!r}")
+    from .decisions import update_facts_after_write  # local: decisions imports this module
+
+    before = data_version(con)
     cur = con.cursor()
     cur.register("frame_rows", frame)
     try:
         cur.begin()
+        written = cur.sql(sql.load(f"frame_written_{table}")).to_arrow_table()
         cur.execute(sql.load(f"insert_{table}_frame"))
         cur.execute(sql.load("bump_data_version"))
         cur.commit()
@@ -182,4 +186,5 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> int:
     finally:
         cur.unregister("frame_rows")
         cur.close()
+    update_facts_after_write(con, before, **{f"written_{table}": written})
     return len(frame)

@@ -1,65 +1,69 @@
-"""Decide every case (and the processing deadline of every order) for one policy, for SQL.
+"""Every case's decision and every SLA stage item for one policy, as tables SQL reads.
 
-The policy engine is the only source of decisions and deadlines: this module calls
-``decide_frame`` / ``ship_by_frame`` / ``working_hours_between`` on whole columns (no Python row
-loops) and hands the results to DuckDB as registered Arrow tables. Deciding millions of cases
-takes seconds, so the result is cached per (database file, data version, policy): a second
-report, or the managers' page re-running with another filter, only runs SQL. The next query
-runs in a helper thread while Python works on the previous result (DuckDB releases the GIL).
+The decide step itself is ``data/facts.py`` (pure functions over Arrow batches). This module
+feeds it the database's rows and keeps the results:
+
+* **Stored facts** (the normal case): the tables ``facts_stages``, ``facts_case_facts`` and
+  ``facts_decisions`` hold every fact per policy fingerprint (``fingerprint``: a hash of the
+  policy's TOML), and ``facts_policies`` says for which data version each policy's facts are
+  current. Reading a policy's facts when they are not current (first use of a policy, or a
+  writer that did not update them) decides everything once and stores it; an import or
+  ``insert_frame`` decides only the rows it wrote and the orders and cases they touch
+  (``after_write``). Reports see the facts through per-cursor views named as before
+  (``stage_facts``, ``case_facts``, ``case_decisions``, ``order_counts``: sql/facts_views.sql).
+* **In memory** (read-only connections whose stored facts are missing or stale, and what-if
+  scenarios, which are not stored): decided as Arrow tables and registered under the same names.
+
+Either is cached in-process per (database file, data version, policy).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from policy.catalog import DEADLINE_NAMES, Deadline
-
 from . import sql
-from .db import DataError, data_version
-from .sla import (
-    NAT_US,
-    STAGES,
-    WorkClock,
-    define_rule,
-    float_us,
-    local_dates,
-    masked,
-    stage_table,
-    to_timestamps,
-    utc_us,
+from .db import data_version
+from .facts import (  # noqa: F401  (CASE_STAGES, DECIDE_COLUMNS, DEADLINES, ORDER_STAGE: re-exported)
+    CASE_FACTS_SCHEMA,
+    CASE_STAGES,
+    DEADLINES,
+    DECIDE_COLUMNS,
+    ORDER_STAGE,
+    STAGE_SCHEMA,
+    conform,
+    decide_cases_batch,
+    decide_orders_batch,
+    decision_schema,
+    work_clock,
 )
+from .sla import define_rule, masked
 
-DECIDE_COLUMNS = [
-    "case_id", "order_id", "request", "reason", "requested_at", "prior_contact",
-    "has_order_number", "has_shipping_address", "has_media", "correct_use", "replied_at",
-    "media_received_at", "return_received_at", "freight_claimed_at", "placed_at", "shipped_at",
-    "delivered_at", "promised_delivery_at", "order_amount", "currency", "category",
-]
-DECISION_TEXT = ["outcome", "refund_kind", "freight_payer", "other_costs_payer", "missing"]
-DEADLINES = list(DEADLINE_NAMES)
-# P1 is decided per order (every order has one); every other stage per case.
-ORDER_STAGE = next(s for s in STAGES if s.deadline is Deadline.SHIP_BY)
-CASE_STAGES = tuple(s for s in STAGES if s is not ORDER_STAGE)
-# The case's milestones the stages start from or end at (``refund_start`` is derived below).
-CASE_EVENTS = tuple(dict.fromkeys(["requested_at", "media_received_at", "return_received_at",
-                                   *(e for s in CASE_STAGES for e in (s.start, s.done) if e != "refund_start")]))
 CACHE_SIZE = 2
-CALENDAR_FIRST, CALENDAR_LAST = dt.date(2000, 1, 2), dt.date(2069, 12, 30)
+STORED_POLICIES = 3  # policies whose facts a file keeps (the store's, and a few tried lately)
+# Part of every fingerprint: bump it when the facts' columns or their meaning change, so facts
+# stored by an older version of this code are recomputed instead of read.
+FACTS_FORMAT = "facts-2"
+
+
+def fingerprint(policy) -> str:
+    """The key stored facts are kept under: the policy's full TOML (every parameter can change a
+    decision) and the facts' format."""
+    return hashlib.sha256(f"{FACTS_FORMAT}\n{policy.to_toml()}".encode()).hexdigest()[:24]
 
 
 @dataclass(frozen=True)
 class Decisions:
-    """Everything the SLA and report queries read, for one policy and one state of the data.
+    """Decisions held in memory (read-only connections, what-if scenarios).
 
     stage_facts: one row per SLA stage item (stage, item_id, category, country, week, day,
     due, done, hours); case_facts: one row per case with its decision and what was paid;
@@ -83,8 +87,46 @@ class Decisions:
         return cur
 
 
-_cache: OrderedDict[tuple, Decisions] = OrderedDict()
+class StoredDecisions:
+    """Decisions stored in the database under ``fingerprint``: ``register`` makes a cursor's
+    views over them; the table attributes read them whole (what-if, the week list)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, policy, key: tuple, fingerprint: str) -> None:
+        self._con, self.policy, self.key, self.fingerprint = con, policy, key, fingerprint
+
+    def register(self, cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        define_rule(cur)
+        cur.execute(sql.load("facts_set_fingerprint"), {"fingerprint": self.fingerprint})
+        cur.execute(sql.load("facts_views"))
+        return cur
+
+    def _read(self, view: str) -> pa.Table:
+        cur = self.register(self._con.cursor())
+        try:
+            return cur.table(view).to_arrow_table()
+        finally:
+            cur.close()
+
+    @cached_property
+    def stage_facts(self) -> pa.Table:
+        return self._read("stage_facts")
+
+    @cached_property
+    def case_facts(self) -> pa.Table:
+        return self._read("case_facts")
+
+    @cached_property
+    def order_counts(self) -> pa.Table:
+        return self._read("order_counts")
+
+    @cached_property
+    def cases(self) -> pa.Table:
+        return self._read("case_decisions")
+
+
+_cache: OrderedDict[tuple, object] = OrderedDict()
 _lock = threading.Lock()
+_store_lock = threading.Lock()
 
 
 def clear_cache() -> None:
@@ -96,77 +138,6 @@ def clear_cache() -> None:
 def _db_key(con: duckdb.DuckDBPyConnection) -> str:
     path = con.cursor().execute(sql.load("database_path")).fetchall()[0][0]
     return path if path and path != "memory" else f"memory:{id(con)}"
-
-
-def _text(series: pd.Series) -> pa.Array:
-    """A categorical column as an Arrow dictionary (no per-row conversion); other text as is."""
-    if not isinstance(series.dtype, pd.CategoricalDtype):
-        return pa.array(series.astype(object), pa.string(), from_pandas=True)
-    codes = series.cat.codes.to_numpy()
-    return pa.DictionaryArray.from_arrays(masked(codes, codes < 0, pa.from_numpy_dtype(codes.dtype)),
-                                          pa.array(list(series.cat.categories), pa.string()))
-
-
-def _clock(con: duckdb.DuckDBPyConnection, policy) -> WorkClock:
-    first, last = con.cursor().execute(sql.load("data_bounds")).fetchall()[0]
-    today = dt.date.today()
-    first = first.date() - dt.timedelta(days=2) if first else today
-    last = max(last.date() if last else today, today) + dt.timedelta(days=60)
-    return WorkClock.for_policy(policy, max(first, CALENDAR_FIRST), min(last, CALENDAR_LAST))
-
-
-CHUNK = 500_000  # rows per engine call (two run at once): bounds working memory on 10M orders
-ENGINE_THREADS = 2  # the engine's numpy work releases the GIL: two chunks at once on two cores
-
-
-def _in_parallel(work, starts) -> list:
-    """``[work(i) for i in starts]``, two at a time, results in order."""
-    starts = list(starts)
-    if len(starts) < 2:
-        return [work(i) for i in starts]
-    with ThreadPoolExecutor(max_workers=ENGINE_THREADS) as pool:
-        return list(pool.map(work, starts))
-
-
-def _processing(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
-    """Processing stage (P1) for every order; cancelled orders get no due date."""
-    from policy import CaseError, ship_by_us
-
-    placed = orders.column("placed_at")
-    placed_int = np.asarray(pc.fill_null(placed.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()), NAT_US)
-                            .to_numpy(), dtype=np.int64)
-    try:
-        due_int = np.concatenate(_in_parallel(lambda i: ship_by_us(placed_int[i:i + CHUNK], policy),
-                                              range(0, max(len(placed_int), 1), CHUNK)))[: len(placed_int)]
-    except CaseError as exc:
-        raise DataError(f"a stored order cannot be decided ({_outside_calendar(orders, 'order_id', policy) or exc}); "
-                        "fix it with an import") from None
-    due = float_us(due_int)
-    due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = np.nan
-    placed_us = float_us(placed_int)
-    return stage_table(clock, ORDER_STAGE, orders.column("order_id"), orders.column("category"),
-                       orders.column("country"), clock.local_us(placed_us), placed_us, due,
-                       utc_us(orders.column("shipped_at")), keep_all=True)
-
-
-def _outside_calendar(table: pa.Table, key: str, policy) -> str:
-    """Name the rows whose times fall outside the policy calendar's years in its zone (a time
-    stored as 2069-12-31 23:00+08:00 is already 2070 in Auckland): up to five ids, the column and
-    the local time, so the message says which rows to fix. Empty when none does."""
-    zone = policy.calendar.timezone
-    for name in table.column_names:
-        col = table.column(name)
-        if not pa.types.is_timestamp(col.type):
-            continue
-        local = pc.cast(col, pa.timestamp("us", tz=zone))
-        years = pc.year(local)
-        bad = pc.fill_null(pc.or_(pc.less(years, 2000), pc.greater(years, 2069)), False)
-        if pc.any(bad).as_py():
-            ids = table.column(key).filter(bad)[:5].to_pylist()
-            first = local.filter(bad)[0].as_py()
-            return (f"{key} {', '.join(map(str, ids))}: {name} {first:%Y-%m-%d %H:%M} in {zone} is outside the "
-                    "policy calendar's years 2000..2069")
-    return ""
 
 
 ORDER_FIELDS = ["placed_at", "shipped_at", "category", "country"]
@@ -194,11 +165,17 @@ def _take(table: pa.Table, name: str, rows: np.ndarray) -> pa.Array | pa.Chunked
     return table.column(name).take(masked(rows, rows < 0, pa.int64()))
 
 
-def _cases_input(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """Every case with its order's rowid and the order fields cases need (null where the order
-    is unknown): two narrow queries put together by case rowid."""
-    cases = _query(con, "decide_cases_input")
-    links = _query(con, "decide_case_orders")
+def _query(con: duckdb.DuckDBPyConnection, name: str, tables: dict | None = None) -> pa.Table:
+    return sql.arrow(con, name, tables=tables)
+
+
+def _cases_input(con: duckdb.DuckDBPyConnection, scope: dict | None = None) -> pa.Table:
+    """Every case (or, with ``scope``, those in its scope_cases) with its order's rowid and the
+    order fields cases need (null where the order is unknown): two narrow queries put together
+    by case rowid."""
+    suffix = "_scope" if scope else ""
+    cases = _query(con, "decide_cases_input" + suffix, scope)
+    links = _query(con, "decide_case_orders" + suffix, scope)
     rows = rows_of(links.column("case_rid").to_numpy(), cases.column("case_rid").to_numpy())
     for name in CASE_ORDER_FIELDS:
         col = _take(links, name, rows)
@@ -218,62 +195,14 @@ def _with_orders(cases: pa.Table, orders: pa.Table) -> pa.Table:
     return cases
 
 
-def _cases_part(cases: pa.Table, policy, clock: WorkClock) -> tuple[list[pa.Table], pa.Table, pa.Table]:
-    """Decide every case; the case stages, per-case facts and the decision table."""
-    from policy import CaseError, decide_frame
-
-    try:
-        inputs = cases.select(DECIDE_COLUMNS)
-        decided = pd.concat(_in_parallel(lambda i: decide_frame(inputs.slice(i, CHUNK).to_pandas(), policy),
-                                         range(0, max(len(inputs), 1), CHUNK)), ignore_index=True)
-        inputs = None  # free the input copy before the stages are built
-    except CaseError as exc:
-        raise DataError(f"a stored case cannot be decided ({_outside_calendar(cases, 'case_id', policy) or exc}); "
-                        "fix it with an import") from None
-    cols = {name: utc_us(cases.column(name)) for name in CASE_EVENTS}
-    dues = {name: utc_us(decided[name]) for name in DEADLINES}
-    def is_(value: str) -> np.ndarray:
-        return (decided["outcome"] == value).to_numpy(dtype=bool)
-
-    media = np.where(np.isnan(cols["media_received_at"]), cols["requested_at"], cols["media_received_at"])
-    cols["refund_start"] = np.select([is_("partial_refund"), is_("return_refund")],
-                                     [media, cols["return_received_at"]], cols["requested_at"])
-    anchor = clock.local_us(cols["requested_at"])
-    ids, cat, ctry = cases.column("case_id"), cases.column("category"), cases.column("country")
-    tables = [stage_table(clock, st, ids, cat, ctry, anchor, cols[st.start], dues[st.due], cols[st.done])
-              for st in CASE_STAGES]
-
-    text = {name: _text(decided[name]) for name in DECISION_TEXT}
-    refund_due = pa.array(decided["refund_amount"])
-    day, week = local_dates(anchor)
-    case_facts = pa.table({
-        "case_id": ids, "order_id": cases.column("order_id"), "category": cat, "country": ctry,
-        "request": cases.column("request"), "reason": cases.column("reason"),
-        "outcome": text["outcome"], "refund_kind": text["refund_kind"],
-        "freight_payer": text["freight_payer"], "day": day, "week": week,
-        "requested_at": cases.column("requested_at"), "refunded_at": cases.column("refunded_at"),
-        "refund_paid": cases.column("refund_paid"), "freight_paid": cases.column("freight_paid"),
-        "refund_due": refund_due,
-    })
-    deadline_cols = {name: to_timestamps(dues[name]) for name in DEADLINES}
-    # Every deadline also as one struct (the same buffers): "did any deadline move" is then one
-    # comparison in SQL, whatever deadlines the catalog has.
-    decision_table = pa.table({"case_id": ids, **text, "refund_due": refund_due, **deadline_cols,
-                               "deadlines": pa.StructArray.from_arrays(list(deadline_cols.values()),
-                                                                       names=list(deadline_cols))})
-    return tables, case_facts, decision_table
-
-
-def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pa.Table:
-    return sql.arrow(con, name, **(params or {}))
-
-
 def _order_counts(con: duckdb.DuckDBPyConnection, processing: pa.Table) -> pa.Table:
     return sql.arrow(con, "facts_order_counts", tables={"order_days": processing})
 
 
-def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None) -> Decisions:
-    """Decide everything for ``policy``.
+def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None,
+            scope: dict | None = None) -> Decisions:
+    """Decide everything for ``policy`` (with ``scope``, the tables scope_orders and
+    scope_cases: only those orders and cases).
 
     ``state`` (database, data version) lets the order side be reused: the orders as read and
     their processing stage (P1) depend only on the data and on the policy's calendar and
@@ -283,14 +212,17 @@ def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None) 
     DuckDB and numpy's array work release the GIL: the cases are read while the orders are,
     and the order side is built in a helper thread while this one decides the cases.
     """
-    clock = _clock(con, policy)
+    clock = work_clock(policy)
+    if scope:
+        state = None
+    orders_query = "decide_orders_scope" if scope else "decide_orders_input"
     with ThreadPoolExecutor(max_workers=2) as pool:
-        cases_f = pool.submit(_cases_input, con)
-        orders = _reuse(("orders", state), lambda: _query(con, "decide_orders_input"), state)
+        cases_f = pool.submit(_cases_input, con, scope)
+        orders = _reuse(("orders", state), lambda: _query(con, orders_query, scope), state)
         order_key = ("processing", state, policy.calendar, policy.processing)
 
         def order_side(orders: pa.Table = orders) -> tuple[pa.Table, pa.Table]:
-            processing = _processing(orders, policy, clock)
+            processing = decide_orders_batch(orders, policy, clock)
             return processing, _order_counts(con, processing)
 
         # The order side (10M orders) and the case side (2M cases) are independent: each runs
@@ -298,10 +230,10 @@ def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None) 
         order_side_f = pool.submit(_reuse, order_key, order_side, state)
         cases = _with_orders(cases_f.result(), orders)
         orders = None  # the cases carry what they need of it now
-        case_stages, case_facts, decision_table = _cases_part(cases, policy, clock)
+        case_stages, case_facts, decision_table = decide_cases_batch(cases, policy, clock)
         cases = None
         processing, order_counts = order_side_f.result()
-    stage_facts = pa.concat_tables([processing, *case_stages], promote_options="permissive")
+    stage_facts = pa.concat_tables([processing, case_stages], promote_options="permissive")
     return Decisions(policy=policy, key=(), stage_facts=stage_facts, case_facts=case_facts,
                      order_counts=order_counts, cases=decision_table)
 
@@ -329,19 +261,137 @@ def _reuse(key: tuple, make, state: tuple | None):
     return value
 
 
-def decisions(con: duckdb.DuckDBPyConnection, policy=None) -> Decisions:
-    """Decisions for ``policy`` (default: the store's), cached per database state and policy."""
+# --- stored facts ---------------------------------------------------------------------------
+
+def writable(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``con`` may store facts (a read-only connection decides in memory instead)."""
+    return bool(con.cursor().execute(sql.load("access_mode_writable")).fetchall()[0][0])
+
+
+def _current(con: duckdb.DuckDBPyConnection, fp: str, version: str) -> bool:
+    try:
+        return bool(sql.rows(con, "facts_current", fingerprint=fp, data_version=version))
+    except duckdb.CatalogException:  # no facts stored in this file yet
+        return False
+
+
+def _execute_each(cur: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
+    """Run a multi-statement query whose statements bind parameters, one statement at a time
+    (DuckDB binds parameters per statement)."""
+    text = "\n".join(line for line in sql.load(name).splitlines() if not line.lstrip().startswith("--"))
+    for statement in filter(None, (part.strip() for part in text.split(";"))):
+        cur.execute(statement, sql.params_for(statement, params))
+
+
+def _store(con: duckdb.DuckDBPyConnection, policy, fp: str, version: str, decided: Decisions,
+           scope: dict | None = None) -> None:
+    """Write ``decided`` as policy ``fp``'s facts, current for ``version``: all of them, or
+    (``scope``) in place of the facts of the orders and cases in scope. One transaction."""
+    cur = con.cursor()
+    try:
+        cur.register("new_stages", conform(decided.stage_facts, STAGE_SCHEMA))
+        cur.register("new_case_facts", conform(decided.case_facts, CASE_FACTS_SCHEMA))
+        cur.register("new_decisions", conform(decided.cases, decision_schema()))
+        for name, table in (scope or {}).items():
+            cur.register(name, table)
+        cur.execute(sql.load("facts_schema"))
+        cur.execute(sql.load("facts_tables"))
+        cur.begin()
+        try:
+            cur.execute(sql.load("facts_set_fingerprint"), {"fingerprint": fp})
+            cur.execute(sql.load("facts_delete_scope" if scope else "facts_delete_all"))
+            if not scope:
+                _execute_each(cur, "facts_evict", {"keep": STORED_POLICIES})
+            cur.execute(sql.load("facts_insert"))
+            cur.execute(sql.load("facts_count_orders"))
+            cur.execute(sql.load("facts_mark"), {"fingerprint": fp, "policy_toml": policy.to_toml(),
+                                                 "data_version": version})
+            cur.commit()
+        except BaseException:
+            cur.rollback()
+            raise
+    finally:
+        cur.close()
+
+
+def store_facts(con: duckdb.DuckDBPyConnection, policy) -> str:
+    """Decide everything for ``policy`` and store it (replacing what was stored under its
+    fingerprint); returns the fingerprint. ``decisions`` calls this when the facts are missing
+    or stale; tests call it to rebuild from scratch."""
+    fp = fingerprint(policy)
+    version = data_version(con)
+    _store(con, policy, fp, version, compute(con, policy))
+    return fp
+
+
+def after_write(con: duckdb.DuckDBPyConnection, before: str, written_orders: pa.Table | None,
+                written_cases: pa.Table | None) -> None:
+    """Bring every policy's stored facts that were current at data version ``before`` up to
+    the data as now written, deciding only the orders (column order_id) and cases (column
+    case_id) written and the orders and cases they touch: a written order's cases, a written
+    case's order. Facts that were already stale stay stale (recomputed when next read)."""
+    from policy import parse_policy
+
+    try:
+        stored = sql.rows(con, "facts_stored", data_version=before)
+    except duckdb.CatalogException:
+        return
+    if not stored:
+        return
+    version = data_version(con)
+    written = {"written_orders": written_orders if written_orders is not None else pa.table({"order_id": pa.array([], pa.string())}),
+               "written_cases": written_cases if written_cases is not None else pa.table({"case_id": pa.array([], pa.string())})}
+    scope_cases = sql.arrow(con, "facts_scope_cases", tables=written)
+    scope_orders = sql.arrow(con, "facts_scope_orders", tables={**written, "scope_cases": scope_cases})
+    scope = {"scope_orders": scope_orders, "scope_cases": scope_cases}
+    for row in stored:
+        policy = parse_policy(row["policy_toml"])
+        _store(con, policy, row["fingerprint"], version, compute(con, policy, scope=scope), scope=scope)
+
+
+def update_facts_after_write(con: duckdb.DuckDBPyConnection, before: str, written_orders: pa.Table | None = None,
+                             written_cases: pa.Table | None = None) -> None:
+    """``after_write`` for writers whose rows are already committed: a failure leaves the facts
+    stale (the next read decides everything again and reports a row it cannot decide) rather
+    than failing a write that succeeded."""
+    from .db import DataError
+
+    try:
+        after_write(con, before, written_orders, written_cases)
+    except (DataError, duckdb.Error):
+        pass
+
+
+def decisions(con: duckdb.DuckDBPyConnection, policy=None, *, store: bool = True):
+    """Decisions for ``policy`` (default: the store's): its stored facts, decided and stored
+    first when missing or stale; on a read-only connection, whose facts cannot be written,
+    decided in memory unless already stored and current. ``store=False`` (what-if scenarios)
+    decides in memory without storing. Cached per database state and policy."""
     if policy is None:
         from policy import load_policy
 
         policy = load_policy()
-    key = (_db_key(con), data_version(con), policy)
+    version = data_version(con)
+    key = (_db_key(con), version, policy, store)
     with _lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit
-    result = replace(compute(con, policy, state=key[:2]), key=key)
+        for found in ((*key, id(con)), key):
+            if found in _cache:
+                _cache.move_to_end(found)
+                return _cache[found]
+    fp = fingerprint(policy)
+    # A stored result reads through this connection (which the cache entry keeps alive, so its
+    # id names it): keyed per connection, where in-memory results are shared per file.
+    if _current(con, fp, version):
+        result = StoredDecisions(con, policy, key, fp)
+    elif store and writable(con):
+        with _store_lock:  # two sessions asking at once: one decides and stores, the other reads
+            if not _current(con, fp, version):
+                store_facts(con, policy)
+        result = StoredDecisions(con, policy, key, fp)
+    else:
+        result = replace(compute(con, policy, state=key[:2]), key=key)
+    if isinstance(result, StoredDecisions):
+        key = (*key, id(con))
     with _lock:
         _cache[key] = result
         while len(_cache) > CACHE_SIZE:

@@ -26,7 +26,8 @@ from . import sql
 from .columns import KEYS, REASONS, REQUESTS, REQUIRED, TABLES, table_columns
 from .csv_diagnose import first_problem
 from .csv_layout import CsvLayout, check_header, one_column_hint, record_lines, sniff
-from .db import DataError
+from .db import DataError, data_version
+from .decisions import update_facts_after_write
 from .export import to_safe_csv
 from .mapping import ColumnMap, parse_map
 from .timestamps import register_wall_clock, wall_clock_to_utc
@@ -415,6 +416,8 @@ def import_file(
     }
     values.update({f"has_{c}": c in supplied for c in table_columns(table)})
 
+    before = data_version(con)
+    written = None
     cur = con.cursor()
     register_wall_clock(cur)
     cur.register("import_src", staged)
@@ -442,6 +445,7 @@ def import_file(
             result.inserted, result.updated = int(ins), int(upd)
             result.unchanged = n - result.rejected - result.inserted - result.updated
             if ins or upd:
+                written = cur.sql(sql.load(f"import_written_{table}")).to_arrow_table()
                 cur.execute(sql.load(f"import_{table}_write"))
                 cur.execute(sql.load("bump_data_version"))
             cur.commit()
@@ -456,5 +460,9 @@ def import_file(
             cur.close()
         except duckdb.Error:  # the connection is already unusable; the failure above says why
             pass
+    if written is not None:
+        if progress and n >= 200_000:
+            progress(f"deciding {written.num_rows:,} written rows")
+        update_facts_after_write(con, before, **{f"written_{table}": written})
     result.seconds = time.monotonic() - t0
     return result

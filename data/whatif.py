@@ -125,7 +125,7 @@ def compare(
     report(0.05, "Deciding every case and order under the baseline")
     base = decisions(con, baseline)
     report(0.35, "Deciding every case and order under the scenario")
-    scen = decisions(con, scenario)
+    scen = decisions(con, scenario, store=False)
     report(0.75, "Comparing the decisions")
 
     cur = con.cursor()

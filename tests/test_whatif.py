@@ -154,7 +154,9 @@ def test_baseline_table_does_not_depend_on_row_order(con, base):
 
     import numpy as np
 
-    d = decisions(con, base)
+    from data.decisions import compute
+
+    d = compute(con, base)  # in memory (stored facts are not a dataclass to shuffle)
     shuffled = dataclasses.replace(d, cases=d.cases.take(np.arange(d.cases.num_rows)[::-1]))
     cur = con.cursor()
     try:
