@@ -349,6 +349,9 @@ else:
     for col in table.columns:  # empty text cells read as blank, not "None"
         if table[col].dtype == object or pd.api.types.is_string_dtype(table[col]):
             table[col] = table[col].fillna("—")
+    # not done yet: an em dash, not "None" (as text, which sorts as the values read)
+    table["done"] = [ui.when(v).split(" ", 1)[1] if pd.notna(v) else "—" for v in table["done"]]
+    table["hours"] = [f"{v:.1f}" if pd.notna(v) else "—" for v in table["hours"]]
     table["stage"] = table["stage"].map(ui.STAGE_LABELS)
     is_case = breaches["stage"] != "processing"
     cases_part, orders_part = table[is_case].copy(), table[~is_case].copy()
@@ -356,9 +359,11 @@ else:
                f"{len(orders_part):,} order(s) shipped late or not yet.")
     columns = {
         "due": st.column_config.DatetimeColumn("Due", format="YYYY-MM-DD HH:mm"),
-        "done": st.column_config.DatetimeColumn("Done", format="YYYY-MM-DD HH:mm"),
+        "done": st.column_config.TextColumn("Done"),
+        "stage": st.column_config.TextColumn("Stage"), "category": st.column_config.TextColumn("Category"),
+        "country": st.column_config.TextColumn("Country"), "order_id": st.column_config.TextColumn("Order"),
         "day": st.column_config.DateColumn("Started", format="YYYY-MM-DD"),
-        "hours": st.column_config.NumberColumn("Working hours to done", format="%.1f"),
+        "hours": st.column_config.TextColumn("Working hours to done"),
         "late_by_hours": st.column_config.NumberColumn("Late by (working hours)", format="%.1f",
                                                        help="Working hours on the policy's calendar from the due "
                                                             "time to done (or to the as-of time if not done)."),
