@@ -57,14 +57,14 @@ class Progress:
     windows: tuple[Step, ...]  # open windows (free cancellation, returns) with their end
 
     def script(self) -> str:
-        """The sentences in reading order: done first (oldest first), then what is next."""
+        """The sentences in reading order: done first (oldest first), then what is next. The
+        open windows are left out: the customer has already asked (every card has a request),
+        so "you can ask for a return until..." would answer a question nobody asked."""
         parts = []
         if self.done:
             parts.append("So far: " + "; ".join(s.text for s in self.done) + ".")
         if self.ahead:
             parts.append("Next: " + "; ".join(s.text for s in self.ahead) + ".")
-        if self.windows:
-            parts.append("Also: " + "; ".join(s.text for s in self.windows) + ".")
         return " ".join(parts)
 
 
