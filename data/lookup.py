@@ -34,3 +34,25 @@ def case_row(con: duckdb.DuckDBPyConnection, case_id: str, zone: str | None = No
         elif zone and hasattr(value, "astimezone"):
             row[key] = pd.Timestamp(value).tz_convert(zone).to_pydatetime()
     return row
+
+
+def order_row(con: duckdb.DuckDBPyConnection, order_id: str, zone: str | None = None) -> dict[str, Any] | None:
+    """One order by its exact id (any case), with ``cases`` (how many it has), or None.
+    Timestamps tz-aware (in ``zone`` when given), missing ones None."""
+    row = sql.one(con, "order_row", order_id=(order_id or "").strip())
+    if row is None:
+        return None
+    for key, value in row.items():
+        if zone and value is not None and hasattr(value, "astimezone"):
+            row[key] = pd.Timestamp(value).tz_convert(zone).to_pydatetime()
+    return row
+
+
+def order_search(con: duckdb.DuckDBPyConnection, text: str, limit: int = 50) -> pd.DataFrame:
+    """Orders without a case whose id contains ``text`` (any case), most recently placed first."""
+    return sql.frame(con, "order_search", text=(text or "").strip(), limit=int(limit))
+
+
+def store_categories(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The categories the store's orders use, most orders first."""
+    return [r["category"] for r in sql.rows(con, "store_categories")]

@@ -1,20 +1,22 @@
-"""Case lookup (agents): find a case by case id or order id and read its answer card; decide a
-phone or email enquiry that is not in the data; on first load, the at-risk queue and the latest
-cases. The open case lives in the URL (``?case=RC0001234``) so a link can be shared."""
+"""Case lookup (agents): find a case by case id or order id and read its answer card; open an
+order (with or without cases) and decide a new enquiry about it; decide a phone or email enquiry
+that is not in the data; on first load, the at-risk queue and the latest cases. The open case or
+order lives in the URL (``?case=RC0001234``, ``?order=SO00059625``) so a link can be shared."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
 from data.app_queries import case_events, case_queue
 from data.decisions import CASE_STAGES
-from data.lookup import case_lookup, case_row
+from data.lookup import case_lookup, case_row, order_row, order_search, store_categories
 from policy import decide
 from policy.decision import Provided, Reason, Request
+from policy.enquiry import category_warning, form_from_order, known_categories, missing_fields
 from policy.localtime import local_datetime
 from policy.worked_examples import example_inputs
 from ui import context
@@ -28,7 +30,7 @@ zone = policy.calendar.timezone
 as_of = context.as_of()
 
 MODES = ["Find a case", "Phone or email enquiry"]
-linked = st.query_params.get("case")
+linked = st.query_params.get("case") or st.query_params.get("order")
 if linked and st.session_state.get("lookup_seen_case") != linked:
     st.session_state["lookup_mode"] = MODES[0]  # a link to a case opens it, whatever was on screen
 st.session_state["lookup_seen_case"] = linked
@@ -40,6 +42,16 @@ mode = st.segmented_control("What do you need?", MODES, key="lookup_mode",
 @st.cache_data(max_entries=64, ttl=600, show_spinner=False)
 def _search(version: str, text: str, limit: int) -> pd.DataFrame:
     return case_lookup(context.connection(), text, limit)
+
+
+@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
+def _orders(version: str, text: str, limit: int) -> pd.DataFrame:
+    return order_search(context.connection(), text, limit)
+
+
+@st.cache_data(max_entries=8, ttl=600, show_spinner=False)
+def _store_categories(version: str) -> list[str]:
+    return store_categories(context.connection())
 
 
 STORE_STAGES = tuple(s.name for s in CASE_STAGES if s.merchant)  # the store's case deadlines
@@ -72,7 +84,15 @@ CASE_COLUMNS = {
 
 
 def open_case(case_id: str) -> None:
+    st.query_params.pop("order", None)
     st.query_params["case"] = str(case_id)
+    _new_tables()
+    st.rerun()
+
+
+def open_order(order_id: str) -> None:
+    st.query_params.pop("case", None)
+    st.query_params["order"] = str(order_id)
     _new_tables()
     st.rerun()
 
@@ -109,11 +129,15 @@ def show_case(case_id: str) -> None:
     events = case_events(con, case_id, zone) or {}
     head, close = st.columns([5, 1.4], vertical_alignment="bottom")
     head.subheader(f"Case {d.md(row['case_id'])} · order {d.md(row['order_id'])}")
-    if close.button("Close case", icon=":material/close:", key="lookup_close", help="Back to the queues",
+    if close.button("Back to the queue", icon=":material/arrow_back:", key="lookup_close",
+                    help="Leaves this case as it is and shows the queues again",
                     width="stretch"):
         del st.query_params["case"]
         _new_tables()
         st.rerun()
+    if st.button(f"Open order {d.md(row['order_id'])}", key="lookup_case_order", icon=":material/package_2:",
+                 type="tertiary", help="The order's facts, its other cases, and a new enquiry about it"):
+        open_order(row["order_id"])
     facts = [d.request_label(row.get("request")), d.reason_label(row.get("reason")) if row.get("reason") else None,
              row.get("category"), events.get("country"), d.money(row.get("order_amount"), row.get("currency")),
              f"agent {events.get('agent')}" if events.get("agent") else None,
@@ -192,6 +216,61 @@ def first_load() -> None:
                                              "category", "country", "order_amount", "agent"])
 
 
+ORDER_COLUMNS = {
+    "order_id": st.column_config.TextColumn("Order"),
+    "placed_at": st.column_config.DatetimeColumn("Placed", format="YYYY-MM-DD HH:mm", timezone=zone),
+    "category": st.column_config.TextColumn("Category"), "country": st.column_config.TextColumn("Country"),
+    "order_amount": st.column_config.NumberColumn("Amount", format="%.2f"),
+    "currency": st.column_config.TextColumn("Currency"),
+}
+
+
+def order_table(frame: pd.DataFrame, key: str) -> None:
+    """Orders without a case; selecting a row opens the order."""
+    event = st.dataframe(frame.reset_index(drop=True), hide_index=True, key=_key(key), on_select="rerun",
+                         selection_mode="single-row", column_config=ORDER_COLUMNS, width="stretch")
+    if event is not None and event.selection.rows:
+        open_order(frame.iloc[event.selection.rows[0]]["order_id"])
+
+
+def show_order(order_id: str) -> None:
+    """The order's facts, its cases (each opens), and the enquiry form filled from the order."""
+    con = context.connection()
+    order = order_row(con, order_id, zone)
+    if order is None:
+        st.warning(f"There is no order {d.md(order_id)} in this database. Check the id, or decide the enquiry "
+                   "with the phone or e-mail form.", icon=":material/search_off:")
+        return
+    head, close = st.columns([5, 1.4], vertical_alignment="bottom")
+    head.subheader(f"Order {d.md(order['order_id'])}")
+    if close.button("Back to the queue", icon=":material/arrow_back:", key="lookup_close_order",
+                    help="Leaves this order as it is and shows the queues again", width="stretch"):
+        del st.query_params["order"]
+        _new_tables()
+        st.rerun()
+    facts = [order.get("category"), order.get("country"), d.money(order.get("order_amount"), order.get("currency")),
+             f"placed {d.when(order.get('placed_at'))}",
+             f"shipped {d.when(order['shipped_at'])}" if order.get("shipped_at") else "not shipped",
+             f"delivered {d.when(order['delivered_at'])}" if order.get("delivered_at") else "not delivered",
+             f"promised {d.when(order['promised_delivery_at'], with_time=False)}"
+             if order.get("promised_delivery_at") else None,
+             f"status {order['status']}" if order.get("status") else None]
+    st.caption(" · ".join(d.md(f) for f in facts if f))
+    if order["cases"]:
+        cases = _search(context.data_version(), order["order_id"], 50)
+        cases = cases[cases["order_id"] == order["order_id"]]
+        st.caption(f"{len(cases)} case(s) about this order; select one to open it.")
+        case_table(cases, "lookup_order_cases", ["case_id", "request", "reason", "requested_at", "agent",
+                                                 "closed_at"])
+    else:
+        st.caption("No case about this order yet.")
+    st.markdown("#### New enquiry about this order")
+    if st.session_state.get("enq_from_order") != order["order_id"]:
+        _fill(form_from_order(order))  # once per order: what the agent then types stays
+        st.session_state["enq_from_order"] = order["order_id"]
+    enquiry()
+
+
 def find_a_case() -> None:
     text = st.text_input("Case id or order id", key="lookup_search", placeholder="e.g. RC0009987 or SO00052300",
                          help="Part of an id is enough; the most recent cases come first.")
@@ -199,9 +278,18 @@ def find_a_case() -> None:
     selected = st.query_params.get("case")
     if text:
         results = _search(context.data_version(), text, 50)
-        if results.empty:
+        orders = _orders(context.data_version(), text, 50) if results.empty else None
+        if results.empty and orders.empty:
             st.warning(f"No case id or order id contains {d.md(text)}. Check the id, or try fewer characters.",
                        icon=":material/search_off:")
+        elif results.empty and len(orders) == 1 and st.query_params.get("order") != orders.iloc[0]["order_id"] \
+                and st.session_state.get("lookup_last_auto") != text:
+            st.session_state["lookup_last_auto"] = text
+            open_order(orders.iloc[0]["order_id"])
+        elif results.empty:
+            st.caption(f"No case matches; {len(orders)} order(s) without a case do"
+                       f"{' (first 50 shown)' if len(orders) == 50 else ''}: select one to open it.")
+            order_table(orders, "lookup_order_results")
         elif len(results) == 1 and selected != results.iloc[0]["case_id"] and \
                 st.session_state.get("lookup_last_auto") != text:
             st.session_state["lookup_last_auto"] = text
@@ -210,15 +298,21 @@ def find_a_case() -> None:
             st.caption(f"{len(results)} case(s) match{' (first 50 shown)' if len(results) == 50 else ''}; "
                        "select one to open it.")
             case_table(results, "lookup_results")
+    order = st.query_params.get("order")
     if selected:
         with d.guard(f"Deciding case {selected}"):
             show_case(str(selected))
-    elif not text:
+    elif order:
+        with d.guard(f"Opening order {order}"):
+            show_order(str(order))
+    elif not text and not order:
         with d.guard("Loading the queues"):
             first_load()
 
 
 # --- the enquiry form -------------------------------------------------------------------------
+# The form starts empty (no invented order id, amount or time): the agent fills it, from an
+# order (``show_order``) or a worked example, and Decide names what is still missing.
 
 STAMPS = [("placed_at", "Order placed"), ("shipped_at", "Shipped"), ("delivered_at", "Delivered"),
           ("promised_delivery_at", "Promised delivery"), ("requested_at", "Customer asked")]
@@ -228,6 +322,20 @@ NO_REASON = "—"
 AS_OF_CHOICES = ["Now", "The latest date entered"]
 
 
+def _fill(values: dict) -> None:
+    """Put ``values`` (form field -> value, as policy.enquiry.form_from_order gives) into the
+    form's widgets; fields not named are emptied, and the last decision is dropped."""
+    ss = st.session_state
+    ss["enq_order_id"] = values.get("order_id") or ""
+    ss["enq_amount"] = values.get("order_amount")
+    ss["enq_currency"] = values.get("currency") or policy.money.currency
+    ss["enq_category"] = values.get("category") or None
+    for name, _ in STAMPS + LATER:
+        ss[f"enq_{name}_date"] = values.get(f"{name}_date")
+        ss[f"enq_{name}_time"] = values.get(f"{name}_time")
+    ss.pop("enq_case", None)
+
+
 def _prefill() -> None:
     """Put a worked example into the form's widgets."""
     example = example_inputs().get(st.session_state.get("enq_example"))
@@ -235,55 +343,62 @@ def _prefill() -> None:
         return
     ss = st.session_state
     ss["enq_as_of"] = AS_OF_CHOICES[1]
-    ss["enq_order_id"] = example.get("order_id", "")
-    ss["enq_amount"] = float(example.get("order_amount", 0))
-    ss["enq_category"] = example.get("category", "")
+    values = {"order_id": example.get("order_id", ""), "order_amount": float(example.get("order_amount", 0)),
+              "category": example.get("category") or None}
+    for name, _ in STAMPS + LATER:
+        value = example.get(name)
+        moment = dt.datetime.fromisoformat(value) if value else None
+        values[f"{name}_date"] = moment.date() if moment else None
+        values[f"{name}_time"] = moment.time() if moment else None
+    _fill(values)
     ss["enq_request"] = example.get("request", "refund")
     ss["enq_reason"] = example.get("reason") or NO_REASON
     ss["enq_prior_contact"] = example.get("prior_contact", True)
     ss["enq_correct_use"] = example.get("correct_use", True)
     ss["enq_provided"] = list(example.get("provided", [p.value for p in Provided]))
-    for name, _ in STAMPS + LATER:
-        value = example.get(name)
-        moment = dt.datetime.fromisoformat(value) if value else None
-        ss[f"enq_{name}_date"] = moment.date() if moment else None
-        ss[f"enq_{name}_time"] = moment.time() if moment else dt.time(12, 0)
 
 
 def _defaults() -> None:
     """The form's starting values, set once per session (widgets take them from Session State)."""
     ss = st.session_state
-    start = {"enq_order_id": "PHONE", "enq_amount": 100.0, "enq_currency": policy.money.currency,
-             "enq_category": "", "enq_request": "refund", "enq_reason": NO_REASON,
+    start = {"enq_order_id": "", "enq_amount": None, "enq_currency": policy.money.currency,
+             "enq_category": None, "enq_request": "refund", "enq_reason": NO_REASON,
              "enq_provided": [p.value for p in Provided], "enq_prior_contact": True, "enq_correct_use": True}
     start.update({f"enq_{name}_date": None for name, _ in STAMPS + LATER})
-    start.update({f"enq_{name}_time": dt.time(12, 0) for name, _ in STAMPS + LATER})
-    start["enq_requested_at_date"] = context.today()
+    start.update({f"enq_{name}_time": None for name, _ in STAMPS + LATER})
     start["enq_as_of"] = AS_OF_CHOICES[0]
     for key, value in start.items():
         ss.setdefault(key, value)
 
 
-def _stamp(name: str, label: str, col) -> dt.datetime | None:
+def _stamp(name: str, label: str, col) -> tuple[dt.date | None, dt.time | None]:
     with col:
         day = st.date_input(label, key=f"enq_{name}_date", format="YYYY-MM-DD")
         time = st.time_input(f"{label}, time", key=f"enq_{name}_time", step=900, label_visibility="collapsed")
-    return dt.datetime.combine(day, time or dt.time()) if day else None
+    return day, time
 
 
 def enquiry() -> None:
     st.caption("Decide a request that is not in the data (a phone call, an email). Times are in "
-               f"{zone}. Fill what you know; leave unknown dates empty.")
+               f"{zone}. Fill what you know; leave unknown dates empty; a date needs its time.")
     st.selectbox("Start from a worked example of the policy spec (optional)", [""] + list(example_inputs()),
                  key="enq_example", on_change=_prefill, format_func=lambda k: k or "—")
     _defaults()
+    warranty = policy.warranty.categories
+    known = known_categories(_store_categories(context.data_version()), warranty)
+    categories = list(known)
+    if st.session_state.get("enq_category") and st.session_state["enq_category"] not in categories:
+        categories.append(st.session_state["enq_category"])  # a typed or example category stays selectable
     with st.form("enquiry", border=True):
         c = st.columns(4)
-        order_id = c[0].text_input("Order id", key="enq_order_id")
-        amount = c[1].number_input("Order amount", min_value=0.0, step=1.0, format="%.2f", key="enq_amount")
+        order_id = c[0].text_input("Order id", key="enq_order_id", placeholder="required")
+        amount = c[1].number_input("Order amount", min_value=0.0, step=1.0, format="%.2f", key="enq_amount",
+                                   placeholder="required")
         currency = c[2].text_input("Currency", key="enq_currency")
-        category = c[3].text_input("Category", key="enq_category",
-                                   help=f"Warranty categories: {d.md(', '.join(policy.warranty.categories))}")
+        category = c[3].selectbox("Category", categories, key="enq_category", index=None, accept_new_options=True,
+                                  placeholder="choose or type",
+                                  help=f"The store's categories and the warranty categories "
+                                       f"({d.md(', '.join(warranty))}); another one gets a warning.")
         c = st.columns(4)
         request = c[0].selectbox("Request", [r.value for r in Request], key="enq_request",
                                  format_func=d.request_label)
@@ -305,23 +420,32 @@ def enquiry() -> None:
                        "the situation at that moment (a past case, the worked examples).")
         submitted = st.form_submit_button("Decide", type="primary", icon=":material/gavel:", key="enq_submit")
     if submitted:
-        if stamps["requested_at"] is None:
-            st.warning("Enter when the customer asked (the date is required).", icon=":material/event:")
+        moments = {name: dt.datetime.combine(day, time) if day and time else None
+                   for name, (day, time) in stamps.items()}
+        form = {"order_id": order_id, "order_amount": amount, "category": category,
+                "requested_at": moments["requested_at"], "request": request,
+                "reason": None if reason == NO_REASON else reason, "stamp_labels": STAMPS + LATER}
+        form.update({f"{name}_date": day for name, (day, _) in stamps.items()})
+        form.update({f"{name}_time": time for name, (_, time) in stamps.items()})
+        missing = missing_fields(form)
+        if missing:
+            st.warning("Fill in before deciding: " + d.md(", ".join(missing)) + ".",
+                       icon=":material/assignment_late:")
             st.session_state.pop("enq_case", None)
             return
-        try:
-            money = Decimal(str(amount)).quantize(Decimal("0.01"))
-        except InvalidOperation:
-            money = Decimal(0)
-        case = {"case_id": None, "order_id": order_id.strip() or "PHONE", "order_amount": money,
-                "currency": currency.strip().upper() or policy.money.currency, "category": category.strip(),
+        money = Decimal(str(amount)).quantize(Decimal("0.01"))
+        case = {"case_id": None, "order_id": order_id.strip(), "order_amount": money,
+                "currency": currency.strip().upper() or policy.money.currency, "category": (category or "").strip(),
                 "request": request, "reason": None if reason == NO_REASON else reason,
                 "prior_contact": prior_contact, "correct_use": correct_use, "provided": list(provided)}
-        case.update({k: v for k, v in stamps.items() if v is not None})
+        case.update({k: v for k, v in moments.items() if v is not None})
         st.session_state["enq_case"] = {k: v for k, v in case.items() if v is not None}
     case = st.session_state.get("enq_case")
     if case:
         with d.guard("Deciding the enquiry", "Correct the field named above and press Decide again."):
+            unknown = category_warning(case.get("category"), known, warranty)
+            if unknown:
+                st.warning(d.md(unknown), icon=":material/category:")
             decision = decide(case, policy)
             events = _aware_events(case)
             stamps = [v for k, v in events.items() if k != "promised_delivery_at"]

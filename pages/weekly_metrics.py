@@ -19,6 +19,17 @@ import streamlit as st
 from data import DataError
 from data.decisions import decisions
 from data.export import to_safe_csv
+from data.metrics_view import (
+    PERIODS,
+    change,
+    csv_file_name,
+    late_by_working_hours,
+    period_totals,
+    period_weeks,
+    previous_period,
+    readable_week_csv,
+    week_order,
+)
 from data.report import BREAKDOWNS, attainment_by, iso_week, stage_status, week_monday, weekly_report
 from data.sla import CUSTOMER_STAGES, MERCHANT_STAGES
 from policy import Policy
@@ -70,15 +81,9 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _delta(now, before, kind: str = "count") -> str | None:
-    if now is None or before is None or pd.isna(now) or pd.isna(before):
-        return None
-    diff = now - before
-    if kind == "rate":
-        return f"{diff * 100:+.1f} pts"
-    if kind == "money":
-        return f"{diff:+,.2f}"
-    return f"{int(diff):+,}"
+def _empty_chart(frame: pd.DataFrame, value: str) -> bool:
+    """True when a chart would have nothing to draw (no rows, or no known value)."""
+    return frame.empty or frame[value].isna().all()
 
 
 def _pct(value) -> str:
@@ -133,6 +138,12 @@ def _apply_link() -> None:
             else:
                 st.warning(f"The link's week {ui.md(url['week'])} has no orders or cases; showing "
                            f"{iso_week(default_week)}.", icon=":material/link_off:")
+    if "weeks" in url and "wm_weeks" not in st.session_state:
+        if url["weeks"] in {str(n) for n in PERIODS}:
+            st.session_state["wm_weeks"] = int(url["weeks"])
+        else:
+            st.warning(f"The link's period of {ui.md(url['weeks'])} weeks is ignored: compare 1, 4 or 12 weeks.",
+                       icon=":material/link_off:")
     for key, param, values in (("wm_category", "category", categories), ("wm_country", "country", countries)):
         if param in url and key not in st.session_state:
             if url[param] in values:
@@ -151,10 +162,19 @@ category = c2.selectbox("Category", [ALL_CATEGORIES, *categories], key="wm_categ
 country = c3.selectbox("Country", [ALL_COUNTRIES, *countries], key="wm_country")
 target = c4.number_input("SLA target %", min_value=50.0, max_value=100.0, value=95.0, step=0.5, key="wm_target",
                          help="The attainment each stage should reach; drawn as a line on the trend chart.")
+st.session_state.setdefault("wm_weeks", PERIODS[0])
+period = st.segmented_control("Compare", PERIODS, key="wm_weeks",
+                              format_func=lambda n: "the week" if n == 1 else f"{n} weeks",
+                              help="The tiles show this many weeks up to the chosen week against the same number of "
+                                   "weeks before.") or PERIODS[0]
 category = None if category == ALL_CATEGORIES else category
 country = None if country == ALL_COUNTRIES else country
 # the view lives in the address bar: copy it to share it, bookmark it to keep it
 st.query_params["week"] = iso_week(week)
+if period == PERIODS[0]:
+    st.query_params.pop("weeks", None)
+else:
+    st.query_params["weeks"] = str(period)
 for param, value in (("category", category), ("country", country)):
     if value is None:
         st.query_params.pop(param, None)
@@ -176,45 +196,43 @@ if week in incomplete_weeks:
                "and the figures will change as the data catches up.", icon=":material/hourglass_top:")
 by_week = weeks.assign(week=pd.to_datetime(weeks["week"]).dt.date).set_index("week")
 stages = stages.assign(week=pd.to_datetime(stages["week"]).dt.date)
-prev = week - dt.timedelta(days=7)
 
 
-def _week_value(day: dt.date, column: str):
-    return by_week.at[day, column] if day in by_week.index else 0
+first_now, _ = period_weeks(week, period)
+first_before, last_before = previous_period(week, period)
+if first_before < first:  # the trend's weeks do not reach back that far
+    cmp_weeks, cmp_stages, *_ = _report(con, token, policy, first_before, week + dt.timedelta(days=6), as_of,
+                                        category, country)
+else:
+    cmp_weeks, cmp_stages = weeks, stages
+now_totals = period_totals(cmp_weeks, cmp_stages, first_now, week)
+before_totals = period_totals(cmp_weeks, cmp_stages, first_before, last_before)
+span = iso_week(week) if period == 1 else f"{iso_week(first_now)} to {iso_week(week)}"
+before_span = iso_week(first_before) if period == 1 else f"{iso_week(first_before)} to {iso_week(last_before)}"
 
-
-def _attainment(day: dt.date, stage: str):
-    row = stages[(stages["week"] == day) & (stages["stage"] == stage)]
-    return None if row.empty else row["attainment"].iloc[0]
-
-
-def _refunds(day: dt.date) -> float:
-    return float(sum(_week_value(day, c) for c in ("refunds_full", "refunds_partial", "refunds_other")))
-
-
-st.subheader(f"{iso_week(week)} · {week:%a %Y-%m-%d} to {week + dt.timedelta(days=6):%a %Y-%m-%d}")
+st.subheader(f"{span} · {first_now:%a %Y-%m-%d} to {week + dt.timedelta(days=6):%a %Y-%m-%d}")
+st.caption(f"Against the previous {'week' if period == 1 else f'{period} weeks'}, {before_span}.")
 tiles = st.columns(4)
-tiles[0].metric("Orders", f"{int(_week_value(week, 'orders')):,}",
-                _delta(_week_value(week, "orders"), _week_value(prev, "orders")), border=True)
-tiles[1].metric("Cases", f"{int(_week_value(week, 'cases')):,}",
-                _delta(_week_value(week, "cases"), _week_value(prev, "cases")), delta_color="inverse", border=True)
-tiles[2].metric(f"Refunds paid ({currency})", ui.money(_refunds(week), None),
-                _delta(_refunds(week), _refunds(prev), "money"), delta_color="off", border=True,
-                help=f"{int(_week_value(week, 'refunds'))} refund(s) paid by the as-of time for the week's cases.")
-tiles[3].metric(f"Return freight ({currency})", ui.money(_week_value(week, "merchant_freight"), None),
-                _delta(_week_value(week, "merchant_freight"), _week_value(prev, "merchant_freight"), "money"),
+tiles[0].metric("Orders", f"{now_totals['orders']:,}", change(now_totals["orders"], before_totals["orders"]),
+                border=True)
+tiles[1].metric("Cases", f"{now_totals['cases']:,}", change(now_totals["cases"], before_totals["cases"]),
+                delta_color="inverse", border=True)
+tiles[2].metric(f"Refunds paid ({currency})", ui.money(now_totals["refunds_paid"], None),
+                change(now_totals["refunds_paid"], before_totals["refunds_paid"], "money"), delta_color="off",
+                border=True, help=f"{now_totals['refunds']} refund(s) paid by the as-of time for the period's cases.")
+tiles[3].metric(f"Return freight ({currency})", ui.money(now_totals["merchant_freight"], None),
+                change(now_totals["merchant_freight"], before_totals["merchant_freight"], "money"),
                 delta_color="inverse", border=True,
-                help="Return freight the store paid for the week's cases (the customer's share is not counted).")
+                help="Return freight the store paid for the period's cases (the customer's share is not counted).")
 TILES_PER_ROW = 4
 stage_names = MERCHANT_STAGES + CUSTOMER_STAGES
 stage_tiles = [col for _ in range(0, len(stage_names), TILES_PER_ROW) for col in st.columns(TILES_PER_ROW)]
 for col, stage in zip(stage_tiles, stage_names, strict=False):  # one tile per stage, rows of four
-    now = _attainment(week, stage)
-    row = stages[(stages["week"] == week) & (stages["stage"] == stage)]
-    counts = (f"{int(row['met'].iloc[0])} met, {int(row['breached'].iloc[0])} breached, "
-              f"{int(row['pending'].iloc[0])} pending" if not row.empty else "no items this week")
-    col.metric(ui.stage_label(stage), _pct(now), _delta(now, _attainment(prev, stage), "rate"), border=True,
-               help=("Customer's side, shown apart. " if stage in CUSTOMER_STAGES else "") + counts)
+    now, before = now_totals["stages"][stage], before_totals["stages"][stage]
+    counts = (f"{now['met']} met, {now['breached']} breached, {now['pending']} pending"
+              if now["met"] + now["breached"] + now["pending"] else "no items in the period")
+    col.metric(ui.stage_label(stage), _pct(now["attainment"]), change(now["attainment"], before["attainment"], "rate"),
+               border=True, help=("Customer's side, shown apart. " if stage in CUSTOMER_STAGES else "") + counts)
 st.caption(f"As of {as_of:%Y-%m-%d %H:%M} ({ui.md(policy.calendar.timezone)}); policy: {ui.md(policy.name)}. "
            "Attainment = met / (met + breached); pending items are not counted yet.")
 
@@ -223,20 +241,29 @@ left, right = st.columns(2)
 trend = stages[stages["stage"].isin(MERCHANT_STAGES)].copy()
 trend["label"] = [iso_week(w) for w in trend["week"]]
 trend["stage"] = trend["stage"].map(ui.STAGE_LABELS)
-fig = px.line(trend, x="label", y="attainment", color="stage", markers=True,
-              title=f"SLA attainment per stage, {WEEKS_SHOWN} weeks", labels={"label": "week", "attainment": ""})
-fig.add_hline(y=target / 100, line_dash="dash", line_color="red", annotation_text=f"target {target:g}%")
-fig.update_yaxes(tickformat=".0%")
-fig.update_layout(legend={"orientation": "h", "y": -0.3, "title": None})
-left.plotly_chart(fig, key="wm_trend")
+trend = trend.sort_values("week")
+if _empty_chart(trend, "attainment"):
+    left.caption(f"SLA attainment per stage: no deadline met or breached in the {WEEKS_SHOWN} weeks to "
+                 f"{iso_week(week)}.")
+else:
+    fig = px.line(trend, x="label", y="attainment", color="stage", markers=True,
+                  title=f"SLA attainment per stage, {WEEKS_SHOWN} weeks", labels={"label": "week", "attainment": ""},
+                  category_orders={"label": week_order(trend["label"])})
+    fig.add_hline(y=target / 100, line_dash="dash", line_color="red", annotation_text=f"target {target:g}%")
+    fig.update_yaxes(tickformat=".0%")
+    fig.update_layout(legend={"orientation": "h", "y": -0.3, "title": None})
+    left.plotly_chart(fig, key="wm_trend")
 
 dur = stages[stages["week"] == week][["stage", "p50_hours", "p90_hours"]].copy()
 dur["stage"] = dur["stage"].map(ui.STAGE_LABELS)
 dur = dur.melt(id_vars="stage", var_name="percentile", value_name="hours")
 dur["percentile"] = dur["percentile"].map({"p50_hours": "p50", "p90_hours": "p90"})
-fig = px.bar(dur, x="stage", y="hours", color="percentile", barmode="group",
-             title=f"Working hours to done, {iso_week(week)} (p50 / p90)", labels={"stage": ""})
-right.plotly_chart(fig, key="wm_durations")
+if _empty_chart(dur, "hours"):
+    right.caption(f"Working hours to done: nothing was done in {iso_week(week)}.")
+else:
+    fig = px.bar(dur, x="stage", y="hours", color="percentile", barmode="group",
+                 title=f"Working hours to done, {iso_week(week)} (p50 / p90)", labels={"stage": ""})
+    right.plotly_chart(fig, key="wm_durations")
 
 left, right = st.columns(2)
 week_mix = mix[pd.to_datetime(mix["week"]).dt.date == week].copy()
@@ -244,21 +271,31 @@ for column, dimension, label_of, title in ((left, "outcome", ui.outcome_label, "
                                            (right, "reason", ui.reason_label, "Cases by reason")):
     part = week_mix[week_mix["dimension"] == dimension].copy()
     part["label"] = [label_of(v) if v != "none" else "No reason (cancel / status)" for v in part["value"]]
+    if _empty_chart(part, "cases"):
+        column.caption(f"{title}: no case in {iso_week(week)}.")
+        continue
     fig = px.bar(ui.chart_frame(part, "label").sort_values("cases"), x="cases", y="label", orientation="h",
                  title=f"{title}, {iso_week(week)}", labels={"label": ""})
     column.plotly_chart(fig, key=f"wm_mix_{dimension}")
 
 left, right = st.columns(2)
-money_weeks = weeks.assign(label=weeks["week_label"])
-fig = go.Figure([go.Bar(name="full", x=money_weeks["label"], y=money_weeks["refunds_full"]),
-                 go.Bar(name="partial", x=money_weeks["label"], y=money_weeks["refunds_partial"])])
-fig.update_layout(barmode="stack", title=f"Refunds paid, full vs partial ({currency})")
-left.plotly_chart(fig, key="wm_refunds")
-fig = px.bar(ui.chart_frame(rates, "category"), x="category", y="return_rate", hover_data=["orders", "returns"],
-             title=f"Return rate by category, {WEEKS_SHOWN} weeks to {iso_week(week)}",
-             labels={"return_rate": "returns / orders", "category": ""})
-fig.update_yaxes(tickformat=".1%")
-right.plotly_chart(fig, key="wm_return_rate")
+money_weeks = weeks.assign(label=weeks["week_label"]).sort_values("week")
+if not (money_weeks["refunds_full"].fillna(0) + money_weeks["refunds_partial"].fillna(0)).any():
+    left.caption(f"Refunds paid: none in the {WEEKS_SHOWN} weeks to {iso_week(week)}.")
+else:
+    fig = go.Figure([go.Bar(name="full", x=money_weeks["label"], y=money_weeks["refunds_full"]),
+                     go.Bar(name="partial", x=money_weeks["label"], y=money_weeks["refunds_partial"])])
+    fig.update_layout(barmode="stack", title=f"Refunds paid, full vs partial ({currency})")
+    fig.update_xaxes(categoryorder="array", categoryarray=week_order(money_weeks["label"]))
+    left.plotly_chart(fig, key="wm_refunds")
+if _empty_chart(rates, "return_rate"):
+    right.caption(f"Return rate by category: no orders in the {WEEKS_SHOWN} weeks to {iso_week(week)}.")
+else:
+    fig = px.bar(ui.chart_frame(rates, "category"), x="category", y="return_rate", hover_data=["orders", "returns"],
+                 title=f"Return rate by category, {WEEKS_SHOWN} weeks to {iso_week(week)}",
+                 labels={"return_rate": "returns / orders", "category": ""})
+    fig.update_yaxes(tickformat=".1%")
+    right.plotly_chart(fig, key="wm_return_rate")
 
 # --- the why: who, what and when breached ------------------------------------------------------
 BY_LABELS = {"agent": "Agent", "category": "Category", "reason": "Reason", "weekday": "Weekday"}
@@ -308,7 +345,13 @@ if breaches.empty:
     st.success("No breached deadline this week.", icon=":material/check_circle:")
 else:
     table = breaches.copy()
-    table["late_by_hours"] = ((table["done"].fillna(pd.Timestamp(as_of)) - table["due"]).dt.total_seconds() / 3600).round(1)
+    table["late_by_hours"] = late_by_working_hours(table["due"], table["done"], as_of, policy)
+    for col in table.columns:  # empty text cells read as blank, not "None"
+        if table[col].dtype == object or pd.api.types.is_string_dtype(table[col]):
+            table[col] = table[col].fillna("—")
+    # not done yet: an em dash, not "None" (as text, which sorts as the values read)
+    table["done"] = [ui.when(v).split(" ", 1)[1] if pd.notna(v) else "—" for v in table["done"]]
+    table["hours"] = [f"{v:.1f}" if pd.notna(v) else "—" for v in table["hours"]]
     table["stage"] = table["stage"].map(ui.STAGE_LABELS)
     is_case = breaches["stage"] != "processing"
     cases_part, orders_part = table[is_case].copy(), table[~is_case].copy()
@@ -316,16 +359,20 @@ else:
                f"{len(orders_part):,} order(s) shipped late or not yet.")
     columns = {
         "due": st.column_config.DatetimeColumn("Due", format="YYYY-MM-DD HH:mm"),
-        "done": st.column_config.DatetimeColumn("Done", format="YYYY-MM-DD HH:mm"),
+        "done": st.column_config.TextColumn("Done"),
+        "stage": st.column_config.TextColumn("Stage"), "category": st.column_config.TextColumn("Category"),
+        "country": st.column_config.TextColumn("Country"), "order_id": st.column_config.TextColumn("Order"),
         "day": st.column_config.DateColumn("Started", format="YYYY-MM-DD"),
-        "hours": st.column_config.NumberColumn("Working hours to done", format="%.1f"),
-        "late_by_hours": st.column_config.NumberColumn("Late by (hours)", format="%.1f"),
+        "hours": st.column_config.TextColumn("Working hours to done"),
+        "late_by_hours": st.column_config.NumberColumn("Late by (working hours)", format="%.1f",
+                                                       help="Working hours on the policy's calendar from the due "
+                                                            "time to done (or to the as-of time if not done)."),
     }
     if not cases_part.empty:
         cases_part = cases_part.sort_values("late_by_hours", ascending=False)
         cases_part.insert(0, "open", ui.case_urls(cases_part["item_id"]))
         st.markdown(f"**Case deadlines breached ({len(cases_part):,})** · open a case from the first column")
-        st.dataframe(cases_part.rename(columns={"item_id": "case_id"}), hide_index=True, key="wm_breaches",
+        st.dataframe(cases_part.drop(columns="item_id"), hide_index=True, key="wm_breaches",
                      column_config={**columns, "open": st.column_config.LinkColumn(
                          "Case", display_text=r"case_lookup\?case=([^&]*)", help="Opens the case on the Case lookup page")})
         pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
@@ -338,10 +385,11 @@ else:
                      hide_index=True, key="wm_late_orders", column_config=columns)
 
 # --- download -------------------------------------------------------------------------------
-week_row = csv_frame[csv_frame["week"] == iso_week(week)]
+week_row = readable_week_csv(csv_frame[csv_frame["week"] == iso_week(week)], ui.stage_label)
 d1, d2 = st.columns(2)
 d1.download_button("Download the week's figures (CSV)", to_safe_csv(week_row), key="wm_dl_week",
-                   file_name=f"returns-desk-{iso_week(week)}.csv", mime="text/csv", icon=":material/download:")
-d2.download_button("Download the week's breached items (CSV)", to_safe_csv(breaches), key="wm_dl_breaches",
-                   file_name=f"returns-desk-{iso_week(week)}-breaches.csv", mime="text/csv",
+                   file_name=csv_file_name(week, 1, category, country), mime="text/csv", icon=":material/download:")
+d2.download_button("Download the week's breached items (CSV)", to_safe_csv(breaches.round({"hours": 1})),
+                   key="wm_dl_breaches",
+                   file_name=csv_file_name(week, 1, category, country, "breaches"), mime="text/csv",
                    icon=":material/download:", disabled=breaches.empty)

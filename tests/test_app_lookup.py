@@ -36,10 +36,19 @@ def facts(sample_db):
                 "SELECT case_id FROM cases ORDER BY requested_at DESC LIMIT 600").fetchall():
             outcome = decide(case_row(con, case_id, ZONE), default_policy()).outcome.value
             by_outcome.setdefault(outcome, case_id)
+        store = [r[0] for r in con.cursor().execute(
+            "SELECT category FROM orders WHERE category IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1").fetchall()]
+        shipped = con.cursor().execute(
+            "SELECT case_id, customer_shipped_at FROM cases WHERE customer_shipped_at IS NOT NULL "
+            "AND refunded_at IS NULL AND replied_at IS NOT NULL ORDER BY requested_at DESC LIMIT 1").fetchall()
+        lonely = con.cursor().execute(
+            "SELECT order_id, category, order_amount FROM orders o WHERE delivered_at IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM cases c WHERE c.order_id = o.order_id) ORDER BY placed_at DESC LIMIT 1").fetchall()[0]
     finally:
         con.close()
     return {"latest": latest, "case_id": ret[0], "order_id": ret[1], "decision": decide(row, default_policy()),
-            "queue_1112": queue, "by_outcome": by_outcome}
+            "queue_1112": queue, "by_outcome": by_outcome, "store_categories": store, "lonely_order": lonely,
+            "shipped": shipped[0] if shipped else None}
 
 
 @pytest.fixture()
@@ -153,6 +162,18 @@ def test_a_shared_link_opens_the_case(env, facts):
     assert "Latest cases" in _texts(at)
 
 
+def test_the_script_says_what_is_done_and_what_is_next(env, facts):
+    if facts["shipped"] is None:
+        pytest.skip("the sample has no shipped return awaiting its refund")
+    case_id, shipped_at = facts["shipped"]
+    at = _page({"case": case_id, "as_of": "2026-11-26T00:00:00+08:00"})
+    _ok(at)
+    text = _texts(at).replace("\\", "")
+    day = shipped_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%a %d %b %Y")
+    assert f"you shipped the return on {day}" in text and "So far:" in text
+    assert "The policy's answer, for reference:" in text
+
+
 def test_unknown_or_hostile_case_id_is_a_sentence_not_a_traceback(env):
     at = _page({"case": "**x** [y](http://e.vil) ' OR 1=1 --"})
     _ok(at)
@@ -186,14 +207,20 @@ def _set_stamp(at, name: str, value: str | None) -> None:
     at.time_input(key=f"enq_{name}_time").set_value(moment.time())
 
 
+def _basics(at, order_id: str = "A-1", amount: float = 100.0, category: str = "apparel") -> None:
+    """The fields the form leaves empty and a decision needs."""
+    at.text_input(key="enq_order_id").input(order_id)
+    at.number_input(key="enq_amount").set_value(amount)
+    at.selectbox(key="enq_category").set_value(category)
+
+
 def _card(at) -> tuple[dict, str]:
     return {m.label: m.value for m in at.metric}, _texts(at).replace("\\", "")
 
 
 def test_form_typed_by_hand_example_1_cancel_over_spring_festival(env):
     at = _enquiry_page()
-    at.text_input(key="enq_order_id").input("A-1")
-    at.number_input(key="enq_amount").set_value(100.0)
+    _basics(at)
     at.selectbox(key="enq_request").set_value("cancel")
     _set_stamp(at, "placed_at", "2025-01-24T10:00")
     _set_stamp(at, "requested_at", "2025-01-25T18:00")
@@ -210,7 +237,7 @@ def test_form_typed_by_hand_example_1_cancel_over_spring_festival(env):
 
 def test_form_typed_by_hand_example_2_changed_mind_on_day_30(env):
     at = _enquiry_page()
-    at.number_input(key="enq_amount").set_value(40.0)
+    _basics(at, amount=40.0)
     at.selectbox(key="enq_request").set_value("refund")
     at.selectbox(key="enq_reason").set_value("changed_mind")
     _set_stamp(at, "placed_at", "2025-03-03T09:00")
@@ -262,16 +289,40 @@ def test_form_gives_each_worked_example(env, label):
         assert "N1" in [e.label.split(" · ")[0] for e in at.expander]
 
 
-def test_form_without_request_date_asks_for_it(env):
+def test_empty_form_starts_empty_and_asks_for_what_is_missing(env):
     at = _enquiry_page()
-    at.date_input(key="enq_requested_at_date").set_value(None)
+    assert at.text_input(key="enq_order_id").value == ""
+    assert at.number_input(key="enq_amount").value is None
+    assert at.selectbox(key="enq_category").value is None
+    assert all(t.value is None for t in at.time_input)
     at.button(key="enq_submit").click().run()
     _ok(at)
-    assert "Enter when the customer asked" in _texts(at)
+    assert not at.metric  # no decision on invented values
+    assert ("Fill in before deciding: Order id, Order amount, Customer asked (date and time), Reason."
+            in _texts(at).replace("\\", ""))
+
+
+def test_form_date_without_time_asks_for_the_time(env):
+    at = _enquiry_page()
+    _basics(at)
+    at.selectbox(key="enq_request").set_value("cancel")
+    at.date_input(key="enq_requested_at_date").set_value(dt.date(2025, 1, 25))
+    at.button(key="enq_submit").click().run()
+    _ok(at)
+    assert "Customer asked (date and time)" in _texts(at).replace("\\", "") and not at.metric
+
+
+def test_category_offers_the_store_and_warranty_categories(env, facts):
+    store = facts["store_categories"]
+    at = _enquiry_page()
+    options = at.selectbox(key="enq_category").options
+    assert options[:len(store)] == store and "electronics" in options  # typing a new one: tests/browser
 
 
 def test_form_bad_value_is_a_sentence(env):
     at = _enquiry_page()
+    _basics(at)
+    _set_stamp(at, "requested_at", "2025-06-09T11:00")
     at.selectbox(key="enq_reason").set_value("damaged")
     at.text_input(key="enq_currency").input("DOLLARS")
     at.button(key="enq_submit").click().run()
@@ -281,11 +332,50 @@ def test_form_bad_value_is_a_sentence(env):
 
 def test_form_without_a_reason_names_the_field(env):
     at = _enquiry_page()
+    _basics(at)
+    _set_stamp(at, "requested_at", "2025-06-09T11:00")
     at.selectbox(key="enq_request").set_value("refund")
     at.selectbox(key="enq_reason").set_value("—")
     at.button(key="enq_submit").click().run()
     _ok(at)
-    assert at.error and "reason" in at.error[0].value
+    assert "Fill in before deciding: Reason." in _texts(at).replace("\\", "") and not at.metric
+
+
+def test_search_for_an_order_without_a_case_opens_the_order_with_a_filled_form(env, facts):
+    order_id, category, amount = facts["lonely_order"]
+    at = _page()
+    at.text_input(key="lookup_search").input(order_id).run()
+    _ok(at)
+    assert at.query_params.get("order") == order_id and "case" not in at.query_params
+    text = _texts(at).replace("\\", "")
+    assert f"Order {order_id}" in text and "No case about this order yet." in text
+    assert "No case id or order id contains" not in text
+    assert at.text_input(key="enq_order_id").value == order_id
+    assert at.selectbox(key="enq_category").value == category
+    assert at.number_input(key="enq_amount").value == float(amount)
+    assert at.date_input(key="enq_delivered_at_date").value is not None
+    at.selectbox(key="enq_request").set_value("refund")
+    at.selectbox(key="enq_reason").set_value("changed_mind")
+    at.date_input(key="enq_requested_at_date").set_value(dt.date(2026, 11, 20))
+    at.time_input(key="enq_requested_at_time").set_value(dt.time(10, 0))
+    at.button(key="enq_submit").click().run()
+    _ok(at)
+    assert f"Enquiry · order {order_id}" in _texts(at).replace("\\", "") and at.metric
+
+
+def test_an_order_link_lists_its_cases_each_openable(env, facts):
+    at = _page({"order": facts["order_id"]})
+    _ok(at)
+    table = _table(at, "lookup_order_cases").value
+    assert list(table["case_id"]) == [facts["case_id"]]
+    at.button(key="lookup_close_order").click().run()
+    assert "order" not in at.query_params and "Latest cases" in _texts(at)
+
+
+def test_an_unknown_order_link_is_a_sentence(env):
+    at = _page({"order": "NO-SUCH-ORDER"})
+    _ok(at)
+    assert "There is no order" in _texts(at)
 
 
 def test_a_link_to_a_case_opens_it_even_from_the_enquiry_form(env, facts):

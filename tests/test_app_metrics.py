@@ -109,13 +109,16 @@ def test_breaches_link_to_the_case_lookup(at, con):
 
 def test_week_download_is_formula_safe_csv(at, con, downloads):
     _at_june(at)
-    name = f"returns-desk-{iso_week(WEEK)}.csv"
+    name = f"returns-desk-{iso_week(WEEK)}-all-categories-all-countries.csv"  # the file name says the filters
     assert name in downloads
     rows = list(csv.DictReader(io.StringIO(downloads[name].decode("utf-8-sig"))))
-    assert len(rows) == 1 and rows[0]["week"] == iso_week(WEEK)
+    assert len(rows) == 1 and rows[0]["Week"] == iso_week(WEEK)
     rep = weekly_report(con, default_policy(), WEEK, WEEK + dt.timedelta(days=6), AS_OF)
-    assert int(rows[0]["orders"]) == int(rep.weeks["orders"].iloc[0])
-    breaches = downloads[f"returns-desk-{iso_week(WEEK)}-breaches.csv"].decode("utf-8-sig")
+    assert int(rows[0]["Orders"]) == int(rep.weeks["orders"].iloc[0])
+    reply = rep.stages.set_index("stage").loc["reply"]
+    assert float(rows[0]["Reply to the request (RP1) attainment %"]) == round(reply["attainment"] * 100, 1)  # readable, rounded
+    assert all(len(v.split(".")[1]) <= 2 for v in rows[0].values() if v.replace(".", "").isdigit() and "." in v)
+    breaches = downloads[f"returns-desk-{iso_week(WEEK)}-all-categories-all-countries-breaches.csv"].decode("utf-8-sig")
     for line in breaches.splitlines()[1:]:
         for cell in next(csv.reader([line])):
             assert not cell.startswith(("=", "+", "@")) and not (cell.startswith("-") and not cell[1:2].isdigit())
@@ -169,6 +172,8 @@ LINKS = {
     "not a week": ({"week": "last week"}, dt.date(2026, 11, 16), "All categories", "All countries", 1),
     "unknown category": ({"week": "2026-W23", "category": "<b>x</b>"}, dt.date(2026, 6, 1), "All categories",
                          "All countries", 1),
+    "a period not offered": ({"week": "2026-W23", "weeks": "5"}, dt.date(2026, 6, 1), "All categories",
+                             "All countries", 1),
 }
 
 
@@ -212,3 +217,65 @@ def test_a_link_carries_the_as_of_date(sample_db, tmp_path, monkeypatch, text, d
     assert app.sidebar.date_input(key="ui_as_of_date").value == (day or today)
     assert app.selectbox(key="wm_week").value == week
     assert app.query_params.get("as_of") == (text if day else None)
+
+
+@pytest.mark.parametrize("weeks", [pytest.param(4, id="4-weeks"), pytest.param(12, id="12-weeks-beyond-the-trend")])
+def test_tiles_compare_the_period_with_the_previous_one_and_the_link_keeps_it(sample_db, tmp_path, monkeypatch, con,
+                                                                            weeks):
+    from tests.app_support import use_app_env
+
+    use_app_env(sample_db, tmp_path, monkeypatch)
+    app = app_test()
+    app.query_params.update({"week": "2026-W23", "weeks": str(weeks), "as_of": "2026-06-10"})
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.segmented_control(key="wm_weeks").value == weeks and app.query_params["weeks"] == str(weeks)
+    first = WEEK - dt.timedelta(weeks=2 * weeks - 1)
+    rep = weekly_report(con, default_policy(), first, WEEK + dt.timedelta(days=6), AS_OF)
+    days = pd.to_datetime(rep.weeks["week"]).dt.date
+    now = rep.weeks[days > WEEK - dt.timedelta(weeks=weeks)]
+    before = rep.weeks[days <= WEEK - dt.timedelta(weeks=weeks)]
+    assert metric(app, "Orders").value == f"{int(now.orders.sum()):,}"
+    diff = int(now.orders.sum() - before.orders.sum())
+    assert metric(app, "Orders").delta == (f"{diff:+,}" if diff else None)
+    stages = rep.stages.assign(day=pd.to_datetime(rep.stages["week"]).dt.date)
+    reply = stages[(stages["stage"] == "reply") & (stages["day"] > WEEK - dt.timedelta(weeks=weeks))]
+    pooled = reply.met.sum() / (reply.met.sum() + reply.breached.sum())
+    assert metric(app, STAGE_LABELS["reply"]).value == f"{pooled:.1%}"  # pooled over the period, not averaged
+    app.segmented_control(key="wm_weeks").set_value(1).run()
+    assert "weeks" not in app.query_params
+
+
+def test_a_week_without_change_shows_no_delta(at):
+    """A "+0" is no change: no arrow (the page leaves the delta out). A category with few orders
+    has stages whose attainment did not move; every tile's delta is None or non-zero."""
+    _at_june(at)
+    at.selectbox(key="wm_category").set_value("electronics").run()
+    import re
+
+    deltas = [m.delta for m in at.metric]
+    assert not [d for d in deltas if d is not None and re.fullmatch(r"[+-]0(\.0+)?( pts)?", d)], deltas
+
+
+def test_breached_table_late_by_working_hours_one_case_column_no_none(at, con):
+    _at_june(at)
+    frames = [d.value for d in at.dataframe]
+    breaches = next(f for f in frames if "open" in f.columns)
+    assert "case_id" not in breaches.columns and "item_id" not in breaches.columns  # one case column: the link
+    items = stage_status(con, default_policy(), AS_OF, week=WEEK, status="breached")
+    from data.metrics_view import late_by_working_hours
+
+    expected = late_by_working_hours(items["due"], items["done"], AS_OF, default_policy())
+    assert sorted(breaches["late_by_hours"]) == sorted(expected[items["stage"] != "processing"])
+    assert not (breaches.astype(str) == "None").any().any()
+
+
+def test_trend_axis_runs_in_calendar_order_with_a_filter(at):
+    _at_june(at)
+    at.selectbox(key="wm_category").set_value("electronics").run()
+    import json
+
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    trend = next(c for c in charts if "SLA attainment" in str(c["layout"].get("title", "")))
+    order = trend["layout"]["xaxis"]["categoryarray"]
+    assert order == sorted(order, key=lambda w: (int(w[:4]), int(w.split("W")[1]))) and len(order) > 1

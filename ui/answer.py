@@ -19,6 +19,7 @@ import streamlit as st
 from policy import Decision, Policy
 from policy.answer_view import DeadlineRow, deadline_rows, timeline
 from policy.policy_text_view import clause_passages
+from policy.progress import case_progress
 from ui import display as d
 
 STATUS_MARKERS = {"met": "#2e7d32", "breached": "#c62828", "pending": "#1565c0", "open": "#1565c0",
@@ -58,12 +59,19 @@ def answer_card(decision: Decision, events: Mapping[str, Any] | None, as_of: dt.
         if decision.missing:
             st.warning("Ask the customer for: " + d.md(missing) + ".", icon=":material/assignment_late:")
 
+        rows = deadline_rows(decision, events, as_of, policy)
         st.markdown("**Read to the customer**")
-        st.info(d.md(decision.explanation), icon=":material/record_voice_over:")
+        progress = case_progress(rows)
+        if progress.done:  # the policy's answer does not know what is done: where the case stands first
+            st.info(d.md(progress.script()), icon=":material/record_voice_over:")
+            st.caption("The policy's answer, for reference: " + d.md(decision.explanation))
+        else:
+            st.info(d.md(decision.explanation), icon=":material/record_voice_over:")
+            if progress.script():
+                st.info(d.md(progress.script()), icon=":material/event_upcoming:")
         for warning in decision.warnings:
             st.warning(d.md(warning))
 
-        rows = deadline_rows(decision, events, as_of, policy)
         st.markdown(f"**Deadlines** · as of {d.md(d.when(as_of))}")
         if not rows:
             st.caption("No deadline applies.")

@@ -104,9 +104,14 @@ def app_facts(app_db) -> dict:
                        == "return_refund"), candidates[0])
         latest = con.cursor().execute(
             "SELECT case_id FROM cases ORDER BY requested_at DESC, case_id LIMIT 1").fetchone()[0]
+        caseless = con.cursor().execute(
+            "SELECT order_id FROM orders o WHERE delivered_at IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM cases c WHERE c.order_id = o.order_id) ORDER BY placed_at DESC, order_id LIMIT 1"
+        ).fetchall()[0][0]
     finally:
         con.close()
-    return {"return_case": {"case_id": chosen[0], "order_id": chosen[1]}, "latest_case_id": latest}
+    return {"return_case": {"case_id": chosen[0], "order_id": chosen[1]}, "latest_case_id": latest,
+            "caseless_order_id": caseless}
 
 
 def start_server(db: Path, log: Path, policies: Path | None = None, *, env: dict[str, str] | None = None,

@@ -149,7 +149,7 @@ def test_pick_a_case_from_the_latest_then_close_it(page, app_server, app_facts):
     latest = app_facts["latest_case_id"]
     page.get_by_text(f"Case {latest} ·").wait_for()
     page.wait_for_url(re.compile(rf"case={latest}"))
-    page.get_by_role("button", name="Close case").click()
+    page.get_by_role("button", name="Back to the queue").click()
     wait_idle(page)
     page.get_by_text("Latest cases").wait_for()
     page.wait_for_function("() => !location.search.includes('case=')")
@@ -172,7 +172,7 @@ def test_pick_a_case_from_search_results_then_close_it(page, app_server):
     opened = page.url
     page.wait_for_timeout(1500)
     assert page.url == opened  # settled: no rerun loop
-    page.get_by_role("button", name="Close case").click()
+    page.get_by_role("button", name="Back to the queue").click()
     wait_idle(page)
     page.wait_for_function("() => !location.search.includes('case=')")
     assert page.locator("h3", has_text="Case RC00099").count() == 0

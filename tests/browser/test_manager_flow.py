@@ -37,3 +37,39 @@ def test_manager_opens_the_last_week_and_drills_into_a_breach(page, app_server):
     page.get_by_text(f"Case {case_id} ·").first.wait_for()
     no_exception_on_screen(page)
     full_screenshot(page, SCREENSHOTS / "manager_flow_breach.png")
+
+
+def test_manager_finds_the_worst_stage_by_agent_opens_a_breach_and_reopens_the_views_by_url(page, app_server):
+    goto(page, app_server)
+    main = page.locator('[data-testid="stMain"]')
+    heading = main.locator("h3").filter(has_text=re.compile(r"^\d{4}-W\d{2} · ")).first
+    heading.wait_for()
+    week = heading.inner_text().split(" · ")[0]
+    main.get_by_text(f"Where {week} breached").wait_for()
+    stage = main.get_by_role("combobox", name="Stage")
+    assert "All the store's stages" not in stage.input_value()  # opens on the worst stage
+    main.get_by_text(re.compile(r"breached of [\d,]+ item\(s\)")).first.wait_for()  # by agent: the default
+    # four weeks against the four before, kept in the address bar
+    main.get_by_text("4 weeks", exact=True).click()
+    wait_idle(page)
+    page.wait_for_url(re.compile(r"weeks=4"))
+    view = page.url
+    link = main.get_by_role("link", name=re.compile(r"^Open case \S+ in Case lookup"))
+    link.first.scroll_into_view_if_needed()
+    case_id = re.search(r"Open case (\S+) in Case lookup", link.first.inner_text()).group(1)
+    link.first.click()
+    page.wait_for_url(re.compile(rf"case_lookup\?case={re.escape(case_id)}"))
+    wait_idle(page)
+    page.get_by_text(f"Case {case_id} ·").first.wait_for()
+    case_url = page.url
+    no_exception_on_screen(page)
+    # both views reopen from their URLs, as a bookmark or a shared link would
+    page.goto(case_url)
+    wait_idle(page)
+    page.get_by_text(f"Case {case_id} ·").first.wait_for()
+    page.goto(view)
+    wait_idle(page)
+    heading = main.locator("h3").filter(has_text=re.compile(r" to \d{4}-W\d{2} · ")).first
+    heading.wait_for()
+    assert heading.inner_text().split(" · ")[0].endswith(week)
+    no_exception_on_screen(page)
