@@ -224,15 +224,25 @@ tiles[3].metric(f"Return freight ({currency})", ui.money(now_totals["merchant_fr
                 change(now_totals["merchant_freight"], before_totals["merchant_freight"], "money"),
                 delta_color="inverse", border=True,
                 help="Return freight the store paid for the period's cases (the customer's share is not counted).")
-TILES_PER_ROW = 4
-stage_names = MERCHANT_STAGES + CUSTOMER_STAGES
-stage_tiles = [col for _ in range(0, len(stage_names), TILES_PER_ROW) for col in st.columns(TILES_PER_ROW)]
-for col, stage in zip(stage_tiles, stage_names, strict=False):  # one tile per stage, rows of four
-    now, before = now_totals["stages"][stage], before_totals["stages"][stage]
-    counts = (f"{now['met']} met, {now['breached']} breached, {now['pending']} pending"
-              if now["met"] + now["breached"] + now["pending"] else "no items in the period")
-    col.metric(ui.stage_label(stage), _pct(now["attainment"]), change(now["attainment"], before["attainment"], "rate"),
-               border=True, help=("Customer's side, shown apart. " if stage in CUSTOMER_STAGES else "") + counts)
+TILES_PER_ROW = 3  # a stage label such as "Reimburse prepaid freight (F2)" fits a third of the width
+
+
+def stage_tiles(names: list[str]) -> None:
+    """One tile per stage (attainment against the previous period), its counts shown under it."""
+    columns = [col for _ in range(0, len(names), TILES_PER_ROW) for col in st.columns(TILES_PER_ROW)]
+    for col, stage in zip(columns, names, strict=False):
+        now, before = now_totals["stages"][stage], before_totals["stages"][stage]
+        counts = (f"{now['met']:,} met · {now['breached']:,} breached · {now['pending']:,} pending"
+                  if now["met"] + now["breached"] + now["pending"] else "no items in the period")
+        col.metric(ui.stage_label(stage), _pct(now["attainment"]),
+                   change(now["attainment"], before["attainment"], "rate"), border=True)
+        col.caption(counts)
+
+
+st.markdown("**The store's deadlines**")
+stage_tiles(MERCHANT_STAGES)
+st.markdown("**The customer's side** · shown apart: the customer's own step, not the team's SLA")
+stage_tiles(CUSTOMER_STAGES)
 st.caption(f"As of {as_of:%Y-%m-%d %H:%M} ({ui.md(policy.calendar.timezone)}); policy: {ui.md(policy.name)}. "
            "Attainment = met / (met + breached); pending items are not counted yet.")
 

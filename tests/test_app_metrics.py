@@ -73,6 +73,14 @@ def test_tiles_are_the_weekly_report(at, con):
     assert tile.value == f"{row.attainment:.1%}"
     assert tile.delta == f"{(row.attainment - before.attainment) * 100:+.1f} pts"
     assert iso_week(WEEK) in at.subheader[0].value
+    # every stage's counts are on screen, not only in a tooltip
+    counts = [c.value for c in at.caption if " met · " in c.value]
+    assert len(counts) == len(STAGE_LABELS)
+    assert f"{int(row.met):,} met · {int(row.breached):,} breached · {int(row.pending):,} pending" in counts
+    # the customer's own step is shown apart, after the store's deadlines
+    texts = [m.value for m in at.markdown]
+    assert any(t.startswith("**The store's deadlines**") for t in texts)
+    assert any(t.startswith("**The customer's side**") for t in texts)
 
 
 def test_filters_change_the_figures(at, con):

@@ -135,13 +135,15 @@ def test_versions_saved_in_the_database_are_offered_and_applied(tmp_path, monkey
     db = build_sample_db(tmp_path / "history.duckdb")
     con = data.connect(db, quiet=True)
     policy = default_policy().replace({"name": "Winter rules", "returns.window_days": 60})
-    save_version(con, policy, based_on=0, saved_by="test")
+    # saved at 20:30 UTC on 30 November: already 1 December, 04:30, on the store's clock
+    save_version(con, policy, based_on=0, saved_by="test", now=dt.datetime(2026, 11, 30, 20, 30, tzinfo=dt.UTC))
     con.close()
     monkeypatch.setenv("RETURNS_DESK_DB", str(db))
     monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
     at = _app().run()
     box = at.sidebar.selectbox(key="ui_policy_version")
     (label,) = [o for o in box.options if o.startswith("v1 · Winter rules")]
+    assert label.endswith("(saved 2026-12-01 04:30)")
     box.set_value(label).run()
     at.switch_page("pages/policy_page.py").run()
     assert not at.exception

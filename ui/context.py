@@ -156,13 +156,18 @@ def policy_versions() -> dict[str, Path | int | None]:
 
 @st.cache_data(ttl=5, max_entries=8, show_spinner=False)
 def _history(db: str) -> list[tuple[int, str, str]]:
-    """(version, name, saved date) of the database's saved policy versions, newest first; read
-    at most every few seconds (the sidebar asks on every run)."""
+    """(version, name, saved date and time on the store's clock) of the database's saved policy
+    versions, newest first; read at most every few seconds (the sidebar asks on every run)."""
     from data.policy_versions import list_versions
 
+    store_zone = default_policy().calendar.timezone  # the store's clock, as the Policy page shows it
     out = []
     for row in list_versions(_connection_for(db)).itertuples():
-        saved = row.saved_at.strftime("%Y-%m-%d") if hasattr(row.saved_at, "strftime") else ""
+        saved = ""
+        if pd.notna(row.saved_at):
+            moment = pd.Timestamp(row.saved_at)
+            moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment  # stored in UTC
+            saved = moment.tz_convert(store_zone).strftime("%Y-%m-%d %H:%M")
         out.append((int(row.version), str(row.name), saved))
     return out
 
