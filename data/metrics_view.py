@@ -120,3 +120,18 @@ def csv_file_name(last_week: dt.date, weeks: int, category: str | None, country:
     parts = ["returns-desk", span, category or "all-categories", country or "all-countries", what]
     text = "-".join(p for p in parts if p)
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text) + ".csv"
+
+
+def picked_point(points) -> tuple[str, dt.date] | None:
+    """The (stage, week Monday) of the first point a user clicked on the attainment trend, from
+    the chart's selection (each point carries ``customdata = [stage, "YYYY-MM-DD"]``); None when
+    nothing usable is selected."""
+    for point in points or ():
+        data = point.get("customdata") if hasattr(point, "get") else None
+        if not data or len(data) < 2 or data[0] not in MERCHANT_STAGES + CUSTOMER_STAGES:
+            continue
+        try:
+            return str(data[0]), dt.date.fromisoformat(str(data[1])[:10])
+        except ValueError:
+            continue
+    return None

@@ -26,6 +26,7 @@ from data.metrics_view import (
     late_by_working_hours,
     period_totals,
     period_weeks,
+    picked_point,
     previous_period,
     readable_week_csv,
     week_order,
@@ -68,6 +69,12 @@ def _breaches(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: d
               category: str | None, country: str | None) -> pd.DataFrame:
     items = stage_status(_con, policy, as_of, week=week, status="breached", category=category, country=country)
     return items.drop(columns=["week", "status"]).reset_index(drop=True)
+
+
+@st.cache_data(max_entries=16, show_spinner="Listing the items...", hash_funcs=HASH)
+def _stage_items(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date, stage: str,
+                 category: str | None, country: str | None) -> pd.DataFrame:
+    return stage_status(_con, policy, as_of, stage=stage, week=week, category=category, country=country)
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
@@ -250,19 +257,23 @@ st.caption(f"As of {as_of:%Y-%m-%d %H:%M} ({ui.md(policy.calendar.timezone)}); p
 left, right = st.columns(2)
 trend = stages[stages["stage"].isin(MERCHANT_STAGES)].copy()
 trend["label"] = [iso_week(w) for w in trend["week"]]
+trend["stage_code"], trend["week_start"] = trend["stage"], trend["week"].astype(str)  # what a click opens
 trend["stage"] = trend["stage"].map(ui.STAGE_LABELS)
 trend = trend.sort_values("week")
+clicked = None
 if _empty_chart(trend, "attainment"):
     left.caption(f"SLA attainment per stage: no deadline met or breached in the {WEEKS_SHOWN} weeks to "
                  f"{iso_week(week)}.")
 else:
     fig = px.line(trend, x="label", y="attainment", color="stage", markers=True,
                   title=f"SLA attainment per stage, {WEEKS_SHOWN} weeks", labels={"label": "week", "attainment": ""},
-                  category_orders={"label": week_order(trend["label"])})
+                  category_orders={"label": week_order(trend["label"])}, custom_data=["stage_code", "week_start"])
     fig.add_hline(y=target / 100, line_dash="dash", line_color="red", annotation_text=f"target {target:g}%")
     fig.update_yaxes(tickformat=".0%")
     fig.update_layout(legend={"orientation": "h", "y": -0.3, "title": None})
-    left.plotly_chart(fig, key="wm_trend")
+    clicked = picked_point(left.plotly_chart(fig, key="wm_trend", on_select="rerun",
+                                             selection_mode="points").selection.points)
+    left.caption("Click a point to list that stage's items of that week below.")
 
 dur = stages[stages["week"] == week][["stage", "p50_hours", "p90_hours"]].copy()
 dur["stage"] = dur["stage"].map(ui.STAGE_LABELS)
@@ -274,6 +285,32 @@ else:
     fig = px.bar(dur, x="stage", y="hours", color="percentile", barmode="group",
                  title=f"Working hours to done, {iso_week(week)} (p50 / p90)", labels={"stage": ""})
     right.plotly_chart(fig, key="wm_durations")
+
+# --- the items behind a clicked point ---------------------------------------------------------
+if clicked is not None:
+    picked_stage, picked_week = clicked
+    items = _stage_items(con, token, policy, as_of, picked_week, picked_stage, category, country)
+    counts = items["status"].value_counts()
+    st.subheader(f"{ui.stage_label(picked_stage)} in {iso_week(picked_week)}")
+    st.caption(f"{counts.get('breached', 0):,} breached · {counts.get('met', 0):,} met · "
+               f"{counts.get('pending', 0):,} pending; breached first. Double-click the chart to clear the selection.")
+    shown = items.assign(status=pd.Categorical(items["status"], ["breached", "pending", "met"]))
+    shown = shown.sort_values(["status", "due"]).reset_index(drop=True)
+    if picked_stage != "processing":  # one case column: the link
+        shown.insert(0, "open", ui.case_urls(shown["item_id"]))
+        shown = shown.drop(columns="item_id")
+    shown["done"] = [ui.when(v) if pd.notna(v) else "—" for v in shown["done"]]
+    st.dataframe(shown[[c for c in ("open", "item_id", "status", "due", "done", "category", "country")
+                        if c in shown.columns]],
+                 hide_index=True, key="wm_trend_items", height=min(38 + 35 * len(shown), 420), column_config={
+                     "open": st.column_config.LinkColumn("Case", display_text=r"case_lookup\?case=([^&]*)"),
+                     "item_id": st.column_config.TextColumn("Order" if picked_stage == "processing" else "Case id"),
+                     "status": st.column_config.TextColumn("Status"),
+                     "due": st.column_config.DatetimeColumn("Due", format="YYYY-MM-DD HH:mm"),
+                     "done": st.column_config.TextColumn("Done"),
+                     "category": st.column_config.TextColumn("Category"),
+                     "country": st.column_config.TextColumn("Country")})
+
 
 left, right = st.columns(2)
 week_mix = mix[pd.to_datetime(mix["week"]).dt.date == week].copy()

@@ -107,3 +107,21 @@ def test_readable_csv_headers_and_rounding():
 ])
 def test_csv_file_name(weeks, category, country, expected):
     assert csv_file_name(dt.date(2026, 11, 16), weeks, category, country) == expected
+
+
+PICKS = {
+    "a reply point": ([{"customdata": ["reply", "2026-11-16"], "x": "2026-W47"}], ("reply", dt.date(2026, 11, 16))),
+    "first usable of two": ([{"x": "2026-W47"}, {"customdata": ["refund", "2026-11-09"]}],
+                            ("refund", dt.date(2026, 11, 9))),
+    "nothing selected": ([], None),
+    "the target line": ([{"x": "2026-W47", "y": 0.95}], None),
+    "an unknown stage": ([{"customdata": ["<b>x</b>", "2026-11-16"]}], None),
+    "not a date": ([{"customdata": ["reply", "last week"]}], None),
+}
+
+
+@pytest.mark.parametrize(("points", "expected"), PICKS.values(), ids=PICKS.keys())
+def test_picked_point(points, expected):
+    from data.metrics_view import picked_point
+
+    assert picked_point(points) == expected

@@ -217,7 +217,7 @@ def test_hostile_data_is_text_on_every_page(browser, hostile_server):
 
         _nav(page, "What-if lab")
         _choose_payload_policy(page)  # the baseline: its name and categories in labels and help
-        assert f"Baseline: {PAYLOADS[0]} {PAYLOADS[3]}" in _main_text(page)
+        assert f"baseline: {PAYLOADS[0]} {PAYLOADS[3]}" in _main_text(page)  # the scenario's heading
         watch.check("what-if, payload policy as the baseline")
         page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(
             files=[{"name": "<img src=x onerror=window.pwned=1>.toml", "mimeType": "application/toml",

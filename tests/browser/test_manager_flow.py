@@ -73,3 +73,23 @@ def test_manager_finds_the_worst_stage_by_agent_opens_a_breach_and_reopens_the_v
     heading.wait_for()
     assert heading.inner_text().split(" · ")[0].endswith(week)
     no_exception_on_screen(page)
+
+
+def test_a_point_on_the_trend_opens_its_items(page, app_server):
+    """Click a point of the 12-week attainment chart: that stage's items of that week are listed."""
+    goto(page, app_server)
+    main = page.locator('[data-testid="stMain"]')
+    main.locator("h3").filter(has_text=re.compile(r"^\d{4}-W\d{2} · ")).first.wait_for()
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)  # plotly draws its points after the frame appears
+    point = chart.locator(".scatterlayer .trace .points path").last  # the latest week of one stage
+    point.click(force=True)
+    wait_idle(page)
+    heading = main.locator("h3").filter(has_text=re.compile(r" in \d{4}-W\d{2}$")).first
+    heading.wait_for()
+    counts = main.get_by_text(re.compile(r"[\d,]+ breached · [\d,]+ met · [\d,]+ pending")).first
+    counts.wait_for()
+    listed = sum(int(n.replace(",", "")) for n in re.findall(r"([\d,]+) (?:breached|met|pending)", counts.inner_text()))
+    assert listed > 0
+    no_exception_on_screen(page)
