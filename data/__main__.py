@@ -48,43 +48,37 @@ def _load_policy(path):
         raise DataError(f"policy file {path}: {exc}") from None
 
 
-def cmd_report(args) -> int:
-    from .report import weekly_report
-
+def _print_from_database(args, make) -> int:
+    """Open the database read-only (a missing explicit path is an error), build ``make(con,
+    policy)`` — a report or the alerts, anything with ``to_dict`` and ``to_csv_frame`` — and
+    print it as JSON or CSV. A bad argument (date, as-of, within) is one line and exit 2."""
     policy = _load_policy(args.policy)
     con = connect(args.db, read_only=True, create=False)
     try:
-        report = weekly_report(con, policy, args.date_from, args.date_to, args.as_of,
-                               category=args.category, country=args.country)
+        result = make(con, policy)
     except ValueError as exc:
         raise DataError(str(exc)) from None
     finally:
         con.close()
     if args.csv:
-        report.to_csv_frame().to_csv(sys.stdout, index=False)
+        result.to_csv_frame().to_csv(sys.stdout, index=False)
     else:
-        json.dump(report.to_dict(), sys.stdout, indent=2 if args.pretty else None)
+        json.dump(result.to_dict(), sys.stdout, indent=2 if args.pretty else None)
         print()
     return 0
+
+
+def cmd_report(args) -> int:
+    from .report import weekly_report
+
+    return _print_from_database(args, lambda con, policy: weekly_report(
+        con, policy, args.date_from, args.date_to, args.as_of, category=args.category, country=args.country))
 
 
 def cmd_alerts(args) -> int:
     from .alerts import open_alerts
 
-    policy = _load_policy(args.policy)
-    con = connect(args.db, read_only=True)
-    try:
-        alerts = open_alerts(con, policy, args.as_of, args.within)
-    except ValueError as exc:
-        raise DataError(str(exc)) from None
-    finally:
-        con.close()
-    if args.csv:
-        alerts.to_csv_frame().to_csv(sys.stdout, index=False)
-    else:
-        json.dump(alerts.to_dict(), sys.stdout, indent=2 if args.pretty else None)
-        print()
-    return 0
+    return _print_from_database(args, lambda con, policy: open_alerts(con, policy, args.as_of, args.within))
 
 
 def _working_days(text: str) -> int:

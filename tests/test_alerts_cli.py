@@ -56,3 +56,9 @@ def test_cli_csv(sample_db):
 def test_cli_errors_are_one_line_and_exit_2(sample_db, args, message):
     code, out, err = cli("--db", str(sample_db), *args)
     assert code == 2 and message in err and "Traceback" not in err and out == ""
+
+
+def test_a_missing_database_is_named_not_created(tmp_path):
+    missing = tmp_path / "nowhere.duckdb"
+    code, out, err = cli("--db", str(missing), "--json")
+    assert code == 2 and str(missing) in err and not missing.exists()
