@@ -12,7 +12,7 @@ import pytest
 import data
 from data.columns import TABLES
 from data.quality import data_quality_findings
-from tests.app_support import app_test, use_app_env
+from tests.app_support import open_page
 
 PAGE = "pages/data_page.py"
 GOOD = (b"Order Number,Order Date,Total,Product Category,Country\n"
@@ -31,11 +31,7 @@ def db(sample_db, tmp_path) -> Path:
 
 @pytest.fixture()
 def at(db, tmp_path, monkeypatch):
-    use_app_env(db, tmp_path, monkeypatch)
-    app = app_test().run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    return open_page(PAGE, db, tmp_path, monkeypatch)
 
 
 def _con(db):

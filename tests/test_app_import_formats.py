@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import data
-from tests.app_support import app_test, use_app_env
+from tests.app_support import app_test, open_page, use_app_env
 
 PAGE = "pages/data_page.py"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -28,11 +28,7 @@ def db(sample_db, tmp_path) -> Path:
 
 
 def _data_page(db: Path, tmp_path: Path, monkeypatch):
-    use_app_env(db, tmp_path, monkeypatch)
-    app = app_test().run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    return open_page(PAGE, db, tmp_path, monkeypatch)
 
 
 def _query(db: Path, text: str):

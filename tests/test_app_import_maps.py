@@ -12,7 +12,7 @@ import pytest
 
 import data
 from data.saved_maps import saved_maps
-from tests.app_support import app_test, use_app_env
+from tests.app_support import open_page
 
 PAGE = "pages/data_page.py"
 OLIST_MAP = Path(__file__).resolve().parents[1] / "data" / "maps" / "olist_orders.map.toml"
@@ -34,11 +34,7 @@ def db(sample_db, tmp_path) -> Path:
 
 def _session(db: Path, tmp_path: Path, monkeypatch):
     """A new browser session (a reload): nothing carried over but the database."""
-    use_app_env(db, tmp_path, monkeypatch)
-    app = app_test().run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    return open_page(PAGE, db, tmp_path, monkeypatch)
 
 
 def _upload(app, text: str = EXPORT, name: str = "orders_nov.csv"):
