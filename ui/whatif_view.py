@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from policy.params import PARAMETERS, SECTION_INFO
-from ui.display import OUTCOME_LABELS, PAYER_LABELS, REASON_LABELS, REQUEST_LABELS, STAGE_LABELS
+from ui.display import OUTCOME_LABELS, PAYER_LABELS, REASON_LABELS, REQUEST_LABELS, outcome_label, stage_label
 
 DAYS_PER_YEAR = 365
 
@@ -67,8 +67,7 @@ def changes_table(changes: list[tuple[str, Any, Any]]) -> pd.DataFrame:
 
 def outcome_matrix(matrix: pd.DataFrame) -> pd.DataFrame:
     """Rows: the baseline's outcome, columns: the scenario's, by label."""
-    out = matrix.rename(index=lambda v: OUTCOME_LABELS.get(str(v), str(v)),
-                        columns=lambda v: OUTCOME_LABELS.get(str(v), str(v)))
+    out = matrix.rename(index=outcome_label, columns=outcome_label)
     out.index.name, out.columns.name = "baseline", "scenario"
     return out
 
@@ -93,7 +92,7 @@ SIDES = {"store": "The store", "customer": "The customer"}
 def attainment_table(attainment: pd.DataFrame) -> pd.DataFrame:
     out = attainment[list(ATTAINMENT_COLUMNS)].rename(columns=ATTAINMENT_COLUMNS)
     out["whose step"] = out["whose step"].map(lambda v: SIDES.get(v, v))
-    out.index = [STAGE_LABELS.get(str(s), str(s).replace("_", " ")) for s in out.index]
+    out.index = [stage_label(s) for s in out.index]
     out.index.name = "stage"
     return out
 
