@@ -7,10 +7,9 @@ findings come from ``data.mapping``, ``data.importer`` and ``data.quality``.
 
 from __future__ import annotations
 
-import re
-import shutil
-import tempfile
+import atexit
 import tomllib
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +27,7 @@ from data.mapping import parse_map, read_map_text, ready_maps, suggest_decimal, 
 from data.quality import data_quality_findings
 from data.saved_maps import map_to_toml, save_map, saved_maps
 from data.timestamp_formats import FormatGuess, detect_format
+from data.upload_staging import UploadShelf, safe_name
 from ui import context as ctx
 from ui import display as ui
 
@@ -83,10 +83,12 @@ TYPE_WORDS = {"text": "text", "timestamp": "timestamp (ISO 8601 with offset, or 
               "money": "amount (2 decimals)", "bool": "true / false"}
 
 
-def _safe_name(name: str) -> str:
-    """The uploaded file's own name, reduced to a harmless file name in our temp folder."""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).strip("._") or "upload"
-    return base[:80]
+@st.cache_resource(show_spinner=False)
+def _upload_shelf() -> UploadShelf:
+    """One staging root per server process, removed when it stops."""
+    shelf = UploadShelf()
+    atexit.register(shelf.remove)
+    return shelf
 
 
 def _columns_and_preview(path: Path) -> tuple[list[str], pd.DataFrame, str]:
@@ -161,20 +163,14 @@ st.caption("CSV or Parquet. All or nothing, as on the command line (python -m da
 left, right = st.columns([1, 3])
 table_name = left.radio("Table", ["orders", "cases"], key="dp_table", horizontal=True)
 uploaded = right.file_uploader("File", type=["csv", "parquet"], key="dp_file")
+UPLOAD_SESSION = st.session_state.setdefault("dp_upload_session", uuid.uuid4().hex)
 
 if uploaded is not None and st.session_state.get("dp_last_file") != uploaded.file_id:
     st.session_state["dp_last_file"] = uploaded.file_id
     st.session_state.pop(RESULT, None)  # a new file: the last import's report no longer applies
 
 if uploaded is not None:
-    folder = Path(st.session_state.setdefault("dp_dir", tempfile.mkdtemp(prefix="returns-desk-upload-")))
-    if not folder.is_dir():
-        folder = Path(tempfile.mkdtemp(prefix="returns-desk-upload-"))
-        st.session_state["dp_dir"] = str(folder)
-    path = folder / _safe_name(uploaded.name)
-    if path.suffix.lower() not in (".csv", ".parquet"):
-        path = path.with_suffix(".csv")
-    path.write_bytes(uploaded.getvalue())
+    path = _upload_shelf().stage(UPLOAD_SESSION, uploaded.name, uploaded.getvalue())
     try:
         file_columns, sample, layout_note = _columns_and_preview(path)
         sample = sample.loc[:, ~sample.columns.duplicated()]  # the import refuses a repeated name, naming both
@@ -310,7 +306,7 @@ if uploaded is not None:
             st.success(f"Map {ui.md(stored)} saved: choose \u201c{ui.md(SAVED + stored)}\u201d under Map next time.",
                        icon=":material/check_circle:")
     s3.download_button("Download as .map.toml", map_to_toml(spec), key="dp_dl_map", mime="application/toml",
-                       file_name=f"{_safe_name(save_name or table_name)}.map.toml", icon=":material/download:")
+                       file_name=f"{safe_name(save_name or table_name)}.map.toml", icon=":material/download:")
 
     blocked = bool(missing) or (guess is not None and guess.ambiguous)
     if st.button(f"Import into {table_name}", type="primary", key="dp_import", disabled=blocked,
@@ -346,7 +342,7 @@ if outcome:
             st.dataframe(r.errors, hide_index=True, key="dp_rejected")
             if extra:
                 st.download_button("Download the rejected rows with their reasons (CSV)", extra,
-                                   file_name=f"{_safe_name(name)}.rejects.csv", mime="text/csv", key="dp_dl_rejects")
+                                   file_name=f"{safe_name(name)}.rejects.csv", mime="text/csv", key="dp_dl_rejects")
     elif kind == "failed":
         st.error(f"{ui.md(name)}: {detail:,} bad cell(s); nothing was imported. Fix the cells below in the file "
                  f"(or tick \u201c{SKIP_BAD_LABEL}\u201d) and import it again.", icon=":material/error:")
@@ -356,7 +352,7 @@ if outcome:
                                     "column": st.column_config.TextColumn("column", help="the app's column"),
                                     "file_column": st.column_config.TextColumn("file's column",
                                                                                help="the column's name in your file")})
-        st.download_button("Download these errors (CSV)", to_safe_csv(extra), file_name=f"{_safe_name(name)}.errors.csv",
+        st.download_button("Download these errors (CSV)", to_safe_csv(extra), file_name=f"{safe_name(name)}.errors.csv",
                            mime="text/csv", key="dp_dl_errors")
     else:
         ui.show_error(detail, "Nothing was imported. Check the mapping and the file.")
@@ -371,5 +367,5 @@ for tab, name in zip(dict_tabs, ("orders", "cases")):
              "meaning": DESCRIPTIONS[name].get(col, "")} for col, kind in TABLES[name].items()]
     tab.dataframe(pd.DataFrame(rows), hide_index=True, key=f"dp_dict_{name}")
 
-if "dp_dir" in st.session_state and uploaded is None:  # tidy the upload folder once the file is gone
-    shutil.rmtree(st.session_state.pop("dp_dir"), ignore_errors=True)
+if uploaded is None:  # the user cleared the uploader: the staged copy goes too
+    _upload_shelf().discard(UPLOAD_SESSION)
