@@ -233,7 +233,7 @@ def _check_files(root: Path, table: str, expected_rows: int) -> list[Path]:
     expected = file_schema(table)
     rows = 0
     for path in files:
-        shown = path.relative_to(root)
+        shown = path
         if path.suffix != ".parquet":
             raise DataError(f"{shown}: not a Parquet file (a facts folder holds only week=.../*.parquet files)")
         if not _partition_ok(path.relative_to(folder)):
