@@ -349,6 +349,14 @@ class FactsFolder:
     def written_at(self) -> str:
         return str(self.manifest.get("written_at", ""))
 
+    @property
+    def written_label(self) -> str:
+        """When the folder was written, for people: '2026-11-30 13:11 UTC'."""
+        try:
+            return pd.Timestamp(self.written_at).tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
+        except (ValueError, TypeError):
+            return self.written_at or "at an unknown time"
+
     @cached_property
     def _datasets(self) -> dict[str, ds.Dataset]:
         parquet = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(coerce_int96_timestamp_unit="us"))

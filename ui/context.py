@@ -223,7 +223,7 @@ def facts_sentence() -> str:
         return f"Weekly metrics: the facts folder {facts_dir()} cannot be read (the page says why)."
     if folder is None:
         return ""
-    return (f"Weekly metrics come from the facts folder {folder.root} (written {folder.written_at} by the "
+    return (f"Weekly metrics come from the facts folder {folder.root} (written {folder.written_label} by the "
             f"{folder.engine} engine), decided under the policy {folder.policy.name!r}.")
 
 
@@ -235,7 +235,7 @@ def metrics_note() -> tuple[str, str] | None:
     folder = facts_folder()
     if folder is None:
         return None
-    source = (f"Figures from the facts folder {folder.root}, written {folder.written_at} by the {folder.engine} "
+    source = (f"Figures from the facts folder {folder.root}, written {folder.written_label} by the {folder.engine} "
               f"engine under the policy {folder.policy.name!r}.")
     chosen = policy()
     if fingerprint(chosen) == folder.fingerprint:
