@@ -144,10 +144,12 @@ SPARK_MISSING = ("the Spark engine is not installed (pyspark and data/spark_fact
 
 def _spark_write_facts():
     """The Spark engine's ``write_facts``, or a DataError saying it is not installed."""
+    import importlib
+
     try:
-        from . import spark_facts
-    except ImportError as exc:
-        if exc.name in ("data.spark_facts", "pyspark") or (exc.name or "").startswith("pyspark."):
+        spark_facts = importlib.import_module(f"{__package__}.spark_facts")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"{__package__}.spark_facts" or (exc.name or "").split(".")[0] in ("pyspark", "py4j"):
             raise DataError(SPARK_MISSING) from None
         raise
     return spark_facts.write_facts

@@ -437,8 +437,22 @@ def test_facts_arguments_that_do_not_fit(args, expected):
 
 # --- the Spark engine's hook -----------------------------------------------------------------
 
-def test_spark_without_its_engine_is_one_line(exported, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "data.spark_facts", None)  # import fails as when it is absent
+def _no_engine_module(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "data.spark_facts", None)  # its import fails as when it is absent
+
+
+def _no_pyspark(monkeypatch) -> None:
+    import importlib
+
+    def fail(name, package=None):
+        raise ModuleNotFoundError("No module named 'pyspark'", name="pyspark")
+
+    monkeypatch.setattr(importlib, "import_module", fail)  # data.spark_facts is there, pyspark is not
+
+
+@pytest.mark.parametrize("missing", [_no_engine_module, _no_pyspark], ids=["no-engine-module", "no-pyspark"])
+def test_spark_without_its_engine_is_one_line(exported, tmp_path, monkeypatch, missing):
+    missing(monkeypatch)
     code, _, err = cli("facts", "--engine", "spark", "--orders", exported / "orders.parquet",
                        "--cases", exported / "cases.parquet", "--out", tmp_path / "facts")
     assert code == 2
@@ -450,7 +464,6 @@ def test_spark_engine_hook_gets_the_inputs_the_policy_and_the_folder(exported, t
     fake = types.ModuleType("data.spark_facts")
     fake.write_facts = lambda orders, cases, policy, out: calls.append((orders, cases, policy.name, out))
     monkeypatch.setitem(sys.modules, "data.spark_facts", fake)
-    monkeypatch.setattr(data, "spark_facts", fake, raising=False)
     code, stdout, err = cli("facts", "--engine", "spark", "--orders", exported / "orders.parquet",
                             "--cases", exported / "cases.parquet", "--out", tmp_path / "facts")
     assert code == 0, err
