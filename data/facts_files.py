@@ -66,6 +66,9 @@ TABLES: dict[str, pa.Schema] = {
     "order_counts": ORDER_COUNTS_SCHEMA,
 }
 FRESHNESS_KEYS = ("latest_event", "latest_order", "latest_case")
+# Each table's key: its rows in this order are the same whichever engine wrote them.
+TABLE_KEYS = {"stage_facts": ("stage", "item_id"), "case_facts": ("case_id",), "case_decisions": ("case_id",),
+              "order_counts": ("day", "category", "country")}
 
 
 def file_schema(table: str) -> pa.Schema:
@@ -401,6 +404,14 @@ class FactsFolder:
     @cached_property
     def cases(self) -> pa.Table:
         return self._read("case_decisions")
+
+
+def read_tables(root: str | os.PathLike) -> dict[str, pa.Table]:
+    """Every table of the folder at ``root``, whole, with ``TABLES``' columns, sorted by
+    ``TABLE_KEYS``: two engines' folders of the same input compare equal with ``==``."""
+    folder = open_folder(root)
+    return {table: folder._datasets[table].to_table().sort_by([(k, "ascending") for k in TABLE_KEYS[table]])
+            for table in TABLES}
 
 
 def policy_mismatch(folder: FactsFolder, policy) -> str:

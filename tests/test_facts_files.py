@@ -137,8 +137,9 @@ def test_facts_from_csv_through_the_importer_equal_facts_from_parquet(exported, 
     out = tmp_path / "from-csv"
     code, _, err = cli("facts", "--orders", exported / "orders.csv", "--cases", exported / "cases.csv", "--out", out)
     assert code == 0, err
+    from_csv, from_parquet = facts_files.read_tables(out), facts_files.read_tables(folder)
     for name in facts_files.TABLES:
-        assert ordered(table_of(out, name), name).equals(ordered(table_of(folder, name), name)), name
+        assert from_csv[name].num_rows > 0 and from_csv[name].equals(from_parquet[name]), name
 
 
 def test_the_layout(folder):
