@@ -63,15 +63,24 @@ def check_parquet_columns(path: Path, table: str, cmap: ColumnMap | None) -> Non
     """Refuse a Parquet file whose column for one of ours has a type that cannot hold it (a
     timestamp stored as a number, an amount as a timestamp), naming the file and the column."""
     try:
-        schema = pq.read_schema(path)
+        parquet = pq.ParquetFile(path)
+        schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as exc:
         raise DataError(f"{path} is not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+    # Spark's legacy INT96 timestamps are instants in UTC, but carry no zone: the importer would
+    # read them as local wall-clock times, hours off. Refuse them rather than shift every time.
+    int96 = {parquet.schema.column(i).path for i in range(len(parquet.schema))
+             if parquet.schema.column(i).physical_type == "INT96"}
     by_name = {name.strip().lower(): name for name in schema.names}
     for column, kind in TABLES[table].items():
         source = (cmap.columns.get(column) if cmap else None) or column
         found = by_name.get(source.strip().lower())
         if found is None:
             continue  # absent: the importer fills a default or names the required column
+        if found in int96:
+            raise DataError(f"{path}: column {found} holds INT96 timestamps (Spark's legacy format: instants without "
+                            "a zone, which would be read as local times); write them as TIMESTAMP_MICROS "
+                            "(spark.sql.parquet.outputTimestampType) or as text with an offset")
         t = schema.field(found).type
         if pa.types.is_dictionary(t):
             t = t.value_type

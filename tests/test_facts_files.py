@@ -416,13 +416,35 @@ INPUT_TYPES = {
 }
 
 
-@pytest.mark.parametrize("table,column,array,expected", list(INPUT_TYPES.values()), ids=list(INPUT_TYPES))
-def test_a_parquet_input_column_of_the_wrong_type_is_named(exported, tmp_path, table, column, array, expected):
-    bad = _retyped(exported, tmp_path, table, column, array)
+def _int96(exported: Path, tmp_path: Path, table: str) -> Path:
+    path = tmp_path / f"{table}.parquet"
+    pq.write_table(pq.read_table(exported / f"{table}.parquet"), path, use_deprecated_int96_timestamps=True)
+    return path
+
+
+def _without(exported: Path, tmp_path: Path, table: str, column: str) -> Path:
+    path = tmp_path / f"{table}.parquet"
+    pq.write_table(pq.read_table(exported / f"{table}.parquet").drop_columns([column]), path)
+    return path
+
+
+BAD_INPUTS = {
+    **{name: (table, lambda e, t, table=table, column=column, array=array: _retyped(e, t, table, column, array),
+              expected) for name, (table, column, array, expected) in INPUT_TYPES.items()},
+    "spark-int96-timestamps": ("orders", lambda e, t: _int96(e, t, "orders"),
+                               "column placed_at holds INT96 timestamps"),
+    "required-column-missing": ("cases", lambda e, t: _without(e, t, "cases", "requested_at"),
+                                "has no column for requested_at (required)"),
+}
+
+
+@pytest.mark.parametrize("table,make,expected", list(BAD_INPUTS.values()), ids=list(BAD_INPUTS))
+def test_a_parquet_input_column_of_the_wrong_type_is_named(exported, tmp_path, table, make, expected):
+    bad = make(exported, tmp_path)
     other = "cases" if table == "orders" else "orders"
     code, _, err = cli("facts", f"--{table}", bad, f"--{other}", exported / f"{other}.parquet",
                        "--out", tmp_path / "facts")
-    assert code == 2 and str(bad) in err and expected in err
+    assert code == 2 and bad.name in err and expected in err
     assert not (tmp_path / "facts").exists()
 
 
