@@ -232,20 +232,22 @@ def _check_files(root: Path, table: str, expected_rows: int) -> list[Path]:
     if not folder.is_dir():
         raise DataError(f"{root}: the table folder {table}/ is missing; the facts folder is incomplete. "
                         "Write it again with `python -m data facts ... --out`")
-    files = _parquet_files(folder)
     expected = file_schema(table)
-    rows = 0
-    for path in files:
+    rows, files = 0, []
+    for path in _parquet_files(folder):
         shown = path
         if path.suffix != ".parquet":
             raise DataError(f"{shown}: not a Parquet file (a facts folder holds only week=.../*.parquet files)")
-        if not _partition_ok(path.relative_to(folder)):
-            raise DataError(f"{shown}: not in a week partition (expected {table}/week=YYYY-MM-DD/*.parquet)")
         try:
             meta = pq.read_metadata(path)
             schema = meta.schema.to_arrow_schema()
         except (pa.ArrowException, OSError) as exc:
             raise DataError(f"{shown} is not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+        if not _partition_ok(path.relative_to(folder)):
+            if meta.num_rows == 0 and path.parent == folder:
+                continue  # Spark writes an empty table as one empty file beside the partitions
+            raise DataError(f"{shown}: not in a week partition (expected {table}/week=YYYY-MM-DD/*.parquet)")
+        files.append(path)
         for field in expected:
             index = schema.get_field_index(field.name)
             if index < 0:

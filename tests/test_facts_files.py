@@ -195,6 +195,22 @@ def test_a_spark_shaped_folder_reads_the_same(sample_db, folder, tmp_path, fmt):
     assert from_spark == from_db
 
 
+def test_an_empty_table_as_spark_writes_it_reads_as_no_rows(folder, tmp_path):
+    """Spark writes an empty partitioned table as one empty file at the table's root."""
+    spark = sparkify(folder, tmp_path)
+    shutil.rmtree(spark / "case_decisions")
+    (spark / "case_decisions").mkdir()
+    pq.write_table(facts_files.file_schema("case_decisions").empty_table(),
+                   spark / "case_decisions" / "part-00000-0d9e.c000.snappy.parquet")
+    (spark / "case_decisions" / "_SUCCESS").write_bytes(b"")
+    manifest = json.loads((spark / "manifest.json").read_text())
+    manifest["rows"]["case_decisions"] = 0
+    (spark / "manifest.json").write_text(json.dumps(manifest))
+    assert facts_files.open_folder(spark).cases.num_rows == 0
+    code, _, err = cli("report", "--facts", spark, "--as-of", AS_OF, "--json")
+    assert code == 0, err  # the report reads no decision table
+
+
 def test_a_null_week_partition_reads_as_null_and_stays_out_of_the_weeks(folder, tmp_path):
     spark = sparkify(folder, tmp_path, null_week_table="stage_facts")
     items = facts_files.open_folder(spark).stage_facts
