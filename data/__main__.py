@@ -48,12 +48,33 @@ def _load_policy(path):
         raise DataError(f"policy file {path}: {exc}") from None
 
 
+def _facts_reader(args):
+    """``--facts DIR``: a connection reading the folder's facts, and the policy they were decided
+    under (an explicit ``--policy`` must be that one)."""
+    from .decisions import fingerprint
+    from .facts_files import open_folder, policy_mismatch, reader
+
+    if args.db:
+        raise DataError("--db and --facts name two sources: give one")
+    folder = open_folder(args.facts)
+    policy = folder.policy
+    if args.policy:
+        asked = _load_policy(args.policy)
+        if fingerprint(asked) != folder.fingerprint:
+            raise DataError(f"--policy {args.policy}: {policy_mismatch(folder, asked)}")
+    return reader(folder), policy
+
+
 def _print_from_database(args, make) -> int:
-    """Open the database read-only (a missing explicit path is an error), build ``make(con,
-    policy)`` — a report or the alerts, anything with ``to_dict`` and ``to_csv_frame`` — and
-    print it as JSON or CSV. A bad argument (date, as-of, within) is one line and exit 2."""
-    policy = _load_policy(args.policy)
-    con = connect(args.db, read_only=True, create=False)
+    """Open the database read-only (a missing explicit path is an error), or the facts folder
+    (``--facts``), build ``make(con, policy)`` — a report or the alerts, anything with
+    ``to_dict`` and ``to_csv_frame`` — and print it as JSON or CSV. A bad argument (date, as-of,
+    within) is one line and exit 2."""
+    if getattr(args, "facts", None):
+        con, policy = _facts_reader(args)
+    else:
+        policy = _load_policy(args.policy)
+        con = connect(args.db, read_only=True, create=False)
     try:
         result = make(con, policy)
     except ValueError as exc:
@@ -78,6 +99,9 @@ def cmd_report(args) -> int:
 def cmd_alerts(args) -> int:
     from .alerts import open_alerts
 
+    if args.facts:
+        raise DataError("alerts need each case's agent, which a facts folder does not hold (it keeps decisions, "
+                        "not the cases' own fields): run alerts against the database (--db)")
     return _print_from_database(args, lambda con, policy: open_alerts(con, policy, args.as_of, args.within))
 
 
@@ -114,9 +138,64 @@ def cmd_sample(args) -> int:
     return 0
 
 
+SPARK_MISSING = ("the Spark engine is not installed (pyspark and data/spark_facts.py): install it with "
+                 "`bash scripts/install.sh --spark`, or use --engine duckdb")
+
+
+def _spark_write_facts():
+    """The Spark engine's ``write_facts``, or a DataError saying it is not installed."""
+    import importlib
+
+    try:
+        spark_facts = importlib.import_module(f"{__package__}.spark_facts")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"{__package__}.spark_facts" or (exc.name or "").split(".")[0] in ("pyspark", "py4j"):
+            raise DataError(SPARK_MISSING) from None
+        raise
+    return spark_facts.write_facts
+
+
+def cmd_facts_out(args) -> int:
+    """``facts --orders --cases --out``: decide files with an engine and write a facts folder."""
+    from .mapping import load_map
+
+    missing = [flag for flag, value in (("--orders", args.orders), ("--cases", args.cases)) if not value]
+    if missing:
+        raise DataError(f"--out needs {' and '.join(missing)} (the files or folders to decide)")
+    if args.db:
+        raise DataError("--db and --out: a facts folder is decided from --orders and --cases, not from a database")
+    policy = _load_policy(args.policy)
+    t0 = time.perf_counter()
+    if args.engine == "spark":
+        if args.orders_map or args.cases_map:
+            raise DataError("--orders-map / --cases-map are read by --engine duckdb; give the Spark engine Parquet")
+        _spark_write_facts()(args.orders, args.cases, policy, args.out)
+        summary = ""
+    else:
+        from .duckdb_facts import write_facts
+
+        done = write_facts(args.orders, args.cases, policy, args.out, progress=_progress,
+                           orders_map=load_map(args.orders_map, "orders") if args.orders_map else None,
+                           cases_map=load_map(args.cases_map, "cases") if args.cases_map else None)
+        summary = (f": {done['read']['orders']:,} orders and {done['read']['cases']:,} cases, "
+                   f"{done['written']['stage_facts']:,} stage items")
+    from .decisions import fingerprint
+
+    print(f"facts of policy {fingerprint(policy)} written to {args.out} by the {args.engine} engine{summary} "
+          f"({time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
 def cmd_facts(args) -> int:
     from .decisions import decisions, fingerprint
 
+    if args.out:
+        return cmd_facts_out(args)
+    given = [flag for flag, value in (("--orders", args.orders), ("--cases", args.cases),
+                                      ("--orders-map", args.orders_map), ("--cases-map", args.cases_map)) if value]
+    if given or args.engine != "duckdb":
+        raise DataError(f"{', '.join(given) or '--engine spark'}: needs --out DIR (without --out, facts are "
+                        "stored in the database)")
     policy = _load_policy(args.policy)
     con = connect(args.db, create=False)
     try:
@@ -157,6 +236,8 @@ def parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser("report", help="weekly SLA and refund report")
     rep.add_argument("--db", help=db_help)
+    rep.add_argument("--facts", type=Path, metavar="DIR",
+                     help="read a facts folder (python -m data facts --out) instead of a database")
     rep.add_argument("--policy", type=Path, help="policy TOML file (default: the store's policy)")
     rep.add_argument("--from", dest="date_from", help="first local date (YYYY-MM-DD)")
     rep.add_argument("--to", dest="date_to", help="last local date (YYYY-MM-DD)")
@@ -171,6 +252,8 @@ def parser() -> argparse.ArgumentParser:
 
     alr = sub.add_parser("alerts", help="open store deadlines at risk or overdue, for a scheduler to post")
     alr.add_argument("--db", help=db_help)
+    alr.add_argument("--facts", type=Path, metavar="DIR",
+                     help="not supported: alerts need the cases' agents, which only the database holds")
     alr.add_argument("--policy", type=Path, help="policy TOML file (default: the store's policy)")
     alr.add_argument("--as-of", dest="as_of", help="ISO timestamp (default: now; naive = policy zone)")
     alr.add_argument("--within", type=_working_days, default=1, metavar="N",
@@ -192,9 +275,18 @@ def parser() -> argparse.ArgumentParser:
     smp.set_defaults(func=cmd_sample)
 
     fc = sub.add_parser("facts", help="decide and store every case's facts under a policy now (reports, "
-                                      "which open the database read-only, then read them instead of deciding)")
+                                      "which open the database read-only, then read them instead of deciding); "
+                                      "with --out, decide files and write a facts folder of Parquet")
     fc.add_argument("--db", help=db_help)
     fc.add_argument("--policy", help="policy TOML (default: the store's)")
+    fc.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                    help="with --out: decide in this process (duckdb, default) or on Apache Spark (spark)")
+    fc.add_argument("--orders", type=Path, help="with --out: orders as a Parquet file or folder, or a CSV file")
+    fc.add_argument("--cases", type=Path, help="with --out: cases as a Parquet file or folder, or a CSV file")
+    fc.add_argument("--orders-map", type=Path, help="column map for the orders files (as for import --map)")
+    fc.add_argument("--cases-map", type=Path, help="column map for the cases files (as for import --map)")
+    fc.add_argument("--out", type=Path, metavar="DIR",
+                    help="write the facts as a folder of Parquet partitioned by week (replaces a facts folder there)")
     fc.set_defaults(func=cmd_facts)
 
     q = sub.add_parser("quality", help="data-quality findings")

@@ -46,6 +46,7 @@ from .facts import (  # noqa: F401  (CASE_STAGES, DECIDE_COLUMNS, DEADLINES, ORD
     decision_schema,
     work_clock,
 )
+from .facts_files import bound_folder
 from .sla import define_rule, masked
 
 CACHE_SIZE = 2
@@ -366,7 +367,14 @@ def decisions(con: duckdb.DuckDBPyConnection, policy=None, *, store: bool = True
     """Decisions for ``policy`` (default: the store's): its stored facts, decided and stored
     first when missing or stale; on a read-only connection, whose facts cannot be written,
     decided in memory unless already stored and current. ``store=False`` (what-if scenarios)
-    decides in memory without storing. Cached per database state and policy."""
+    decides in memory without storing. Cached per database state and policy.
+
+    A connection bound to a facts folder (``facts_files.bind``: ``report --facts``, the app's
+    Weekly metrics under ``RETURNS_DESK_FACTS``) reads the folder's facts instead; a policy
+    other than the folder's is a ``DataError`` naming both."""
+    folder = bound_folder(con)
+    if folder is not None:
+        return folder.for_policy(policy)
     if policy is None:
         from policy import load_policy
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import sql
 from .decisions import decisions
+from .facts_files import FactsFolder
 from .freshness import data_freshness, week_is_complete
 from .sla import CUSTOMER_STAGES, MERCHANT_STAGES
 
@@ -169,12 +170,13 @@ def weekly_report(
     """Weekly metrics per ISO week (policy zone) for local dates date_from..date_to, as of ``as_of``."""
     policy = _policy(policy)
     params = _filters(policy, date_from, date_to, as_of, category, country)
-    register = decisions(con, policy).register
-    weeks, stages, mix, rate = (sql.frame(con, name, prepare=register, **params) for name in
+    decided = decisions(con, policy)
+    weeks, stages, mix, rate = (sql.frame(con, name, prepare=decided.register, **params) for name in
                                 ("report_weeks", "report_stages", "report_case_mix", "report_return_rate"))
     weeks["week_label"] = [iso_week(w) for w in weeks["week"]]
     as_of_ts = as_of_instant(as_of, policy)
-    fresh = data_freshness(con)
+    # a facts folder's figures are as fresh as its input, whatever database the connection holds
+    fresh = decided.freshness if isinstance(decided, FactsFolder) else data_freshness(con)
     covered = fresh.covered_until(as_of_ts)
     zone = policy.calendar.timezone
     weeks["complete"] = [week_is_complete(pd.Timestamp(w).date(), covered, zone) for w in weeks["week"]]

@@ -102,11 +102,14 @@ st.title("Weekly metrics")
 st.caption("SLA attainment, refunds and freight of one ISO week against the week before. "
            "A stage item belongs to the week of its starting event (orders by placing, cases by request).")
 
-con = ctx.connection_or_stop()
+con = ctx.metrics_connection_or_stop()
 
-policy = ctx.policy()
+policy = ctx.metrics_policy()
 as_of = ctx.as_of().replace(second=0)  # to the minute: the cached figures are reused within a minute
-token = ctx.data_version()
+token = ctx.metrics_version()
+note = ctx.metrics_note()
+if note is not None:
+    (st.warning if note[0] == "warning" else st.info)(ui.md(note[1]), icon=":material/folder:")
 currency = policy.money.currency
 
 try:
@@ -199,7 +202,7 @@ except Exception as exc:  # noqa: BLE001 - a sentence on screen, the traceback i
     st.stop()
 if week in incomplete_weeks:
     st.warning(f"{iso_week(week)} is incomplete: it is not over as of {as_of:%Y-%m-%d %H:%M}, or the data "
-               f"stops before its end ({ctx.freshness_sentence()}). Items still open count as pending, "
+               f"stops before its end ({ctx.metrics_freshness_sentence()}). Items still open count as pending, "
                "and the figures will change as the data catches up.", icon=":material/hourglass_top:")
 by_week = weeks.assign(week=pd.to_datetime(weeks["week"]).dt.date).set_index("week")
 stages = stages.assign(week=pd.to_datetime(stages["week"]).dt.date)

@@ -15,6 +15,9 @@ Stable names (other pages import them):
 - ``policy_source()``      the chosen entry's source (None = shipped default).
 - ``as_of()``              the as-of instant (aware, policy zone).
 - ``POLICIES_DIR``         where saved policy TOML files live (``var/policies``).
+- ``metrics_connection_or_stop()``, ``metrics_policy()``, ``metrics_version()``,
+  ``metrics_note()``, ``metrics_freshness_sentence()``: what Weekly metrics reads: the
+  database's facts, or under ``$RETURNS_DESK_FACTS`` a facts folder's (``facts_folder()``).
 """
 
 from __future__ import annotations
@@ -133,6 +136,128 @@ def sample_banner() -> None:
         st.info(f"Sample data: {md(db_path())} holds the built-in, generated sample (not a real store's orders). "
                 "Import your exports on the Data page, or choose another database in the sidebar.",
                 icon=":material/science:")
+
+
+# --- facts folder (Weekly metrics under $RETURNS_DESK_FACTS) ---------------------------------
+# The metrics read a facts folder's Parquet (python -m data facts --out DIR, either engine) in
+# place of the database's facts; the pages that need the cases' own rows (Case lookup, What-if
+# lab, Data) keep reading the database.
+FACTS_ENV = "RETURNS_DESK_FACTS"
+
+
+def facts_dir() -> Path | None:
+    """``$RETURNS_DESK_FACTS`` as a path, or None when the metrics read the database."""
+    text = os.environ.get(FACTS_ENV, "").strip()
+    return Path(text).expanduser() if text else None
+
+
+@st.cache_resource(show_spinner="Opening the facts folder...", max_entries=2)
+def _facts_folder(path: str, manifest_state: tuple):
+    from data.facts_files import open_folder
+
+    return open_folder(path)
+
+
+def facts_folder():
+    """The checked facts folder of ``$RETURNS_DESK_FACTS`` (None when unset), opened again when
+    its manifest changes (the folder was written anew). Raises ``data.DataError`` with a
+    sentence fit to show when it cannot be read."""
+    from data.facts_files import MANIFEST
+
+    root = facts_dir()
+    if root is None:
+        return None
+    try:
+        info = (root / MANIFEST).stat()
+        state = (info.st_mtime_ns, info.st_size, info.st_ino)
+    except OSError:
+        state = ()
+    return _facts_folder(str(root), state)
+
+
+@st.cache_resource(max_entries=4)
+def _bound_cursor(db: str, folder_key: str, _folder):
+    from data.facts_files import bind
+
+    # A cursor of the database's connection: the facts come from the folder, a case's agent
+    # (the breakdown by agent) from the database's cases.
+    return bind(_connection_for(db).cursor(), _folder)
+
+
+def metrics_connection_or_stop():
+    """``connection_or_stop()`` for Weekly metrics: under ``$RETURNS_DESK_FACTS`` a connection
+    whose decisions are the facts folder's; an unreadable folder's error goes on screen."""
+    con = connection_or_stop()
+    try:
+        folder = facts_folder()
+    except data.DataError as exc:
+        from ui.display import show_error
+
+        show_error(exc, f"Write the facts again (python -m data facts ... --out DIR), or unset {FACTS_ENV}.")
+        st.stop()
+    if folder is None:
+        return con
+    return _bound_cursor(str(db_path()), f"{folder.root}#{folder.written_at}#{folder.fingerprint}", folder)
+
+
+def metrics_policy() -> Policy:
+    """The policy Weekly metrics reports under: the facts folder's when there is one (its facts
+    were decided under no other), else the sidebar's."""
+    folder = facts_folder()
+    return folder.policy if folder is not None else policy()
+
+
+def metrics_version() -> str:
+    """The cache key of Weekly metrics' figures: the facts folder's identity, or the database's."""
+    folder = facts_folder()
+    if folder is None:
+        return data_version()
+    return f"facts:{folder.root}#{folder.written_at}#{folder.fingerprint}|{data_version()}"
+
+
+def facts_sentence() -> str:
+    """The sidebar's line about the facts folder ('' when there is none)."""
+    try:
+        folder = facts_folder()
+    except data.DataError:
+        return f"Weekly metrics: the facts folder {facts_dir()} cannot be read (the page says why)."
+    if folder is None:
+        return ""
+    return (f"Weekly metrics come from the facts folder {folder.root} (written {folder.written_label} by the "
+            f"{folder.engine} engine), decided under the policy {folder.policy.name!r}.")
+
+
+def metrics_note() -> tuple[str, str] | None:
+    """What Weekly metrics says above its figures when they come from a facts folder: ("info",
+    text), or ("warning", text) when the sidebar's policy is not the folder's; None otherwise."""
+    from data.decisions import fingerprint
+
+    folder = facts_folder()
+    if folder is None:
+        return None
+    source = (f"Figures from the facts folder {folder.root}, written {folder.written_label} by the {folder.engine} "
+              f"engine under the policy {folder.policy.name!r}.")
+    chosen = policy()
+    if fingerprint(chosen) == folder.fingerprint:
+        return "info", source
+    return "warning", (f"{source} The sidebar's policy {chosen.name!r} is another one: these figures are the "
+                       f"folder's policy's. Compare policies on the What-if lab, or write the facts again under "
+                       f"{chosen.name!r}.")
+
+
+def metrics_freshness_sentence() -> str:
+    """``freshness_sentence()`` for the figures Weekly metrics shows: the facts folder's input
+    when there is one."""
+    from data.freshness import describe_age
+
+    folder = facts_folder()
+    if folder is None:
+        return freshness_sentence()
+    if folder.freshness.latest_event is None:
+        return "The facts folder does not say how far its data reaches."
+    now = pd.Timestamp(as_of())
+    latest = folder.freshness.latest_event.tz_convert(now.tz)
+    return f"Facts data up to {latest:%Y-%m-%d %H:%M} ({describe_age(folder.freshness.age(now))})."
 
 
 # --- policy -------------------------------------------------------------------------------
@@ -378,6 +503,8 @@ def sidebar(role=None) -> None:
         st.caption(f"Times in {policy().calendar.timezone}. As of {as_of():%Y-%m-%d %H:%M}.")
         _as_of_to_url()
         st.caption(freshness_sentence())
+        if facts_dir() is not None:
+            st.caption(_md(facts_sentence()))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
