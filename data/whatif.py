@@ -20,7 +20,8 @@ What "in the period" means for each figure (first..last, local dates, inclusive)
 The scenario decides the cases requested from a day before the period to a day after it (UTC
 instants: any zone's local day lies within them), with their orders; and, when it changes the
 order side (calendar or processing keys), every order placed in that span. When it does not, its
-processing items are the baseline's. tests/test_whatif.py holds every figure equal to the
+processing items are the baseline's; when it equals the baseline, nothing is decided.
+tests/test_whatif.py holds every figure equal to the
 full-history replay filtered to the period.
 """
 
@@ -38,7 +39,7 @@ import pyarrow as pa
 from policy.decision import Outcome
 
 from . import sql
-from .decisions import ORDER_STAGE, compute, decisions
+from .decisions import ORDER_STAGE, STAGE_SCHEMA, compute, decisions, fingerprint
 from .sla import CUSTOMER_STAGES, MERCHANT_STAGES, STAGE_NAMES
 
 Progress = Callable[[float, str], None]
@@ -136,21 +137,27 @@ def compare(
     first, last = _period(period)
     report(0.05, "Reading the baseline's decisions")
     base = decisions(con, baseline)
-    # The order side (P1) depends only on the calendar and processing settings: when the
-    # scenario keeps them, its processing items are the baseline's and no order is decided.
+    # A scenario equal to the baseline (the page's first view) has the baseline's facts: nothing
+    # is decided. The order side (P1) depends only on the calendar and processing settings: when
+    # the scenario keeps them, its processing items are the baseline's and no order is decided.
+    same_policy = fingerprint(baseline) == fingerprint(scenario)
     same_orders = (baseline.calendar, baseline.processing) == (scenario.calendar, scenario.processing)
-    report(0.15, "Finding the period's cases")
-    scope = _scope(con, first, last, orders_too=not same_orders)
-    report(0.25, f"Deciding the period's {scope['scope_cases'].num_rows:,} cases under the scenario")
-    scen = compute(con, scenario, scope=scope)
+    scen_cases, scen_stages = None, STAGE_SCHEMA.empty_table()
+    if not same_policy:
+        report(0.15, "Finding the period's cases")
+        scope = _scope(con, first, last, orders_too=not same_orders)
+        report(0.25, f"Deciding the period's {scope['scope_cases'].num_rows:,} cases under the scenario")
+        scen = compute(con, scenario, scope=scope)
+        scen_cases, scen_stages = scen.cases, scen.stage_facts
     report(0.75, "Comparing the decisions")
 
     cur = base.register(con.cursor())
     try:
         params = {"first": first, "last": last, "limit": MAX_CHANGED_ROWS}
-        cur.register("b_all", _run(cur, "whatif_baseline_period", params, arrow=True))
-        cur.register("s_cases", scen.cases)
-        cur.register("s_stages", scen.stage_facts)
+        b_all = _run(cur, "whatif_baseline_period", params, arrow=True)
+        cur.register("b_all", b_all)
+        cur.register("s_cases", b_all if same_policy else scen_cases)
+        cur.register("s_stages", scen_stages)
         groups = _run(cur, "whatif_groups", params)
         # Priced to the cent, as shown: every estimated case costs exactly the unit the page names.
         unit = round(float(_run(cur, "whatif_unit_freight", params)["unit"].iloc[0] or 0.0), 2)
@@ -160,7 +167,9 @@ def compare(
         stages = _run(cur, "whatif_stages", {**params, "as_of": moment.to_pydatetime(), "as_of_day": moment.date(),
                                              "same_orders": same_orders, "order_stage": ORDER_STAGE.name})
         before, after = _attainment(stages, "before"), _attainment(stages, "after")
-        if same_orders:
+        if same_policy:
+            after = before.copy()
+        elif same_orders:
             after.loc[ORDER_STAGE.name] = before.loc[ORDER_STAGE.name]
         orders = int(_run(cur, "whatif_orders", params)["orders"].iloc[0])
     finally:
