@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 
 import holidays
 import pandas as pd
@@ -86,7 +85,7 @@ def _field(container, key: str) -> None:
         codes = sorted(holidays.list_supported_countries())  # ISO alpha-2 and alpha-3, as the file accepts
         container.selectbox(label, codes, key=w, help=help_text)
     elif param.kind == "timezone":
-        container.selectbox(label, sorted(zoneinfo.available_timezones()), key=w, help=help_text)
+        container.selectbox(label, view.timezone_choices(), key=w, help=help_text)
     elif param.kind == "weekdays":
         container.multiselect(f"Weekend days (empty: the country's own) · baseline {ui.md(shown)}", WEEKDAYS,
                               key=w, help=help_text)
@@ -335,51 +334,58 @@ with results_col:
                      f"{result.freight_estimated:,} case(s) without a record priced at the mean "
                      f"{ui.money(result.freight_unit, currency)}. The change over the period, then scaled to a "
                      f"year: {yearly_note}.")
+    # Only the open tab is drawn (its charts built and sent when it is opened): the first view
+    # shows no chart at all, and switching tabs reruns the page from the stored result.
     cases_tab, outcomes_tab, sla_tab, costs_tab = st.tabs(
-        [f"Changed cases ({result.changed:,})", "Outcomes before → after", "SLA attainment", "Costs"])
-    with cases_tab:
-        if result.changed_rows.empty:
-            st.caption("No decision changes under this scenario for the period.")
-        else:
-            rows = view.changed_cases_table(result.changed_rows)
-            rows.insert(0, "open", ui.case_urls(rows["case_id"]))
-            if result.changed > len(rows):
-                st.caption(f"Showing the newest {len(rows):,} of {result.changed:,}.")
-            st.dataframe(rows.drop(columns="case_id"), hide_index=True, key="wi_changed",
-                         column_config={"open": st.column_config.LinkColumn(
-                             "Case", display_text=r"case_lookup\?case=([^&]*)", help="Opens the case on the Case lookup page")})
-            pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
-            chosen = pick.selectbox("Changed case", list(rows["case_id"]), key="wi_case")
-            with go_to:
-                ui.case_link(chosen)
-    with outcomes_tab:
-        st.markdown("**Outcome before → after** (cases; rows: baseline, columns: scenario)")
-        matrix = view.outcome_matrix(result.matrix)
-        if not matrix.empty:
-            fig = px.imshow(matrix, text_auto=True, color_continuous_scale="Blues", aspect="auto",
-                            labels={"x": "scenario", "y": "baseline", "color": "cases"})
-            fig.update_layout(margin={"t": 10, "l": 10, "r": 10}, coloraxis_showscale=False, height=440)
-            fig.update_xaxes(side="top")
-            st.plotly_chart(fig, key="wi_matrix_chart")
-            st.dataframe(matrix, key="wi_matrix")
-    with sla_tab:
-        st.markdown("**SLA attainment per stage, before and after**")
-        att = view.attainment_table(result.attainment)
-        long = att.reset_index().melt(id_vars=["stage"], value_vars=["baseline", "scenario"],
-                                      var_name="policy", value_name="attainment")
-        fig = px.bar(long, x="stage", y="attainment", color="policy", barmode="group", labels={"stage": ""})
-        low = long["attainment"].min()
-        fig.update_yaxes(tickformat=".0%", range=[max(0.0, (low if pd.notna(low) else 0.0) - 0.05), 1.0])
-        fig.update_layout(margin={"t": 10}, height=440, legend={"orientation": "h", "y": -0.35, "title": None})
-        st.plotly_chart(fig, key="wi_attainment_chart")
-        st.dataframe(att, key="wi_attainment",
-                     column_config={c: st.column_config.NumberColumn(format="percent")
-                                    for c in ("baseline", "scenario", "change")})
-    with costs_tab:
-        st.markdown(f"**Costs, before and after** ({yearly_note})")
-        st.dataframe(view.costs_table(result.costs, result.first, result.last), key="wi_costs",
-                     column_config={c: st.column_config.NumberColumn(f"{c} ({currency})", format="accounting")
-                                    for c in ("before", "after", "change", "change per year")})
+        [f"Changed cases ({result.changed:,})", "Outcomes before → after", "SLA attainment", "Costs"],
+        key="wi_tabs", on_change="rerun")
+    if cases_tab.open:
+        with cases_tab:
+            if result.changed_rows.empty:
+                st.caption("No decision changes under this scenario for the period.")
+            else:
+                rows = view.changed_cases_table(result.changed_rows)
+                rows.insert(0, "open", ui.case_urls(rows["case_id"]))
+                if result.changed > len(rows):
+                    st.caption(f"Showing the newest {len(rows):,} of {result.changed:,}.")
+                st.dataframe(rows.drop(columns="case_id"), hide_index=True, key="wi_changed",
+                             column_config={"open": st.column_config.LinkColumn(
+                                 "Case", display_text=r"case_lookup\?case=([^&]*)", help="Opens the case on the Case lookup page")})
+                pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
+                chosen = pick.selectbox("Changed case", list(rows["case_id"]), key="wi_case")
+                with go_to:
+                    ui.case_link(chosen)
+    if outcomes_tab.open:
+        with outcomes_tab:
+            st.markdown("**Outcome before → after** (cases; rows: baseline, columns: scenario)")
+            matrix = view.outcome_matrix(result.matrix)
+            if not matrix.empty:
+                fig = px.imshow(matrix, text_auto=True, color_continuous_scale="Blues", aspect="auto",
+                                labels={"x": "scenario", "y": "baseline", "color": "cases"})
+                fig.update_layout(margin={"t": 10, "l": 10, "r": 10}, coloraxis_showscale=False, height=440)
+                fig.update_xaxes(side="top")
+                st.plotly_chart(fig, key="wi_matrix_chart")
+                st.dataframe(matrix, key="wi_matrix")
+    if sla_tab.open:
+        with sla_tab:
+            st.markdown("**SLA attainment per stage, before and after**")
+            att = view.attainment_table(result.attainment)
+            long = att.reset_index().melt(id_vars=["stage"], value_vars=["baseline", "scenario"],
+                                          var_name="policy", value_name="attainment")
+            fig = px.bar(long, x="stage", y="attainment", color="policy", barmode="group", labels={"stage": ""})
+            low = long["attainment"].min()
+            fig.update_yaxes(tickformat=".0%", range=[max(0.0, (low if pd.notna(low) else 0.0) - 0.05), 1.0])
+            fig.update_layout(margin={"t": 10}, height=440, legend={"orientation": "h", "y": -0.35, "title": None})
+            st.plotly_chart(fig, key="wi_attainment_chart")
+            st.dataframe(att, key="wi_attainment",
+                         column_config={c: st.column_config.NumberColumn(format="percent")
+                                        for c in ("baseline", "scenario", "change")})
+    if costs_tab.open:
+        with costs_tab:
+            st.markdown(f"**Costs, before and after** ({yearly_note})")
+            st.dataframe(view.costs_table(result.costs, result.first, result.last), key="wi_costs",
+                         column_config={c: st.column_config.NumberColumn(f"{c} ({currency})", format="accounting")
+                                        for c in ("before", "after", "change", "change per year")})
     st.caption(f"Replayed {result.cases:,} case(s) and {result.orders:,} order(s) from {result.first} to "
                f"{result.last} in {result.seconds:.2f} s, as of {as_of:%Y-%m-%d %H:%M}.")
     if ran_scenario is not None and changed_keys(baseline, ran_scenario):
