@@ -12,7 +12,6 @@ import logging
 
 import holidays
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from access import Permission
@@ -367,6 +366,8 @@ with results_col:
                 chosen = pick.selectbox("Changed case", list(rows["case_id"]), key="wi_case")
                 with go_to:
                     ui.case_link(chosen)
+    if outcomes_tab.open or sla_tab.open:
+        import plotly.express as px  # here, not at the top: the first view draws no chart
     if outcomes_tab.open:
         with outcomes_tab:
             st.markdown("**Outcome before → after** (cases; rows: baseline, columns: scenario)")
