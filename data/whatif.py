@@ -1,13 +1,28 @@
-"""What-if replay: decide the cases (and orders, for processing) of a period under a baseline
-policy and a scenario policy, and compare the two.
+"""What-if replay: compare a period's cases (and orders, for processing) under a baseline policy
+and a scenario policy.
 
-No Streamlit here. Both sides come from ``data.decisions.decisions`` (the bulk engine, cached
-per database state and policy), so the what-if lab shows exactly what the weekly report would
-show under each policy. The comparison is SQL over the two decision tables registered as Arrow
-(zero copy). Which cases belong to the period is read from the baseline (local date of the
-request in the baseline's zone), so the decision comparison pairs the same cases even when the
-scenario moves the time zone; SLA attainment counts each side's stage items by their own local
-date, which differs only at the period's edges when the zone moves.
+No Streamlit here. The baseline side is read from its facts (``data.decisions.decisions``:
+stored per policy, so what the weekly report shows), only for the period; only the scenario is
+decided, and only for the period: ``data.decisions.compute`` with a scope (the path incremental
+imports use), so a replay costs the period's cases, not all history. The comparison is SQL over
+the baseline's fact views and the scenario's tables registered as Arrow (zero copy).
+
+What "in the period" means for each figure (first..last, local dates, inclusive):
+
+* decisions, outcome matrix, refunds, freight, changed cases: the cases whose request falls on
+  a period day in the baseline's zone (the same cases on both sides, even when the scenario
+  moves the time zone);
+* SLA attainment: each side's stage items whose day falls in the period in that side's own zone,
+  the day being the order's placing for processing (P1) and the case's request for every other
+  stage (so an order placed before the period counts its case's stages, not its processing);
+* orders: the baseline's orders placed on a period day.
+
+The scenario decides the cases requested from a day before the period to a day after it (UTC
+instants: any zone's local day lies within them), with their orders; and, when it changes the
+order side (calendar or processing keys), every order placed in that span. When it does not, its
+processing items are the baseline's; when it equals the baseline, nothing is decided.
+tests/test_whatif.py holds every figure equal to the
+full-history replay filtered to the period.
 """
 
 from __future__ import annotations
@@ -24,17 +39,17 @@ import pyarrow as pa
 from policy.decision import Outcome
 
 from . import sql
-from .decisions import DEADLINES, decisions
-from .sla import CUSTOMER_STAGES, MERCHANT_STAGES, STAGE_NAMES, define_rule
+from .decisions import ORDER_STAGE, STAGE_SCHEMA, compute, decisions, fingerprint
+from .sla import CUSTOMER_STAGES, MERCHANT_STAGES, STAGE_NAMES
 
 Progress = Callable[[float, str], None]
 MAX_CHANGED_ROWS = 5_000  # rows of changed cases returned for display (the count is exact)
 OUTCOMES = [o.value for o in Outcome]  # the contract's order
 DECISION_FIELDS = ["outcome", "refund_kind", "refund_due", "freight_payer", "other_costs_payer", "missing"]
 
-# Decision columns the per-case facts lack (the facts already carry outcome, refund kind and
-# amount, freight payer: the same arrays as the decision table).
-_DECISION_ONLY = ["other_costs_payer", "missing", *DEADLINES, "deadlines"]
+# Beyond the period's local dates, the scenario decides this much more on either side in UTC:
+# a local day lies within a day of the same UTC day in every zone (UTC-12 to UTC+14).
+SCOPE_MARGIN = dt.timedelta(days=1)
 
 
 @dataclass
@@ -81,23 +96,21 @@ def _as_of(as_of, policy) -> pd.Timestamp:
     return as_of_instant(as_of, policy)
 
 
-def _baseline(cur: duckdb.DuckDBPyConnection, base) -> pa.Table:
-    """The baseline's per-case facts and decision as one table (saves a join over every case).
-
-    Both come from one pass of the engine in the same row order, so the columns are put side by
-    side without copying; should that ever not hold, they are joined by case id instead."""
-    facts, cases = base.case_facts, base.cases
-    extra = [c for c in _DECISION_ONLY if c not in facts.column_names]
-    if facts.num_rows == cases.num_rows and facts.column("case_id").equals(cases.column("case_id")):
-        return pa.table({**{n: facts.column(n) for n in facts.column_names},
-                         **{n: cases.column(n) for n in extra}})
-    cur.register("b_facts", facts)
-    cur.register("b_cases", cases)
-    return cur.sql(sql.load("whatif_baseline_join")).to_arrow_table()
+def _scope(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date, orders_too: bool) -> dict:
+    """The tables scope_cases and scope_orders ``compute`` decides for the period (see the
+    module's docstring): the cases requested within a margin of it, their orders, and (with
+    ``orders_too``) the orders placed within that margin."""
+    span = {"from": dt.datetime.combine(first - SCOPE_MARGIN, dt.time(), dt.UTC),
+            "to": dt.datetime.combine(last + dt.timedelta(days=1) + SCOPE_MARGIN, dt.time(), dt.UTC)}
+    cases = sql.arrow(con, "whatif_scope_cases", **span)
+    orders = sql.arrow(con, "whatif_scope_orders", tables={"scope_cases": cases}, with_placed=orders_too, **span)
+    return {"scope_cases": cases, "scope_orders": orders}
 
 
-def _run(cur: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
+def _run(cur: duckdb.DuckDBPyConnection, name: str, params: dict, arrow: bool = False) -> pd.DataFrame | pa.Table:
     text = sql.load(name)
+    if arrow:
+        return cur.sql(text, params=sql.params_for(text, params)).to_arrow_table()
     return cur.execute(text, sql.params_for(text, params)).df()
 
 
@@ -122,28 +135,42 @@ def compare(
     t0 = time.perf_counter()
     report = progress or _noop
     first, last = _period(period)
-    report(0.05, "Deciding every case and order under the baseline")
+    report(0.05, "Reading the baseline's decisions")
     base = decisions(con, baseline)
-    report(0.35, "Deciding every case and order under the scenario")
-    scen = decisions(con, scenario, store=False)
+    # A scenario equal to the baseline (the page's first view) has the baseline's facts: nothing
+    # is decided. The order side (P1) depends only on the calendar and processing settings: when
+    # the scenario keeps them, its processing items are the baseline's and no order is decided.
+    same_policy = fingerprint(baseline) == fingerprint(scenario)
+    same_orders = (baseline.calendar, baseline.processing) == (scenario.calendar, scenario.processing)
+    scen_cases, scen_stages = None, STAGE_SCHEMA.empty_table()
+    if not same_policy:
+        report(0.15, "Finding the period's cases")
+        scope = _scope(con, first, last, orders_too=not same_orders)
+        report(0.25, f"Deciding the period's {scope['scope_cases'].num_rows:,} cases under the scenario")
+        scen = compute(con, scenario, scope=scope)
+        scen_cases, scen_stages = scen.cases, scen.stage_facts
     report(0.75, "Comparing the decisions")
 
-    cur = con.cursor()
+    cur = base.register(con.cursor())
     try:
-        define_rule(cur)
-        cur.register("b_all", _baseline(cur, base))
-        cur.register("s_cases", scen.cases)
-        cur.register("b_stages", base.stage_facts)
-        cur.register("s_stages", scen.stage_facts)
         params = {"first": first, "last": last, "limit": MAX_CHANGED_ROWS}
+        b_all = _run(cur, "whatif_baseline_period", params, arrow=True)
+        cur.register("b_all", b_all)
+        cur.register("s_cases", b_all if same_policy else scen_cases)
+        cur.register("s_stages", scen_stages)
         groups = _run(cur, "whatif_groups", params)
         # Priced to the cent, as shown: every estimated case costs exactly the unit the page names.
         unit = round(float(_run(cur, "whatif_unit_freight", params)["unit"].iloc[0] or 0.0), 2)
         changed_rows = _run(cur, "whatif_changed", params)
         report(0.9, "Comparing SLA attainment")
         moment = _as_of(as_of, baseline)
-        stages = _run(cur, "whatif_stages", {**params, "as_of": moment.to_pydatetime(), "as_of_day": moment.date()})
+        stages = _run(cur, "whatif_stages", {**params, "as_of": moment.to_pydatetime(), "as_of_day": moment.date(),
+                                             "same_orders": same_orders, "order_stage": ORDER_STAGE.name})
         before, after = _attainment(stages, "before"), _attainment(stages, "after")
+        if same_policy:
+            after = before.copy()
+        elif same_orders:
+            after.loc[ORDER_STAGE.name] = before.loc[ORDER_STAGE.name]
         orders = int(_run(cur, "whatif_orders", params)["orders"].iloc[0])
     finally:
         cur.close()

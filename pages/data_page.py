@@ -359,8 +359,11 @@ if outcome:
 
 # --- data dictionary ------------------------------------------------------------------------
 st.subheader("Data dictionary")
-dict_tabs = st.tabs(["orders", "cases"])
+# Only the open tab's table is drawn (a hidden table is still built by the browser).
+dict_tabs = st.tabs(["orders", "cases"], key="dp_dict", on_change="rerun")
 for tab, name in zip(dict_tabs, ("orders", "cases")):
+    if not tab.open:
+        continue
     rows = [{"column": col, "type": TYPE_WORDS[kind],
              "required": "yes" if col in REQUIRED[name] else "",
              "key": "yes" if col == KEYS[name] else "",

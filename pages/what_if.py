@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 
 import holidays
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from access import Permission
 from access.paths import slug_filename
 from data import DataError
 from data.policy_versions import StaleVersion, load_version, save_version
-from data.whatif import compare
+from data.whatif import WhatIfResult, compare
 from policy import PolicyError, changed_keys, parse_policy
 from policy.params import PARAMETERS, SECTION_INFO
 from ui import access as ui_access
@@ -86,7 +84,7 @@ def _field(container, key: str) -> None:
         codes = sorted(holidays.list_supported_countries())  # ISO alpha-2 and alpha-3, as the file accepts
         container.selectbox(label, codes, key=w, help=help_text)
     elif param.kind == "timezone":
-        container.selectbox(label, sorted(zoneinfo.available_timezones()), key=w, help=help_text)
+        container.selectbox(label, view.timezone_choices(), key=w, help=help_text)
     elif param.kind == "weekdays":
         container.multiselect(f"Weekend days (empty: the country's own) · baseline {ui.md(shown)}", WEEKDAYS,
                               key=w, help=help_text)
@@ -119,6 +117,14 @@ def _scenario_values_one(key: str, value):
     if kind == "categories":
         return [c.strip().lower() for c in str(value or "").split(",") if c.strip()]
     return value
+
+
+@st.cache_data(max_entries=4, show_spinner="Replaying the baseline...")
+def _baseline_replay(_con, _baseline, data_version: str, baseline_toml: str, first: dt.date, last: dt.date,
+                     as_of: dt.datetime) -> WhatIfResult:
+    """The first view's replay (the baseline against itself), the same for every session with
+    this data, baseline, period and as-of minute: computed once, not once per visitor."""
+    return compare(_con, _baseline, _baseline, (first, last), as_of=as_of)
 
 
 def _base_version() -> int:
@@ -282,10 +288,14 @@ with results_col:
     request = (ctx.data_version(), baseline, scenario, period[0], period[1], as_of)
     stored = st.session_state.get(RESULT)
     if scenario is not None and (run or stored is None):
-        bar = st.progress(0.0, text="Starting the replay...")
+        first_view = not run and not changes  # the baseline against itself: shared by every session
+        bar = st.empty() if first_view else st.progress(0.0, text="Starting the replay...")
         try:
-            result = compare(con, baseline, scenario, period, as_of=as_of,
-                             progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
+            if first_view:
+                result = _baseline_replay(con, baseline, request[0], baseline.to_toml(), period[0], period[1], as_of)
+            else:
+                result = compare(con, baseline, scenario, period, as_of=as_of,
+                                 progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
         except (DataError, PolicyError) as exc:
             bar.empty()
             ui.show_error(f"The replay failed: {exc}.", "Check the period and the scenario.")
@@ -335,51 +345,60 @@ with results_col:
                      f"{result.freight_estimated:,} case(s) without a record priced at the mean "
                      f"{ui.money(result.freight_unit, currency)}. The change over the period, then scaled to a "
                      f"year: {yearly_note}.")
+    # Only the open tab is drawn (its charts built and sent when it is opened): the first view
+    # shows no chart at all, and switching tabs reruns the page from the stored result.
     cases_tab, outcomes_tab, sla_tab, costs_tab = st.tabs(
-        [f"Changed cases ({result.changed:,})", "Outcomes before → after", "SLA attainment", "Costs"])
-    with cases_tab:
-        if result.changed_rows.empty:
-            st.caption("No decision changes under this scenario for the period.")
-        else:
-            rows = view.changed_cases_table(result.changed_rows)
-            rows.insert(0, "open", ui.case_urls(rows["case_id"]))
-            if result.changed > len(rows):
-                st.caption(f"Showing the newest {len(rows):,} of {result.changed:,}.")
-            st.dataframe(rows.drop(columns="case_id"), hide_index=True, key="wi_changed",
-                         column_config={"open": st.column_config.LinkColumn(
-                             "Case", display_text=r"case_lookup\?case=([^&]*)", help="Opens the case on the Case lookup page")})
-            pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
-            chosen = pick.selectbox("Changed case", list(rows["case_id"]), key="wi_case")
-            with go_to:
-                ui.case_link(chosen)
-    with outcomes_tab:
-        st.markdown("**Outcome before → after** (cases; rows: baseline, columns: scenario)")
-        matrix = view.outcome_matrix(result.matrix)
-        if not matrix.empty:
-            fig = px.imshow(matrix, text_auto=True, color_continuous_scale="Blues", aspect="auto",
-                            labels={"x": "scenario", "y": "baseline", "color": "cases"})
-            fig.update_layout(margin={"t": 10, "l": 10, "r": 10}, coloraxis_showscale=False, height=440)
-            fig.update_xaxes(side="top")
-            st.plotly_chart(fig, key="wi_matrix_chart")
-            st.dataframe(matrix, key="wi_matrix")
-    with sla_tab:
-        st.markdown("**SLA attainment per stage, before and after**")
-        att = view.attainment_table(result.attainment)
-        long = att.reset_index().melt(id_vars=["stage"], value_vars=["baseline", "scenario"],
-                                      var_name="policy", value_name="attainment")
-        fig = px.bar(long, x="stage", y="attainment", color="policy", barmode="group", labels={"stage": ""})
-        low = long["attainment"].min()
-        fig.update_yaxes(tickformat=".0%", range=[max(0.0, (low if pd.notna(low) else 0.0) - 0.05), 1.0])
-        fig.update_layout(margin={"t": 10}, height=440, legend={"orientation": "h", "y": -0.35, "title": None})
-        st.plotly_chart(fig, key="wi_attainment_chart")
-        st.dataframe(att, key="wi_attainment",
-                     column_config={c: st.column_config.NumberColumn(format="percent")
-                                    for c in ("baseline", "scenario", "change")})
-    with costs_tab:
-        st.markdown(f"**Costs, before and after** ({yearly_note})")
-        st.dataframe(view.costs_table(result.costs, result.first, result.last), key="wi_costs",
-                     column_config={c: st.column_config.NumberColumn(f"{c} ({currency})", format="accounting")
-                                    for c in ("before", "after", "change", "change per year")})
+        [f"Changed cases ({result.changed:,})", "Outcomes before → after", "SLA attainment", "Costs"],
+        key="wi_tabs", on_change="rerun")
+    if cases_tab.open:
+        with cases_tab:
+            if result.changed_rows.empty:
+                st.caption("No decision changes under this scenario for the period.")
+            else:
+                rows = view.changed_cases_table(result.changed_rows)
+                rows.insert(0, "open", ui.case_urls(rows["case_id"]))
+                if result.changed > len(rows):
+                    st.caption(f"Showing the newest {len(rows):,} of {result.changed:,}.")
+                st.dataframe(rows.drop(columns="case_id"), hide_index=True, key="wi_changed",
+                             column_config={"open": st.column_config.LinkColumn(
+                                 "Case", display_text=r"case_lookup\?case=([^&]*)", help="Opens the case on the Case lookup page")})
+                pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
+                chosen = pick.selectbox("Changed case", list(rows["case_id"]), key="wi_case")
+                with go_to:
+                    ui.case_link(chosen)
+    if outcomes_tab.open or sla_tab.open:
+        import plotly.express as px  # here, not at the top: the first view draws no chart
+    if outcomes_tab.open:
+        with outcomes_tab:
+            st.markdown("**Outcome before → after** (cases; rows: baseline, columns: scenario)")
+            matrix = view.outcome_matrix(result.matrix)
+            if not matrix.empty:
+                fig = px.imshow(matrix, text_auto=True, color_continuous_scale="Blues", aspect="auto",
+                                labels={"x": "scenario", "y": "baseline", "color": "cases"})
+                fig.update_layout(margin={"t": 10, "l": 10, "r": 10}, coloraxis_showscale=False, height=440)
+                fig.update_xaxes(side="top")
+                st.plotly_chart(fig, key="wi_matrix_chart")
+                st.dataframe(matrix, key="wi_matrix")
+    if sla_tab.open:
+        with sla_tab:
+            st.markdown("**SLA attainment per stage, before and after**")
+            att = view.attainment_table(result.attainment)
+            long = att.reset_index().melt(id_vars=["stage"], value_vars=["baseline", "scenario"],
+                                          var_name="policy", value_name="attainment")
+            fig = px.bar(long, x="stage", y="attainment", color="policy", barmode="group", labels={"stage": ""})
+            low = long["attainment"].min()
+            fig.update_yaxes(tickformat=".0%", range=[max(0.0, (low if pd.notna(low) else 0.0) - 0.05), 1.0])
+            fig.update_layout(margin={"t": 10}, height=440, legend={"orientation": "h", "y": -0.35, "title": None})
+            st.plotly_chart(fig, key="wi_attainment_chart")
+            st.dataframe(att, key="wi_attainment",
+                         column_config={c: st.column_config.NumberColumn(format="percent")
+                                        for c in ("baseline", "scenario", "change")})
+    if costs_tab.open:
+        with costs_tab:
+            st.markdown(f"**Costs, before and after** ({yearly_note})")
+            st.dataframe(view.costs_table(result.costs, result.first, result.last), key="wi_costs",
+                         column_config={c: st.column_config.NumberColumn(f"{c} ({currency})", format="accounting")
+                                        for c in ("before", "after", "change", "change per year")})
     st.caption(f"Replayed {result.cases:,} case(s) and {result.orders:,} order(s) from {result.first} to "
                f"{result.last} in {result.seconds:.2f} s, as of {as_of:%Y-%m-%d %H:%M}.")
     if ran_scenario is not None and changed_keys(baseline, ran_scenario):

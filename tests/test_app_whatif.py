@@ -45,6 +45,25 @@ def test_first_load_replays_the_baseline(at):
     assert len(at.radio(key="wi:processing.pause_on").options) == 3
 
 
+def _drawn(app) -> set[str]:
+    """What the result tabs drew: the charts by key, the costs table by its column."""
+    charts = {e.key for e in app.get("plotly_chart")}
+    costs = {"costs table"} if any("change per year" in d.value.columns for d in app.dataframe) else set()
+    return charts | costs
+
+
+@pytest.mark.parametrize(("tab", "drawn"), [
+    ("Outcomes before → after", {"wi_matrix_chart"}),
+    ("SLA attainment", {"wi_attainment_chart"}),
+    ("Costs", {"costs table"}),
+], ids=["outcomes", "sla", "costs"])
+def test_only_the_open_tab_is_drawn(at, tab, drawn):
+    assert _drawn(_ok(at)) == set()  # the first view: the changed cases only, no chart built or sent
+    at.session_state["wi_tabs"] = tab
+    assert _drawn(_ok(at.run())) == drawn
+    assert metric(at, "Decisions that change").value == "0"  # from the stored replay
+
+
 def test_longer_window_changes_what_compare_says(at, con):
     at.sidebar.date_input(key="ui_as_of_date").set_value(AS_OF_DAY).run()
     at.date_input(key="wi_period").set_value(PERIOD).run()
@@ -68,13 +87,14 @@ def test_longer_window_changes_what_compare_says(at, con):
     opened = changed["open"].str.extract(r"case=([^&]*)")[0]
     assert set(opened) == set(expected.changed_rows["case_id"])
     assert set(changed["reason"]) <= {r.label for r in Reason}  # labels, not codes
-    costs = next(f for f in frames if "change per year" in f.columns)
-    days = (expected.last - expected.first).days + 1
-    assert costs.at["Refunds", "change per year"] == pytest.approx(expected.costs.at["refunds", "change"] * 365 / days)
     carried = f"&as_of={AS_OF.date()}"  # the case opens as it stood at the replay's as-of date
     assert changed["open"].iloc[0] == f"case_lookup?case={opened.iloc[0]}{carried}"
     link = next(p for p in at.get("page_link") if "Open case" in p.proto.label)
     assert link.proto.query_string == f"case={at.selectbox(key='wi_case').value}{carried}"
+    at.session_state["wi_tabs"] = "Costs"  # tabs are drawn when opened
+    costs = next(d.value for d in at.run().dataframe if "change per year" in d.value.columns)
+    days = (expected.last - expected.first).days + 1
+    assert costs.at["Refunds", "change per year"] == pytest.approx(expected.costs.at["refunds", "change"] * 365 / days)
 
 
 def test_store_paid_freight_for_changed_mind_raises_the_freight_cost(at, con):

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pyarrow.compute as pa_compute
 import pytest
 
 from data import whatif
-from data.decisions import decisions
+from data.decisions import DEADLINES, decisions
 from data.report import weekly_report
 from data.whatif import compare
 from policy import default_policy
@@ -149,26 +150,6 @@ def test_partial_rate_changes_amounts_not_outcomes(con, base):
     assert (r.changed_rows["reason"] == "slight_defect").all()
 
 
-def test_baseline_table_does_not_depend_on_row_order(con, base):
-    import dataclasses
-
-    import numpy as np
-
-    from data.decisions import compute
-
-    d = compute(con, base)  # in memory (stored facts are not a dataclass to shuffle)
-    shuffled = dataclasses.replace(d, cases=d.cases.take(np.arange(d.cases.num_rows)[::-1]))
-    cur = con.cursor()
-    try:
-        side_by_side = whatif._baseline(cur, d).sort_by("case_id")
-        joined = whatif._baseline(cur, shuffled).sort_by("case_id")
-    finally:
-        cur.close()
-    assert side_by_side.column_names == joined.column_names
-    for name in ("case_id", "outcome", "missing", "reply_by", "refund_by", "day"):
-        assert side_by_side.column(name).to_pylist() == joined.column(name).to_pylist(), name
-
-
 def test_another_calendar_and_zone(con, base):
     other = base.replace({"calendar.country": "US", "calendar.timezone": "America/New_York"})
     r = compare(con, base, other, PERIOD, as_of=AS_OF)
@@ -178,11 +159,114 @@ def test_another_calendar_and_zone(con, base):
     assert {k for k, _, _ in r.changed_keys} == {"calendar.country", "calendar.timezone"}
 
 
-@pytest.mark.parametrize("deadline", whatif.DEADLINES)
+@pytest.mark.parametrize("deadline", DEADLINES)
 def test_every_deadline_counts_as_a_moved_deadline(con, base, deadline):
     """A moved deadline is found by comparing the decision's ``deadlines`` struct: it must carry
     every deadline of the catalog, equal to its own column."""
     table = decisions(con, base).cases
     struct = table.column("deadlines").combine_chunks()
-    assert struct.type.names == list(whatif.DEADLINES)
+    assert struct.type.names == list(DEADLINES)
     assert struct.field(deadline).equals(table.column(deadline).combine_chunks())
+
+
+# --- the period-scoped replay equals the full-history replay filtered to the period ----------
+
+def _full_history(con, base, scenario, period, as_of) -> dict:
+    """Every figure the page shows, from both policies' decisions over all history (the
+    scenario decided in full, in memory), filtered to ``period`` here with pandas: cases by
+    the baseline's local request day, stage items by each side's own day, orders by placing."""
+    from data.decisions import compute
+    from data.report import as_of_instant
+
+    first, last = period
+    b, s = decisions(con, base), compute(con, scenario)
+    text = ["outcome", "refund_kind", "freight_payer", "other_costs_payer", "missing"]
+
+    def case_table(d, facts_cols):
+        facts = d.case_facts.select(["case_id", *facts_cols]).to_pandas()
+        dec = d.cases.select(["case_id", *text, "refund_due", "deadlines"]).to_pandas()
+        for col in text:
+            dec[col] = dec[col].astype(object).where(dec[col].notna(), None)
+        dec["refund_due"] = dec["refund_due"].astype(float)
+        dec["deadlines"] = dec["deadlines"].map(lambda v: tuple(sorted(v.items())) if isinstance(v, dict) else v)
+        return facts.merge(dec, on="case_id").set_index("case_id")
+
+    before = case_table(b, ["day", "freight_paid"])
+    day = pd.to_datetime(before["day"]).dt.date
+    paid_all = before["freight_paid"].astype(float)
+    unit = round(float(paid_all[paid_all > 0].mean()), 2) if (paid_all > 0).any() else 0.0
+    before = before[(day >= first) & (day <= last)]
+    after = case_table(s, []).loc[before.index]
+    fields = [*text, "refund_due"]
+    differs = pd.Series(False, index=before.index)
+    for col in fields:
+        x, y = before[col], after[col]
+        differs |= ~((x == y) | (x.isna() & y.isna()))
+    moved = before["deadlines"] != after["deadlines"]
+    paid = before["freight_paid"].astype(float)
+
+    def costs(side):
+        freight = paid.fillna(unit)[side["freight_payer"] == "merchant"].sum()
+        return [side["refund_due"].sum(), side["refund_due"][side["refund_kind"] == "full"].sum(),
+                side["refund_due"][side["refund_kind"] == "partial"].sum(), freight]
+
+    moment = as_of_instant(as_of, base)
+
+    def attainment(d):
+        st = d.stage_facts.select(["stage", "day", "due", "done"]).to_pandas()
+        st["stage"] = st["stage"].astype(str)
+        sday = pd.to_datetime(st["day"]).dt.date
+        st = st[st["due"].notna() & (sday >= first) & (sday <= last) & (sday <= moment.date())]
+        done = st["done"].where(st["done"] <= moment)  # recorded after the as-of time: not done yet
+        met = done.notna() & (done <= st["due"])
+        breached = (done.notna() & (done > st["due"])) | (done.isna() & (st["due"] < moment))
+        return pd.DataFrame({"met": met, "breached": breached}).groupby(st["stage"]).sum()
+
+    processing = b.stage_facts.filter(pa_compute.equal(b.stage_facts.column("stage").cast("string"), "processing"))
+    pdays = pd.to_datetime(processing.column("day").to_pandas()).dt.date
+    return {
+        "cases": len(before), "changed": int(differs.sum()), "deadline_only": int((moved & ~differs).sum()),
+        "changed_ids": set(before.index[differs]),
+        "matrix": pd.crosstab(before["outcome"], after["outcome"]),
+        "costs_before": costs(before), "costs_after": costs(after), "unit": unit,
+        "freight_estimated": int(((after["freight_payer"] == "merchant") & paid.isna()).sum()),
+        "orders": int(((pdays >= first) & (pdays <= last)).sum()),
+        "attainment_before": attainment(b), "attainment_after": attainment(s),
+    }
+
+
+SCENARIOS = {
+    "the baseline itself": {},
+    "return window 45 days": {"returns.window_days": 45},
+    "partial rate 30%": {"partial_refund_rates.slight_defect": 0.30},
+    "processing 24 h, reply 1 day": {"processing.hours": 24, "working_days.reply": 1},
+    "New York calendar and zone": {"calendar.country": "US", "calendar.timezone": "America/New_York"},
+}
+PERIODS = {
+    "ten months": (dt.date(2026, 1, 1), dt.date(2026, 10, 31)),
+    "four weeks from a Thursday": (dt.date(2026, 10, 1), dt.date(2026, 10, 28)),
+    "one day": (dt.date(2026, 6, 15), dt.date(2026, 6, 15)),
+    "up to the as-of date": (dt.date(2026, 11, 1), dt.date(2026, 11, 26)),
+}
+
+
+@pytest.mark.parametrize("period", list(PERIODS.values()), ids=list(PERIODS))
+@pytest.mark.parametrize("changes", list(SCENARIOS.values()), ids=list(SCENARIOS))
+def test_period_replay_equals_full_history_filtered(con, base, changes, period):
+    scenario = base.replace(changes)
+    r = compare(con, base, scenario, period, as_of=AS_OF)
+    want = _full_history(con, base, scenario, period, AS_OF)
+    assert (r.cases, r.changed, r.deadline_only, r.orders) == (
+        want["cases"], want["changed"], want["deadline_only"], want["orders"])
+    assert r.cases > 0 and (r.changed + r.deadline_only > 0) == bool(changes)  # real differences, or none
+    assert set(r.changed_rows["case_id"]) == want["changed_ids"]
+    matrix = want["matrix"].reindex(index=r.matrix.index, columns=r.matrix.columns, fill_value=0)
+    assert r.matrix.to_numpy().tolist() == matrix.to_numpy().tolist()
+    assert r.matrix.to_numpy().sum() == want["matrix"].to_numpy().sum()
+    assert r.freight_unit == want["unit"] and r.freight_estimated == want["freight_estimated"]
+    assert r.costs["before"].tolist() == pytest.approx(want["costs_before"], abs=0.01)
+    assert r.costs["after"].tolist() == pytest.approx(want["costs_after"], abs=0.01)
+    for side in ("before", "after"):
+        got = r.attainment[[f"met_{side}", f"breached_{side}"]].set_axis(["met", "breached"], axis=1)
+        expected = want[f"attainment_{side}"].reindex(got.index).fillna(0).astype("int64")
+        assert got.to_numpy().tolist() == expected.to_numpy().tolist(), side

@@ -4,6 +4,8 @@ codes, and each period's cost change scaled to a year."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -27,6 +29,13 @@ def per_year(change: float, first: dt.date, last: dt.date) -> float:
 def per_year_note(first: dt.date, last: dt.date) -> str:
     return (f"a year = the change over these {period_days(first, last):,} days x {DAYS_PER_YEAR} / "
             f"{period_days(first, last):,}, at the same rate of cases")
+
+
+@cache
+def timezone_choices() -> list[str]:
+    """Every time zone the policy file accepts, sorted (read from disk once per process, not on
+    every run of the page: a few hundred files)."""
+    return sorted(zoneinfo.available_timezones())
 
 
 def parameter_label(key: str) -> str:

@@ -1,4 +1,4 @@
--- whatif_groups: the period's cases (baseline b_all joined to scenario s_cases, request on local days $first..$last), grouped finely enough that every figure of the replay (counts, outcome matrix, refund and freight costs) is a sum over a few hundred groups. A decision changed when outcome, refund, payers or missing fields differ; deadline_changed when any deadline moved (``deadlines``: every deadline as one struct).
+-- whatif_groups: the period's cases (baseline b_all, requested in the period: whatif_baseline_period, joined to the scenario's decisions s_cases), grouped finely enough that every figure of the replay (counts, outcome matrix, refund and freight costs) is a sum over a few hundred groups. A decision changed when outcome, refund, payers or missing fields differ; deadline_changed when any deadline moved (``deadlines``: every deadline as one struct).
 SELECT CAST(b.outcome AS VARCHAR) AS b_outcome, CAST(s.outcome AS VARCHAR) AS s_outcome,
        CAST(b.refund_kind AS VARCHAR) AS b_kind, CAST(s.refund_kind AS VARCHAR) AS s_kind,
        CAST(b.freight_payer AS VARCHAR) AS b_freight, CAST(s.freight_payer AS VARCHAR) AS s_freight,
@@ -14,5 +14,4 @@ SELECT CAST(b.outcome AS VARCHAR) AS b_outcome, CAST(s.outcome AS VARCHAR) AS s_
        coalesce(sum(CAST(b.freight_paid AS DOUBLE)), 0) AS freight_paid
 FROM b_all b
 JOIN s_cases s USING (case_id)
-WHERE b.day BETWEEN $first AND $last
 GROUP BY ALL;
