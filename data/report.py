@@ -157,6 +157,29 @@ def _stage_dict(row) -> dict:
             "p50_hours": hours(row.p50_hours), "p90_hours": hours(row.p90_hours)}
 
 
+def _stage_figures(con: duckdb.DuckDBPyConnection, decided, params: dict) -> pd.DataFrame:
+    """report_stages' rows (week, stage, met, breached, pending, p50_hours, p90_hours): the
+    stored totals of the weeks settled by the as-of time (report_stages_stored), the other weeks
+    computed from their items. Equal to computing every week from the items (a test holds it)."""
+    raw_first, raw_last = FAR_PAST, FAR_FUTURE
+    stored = None
+    if getattr(decided, "week_totals", False):
+        stored = sql.frame(con, "report_stages_stored", prepare=decided.register, **params)
+        usable = stored["usable"].astype(bool)
+        rest = stored.loc[~usable, "week"]
+        stored = stored[usable].drop(columns="usable")
+        if rest.empty:
+            return stored.reset_index(drop=True)
+        raw_first, raw_last = pd.Timestamp(rest.min()).date(), pd.Timestamp(rest.max()).date()
+    raw = sql.frame(con, "report_stages", prepare=decided.register, raw_first=raw_first, raw_last=raw_last, **params)
+    if stored is None or stored.empty:
+        return raw
+    taken = pd.MultiIndex.from_frame(stored[["week", "stage"]])
+    raw = raw[~pd.MultiIndex.from_frame(raw[["week", "stage"]]).isin(taken)]
+    both = pd.concat([stored, raw], ignore_index=True)
+    return both.sort_values(["week", "stage"], ignore_index=True)
+
+
 def weekly_report(
     con: duckdb.DuckDBPyConnection,
     policy=None,
@@ -169,9 +192,11 @@ def weekly_report(
     """Weekly metrics per ISO week (policy zone) for local dates date_from..date_to, as of ``as_of``."""
     policy = _policy(policy)
     params = _filters(policy, date_from, date_to, as_of, category, country)
-    register = decisions(con, policy).register
-    weeks, stages, mix, rate = (sql.frame(con, name, prepare=register, **params) for name in
-                                ("report_weeks", "report_stages", "report_case_mix", "report_return_rate"))
+    decided = decisions(con, policy)
+    register = decided.register
+    weeks, mix, rate = (sql.frame(con, name, prepare=register, **params) for name in
+                        ("report_weeks", "report_case_mix", "report_return_rate"))
+    stages = _stage_figures(con, decided, params)
     weeks["week_label"] = [iso_week(w) for w in weeks["week"]]
     as_of_ts = as_of_instant(as_of, policy)
     fresh = data_freshness(con)
@@ -183,6 +208,19 @@ def weekly_report(
     stages = stages[["week", "stage", "met", "breached", "pending", "attainment", "p50_hours", "p90_hours"]]
     return WeeklyReport(policy_name=policy.name, as_of=as_of_ts, weeks=weeks, stages=stages, case_mix=mix,
                         return_rate=rate, filters=params, data_until=fresh.latest_event)
+
+
+def report_week_list(con: duckdb.DuckDBPyConnection, policy=None, as_of=None) -> pd.DataFrame:
+    """The weeks ``weekly_report`` over the whole history would list (week, week_label,
+    complete), without computing their figures: for a week picker."""
+    policy = _policy(policy)
+    params = _filters(policy, None, None, as_of, None, None)
+    weeks = sql.frame(con, "report_week_list", prepare=decisions(con, policy).register, **params)
+    weeks["week_label"] = [iso_week(w) for w in weeks["week"]]
+    covered = data_freshness(con).covered_until(as_of_instant(as_of, policy))
+    zone = policy.calendar.timezone
+    weeks["complete"] = [week_is_complete(pd.Timestamp(w).date(), covered, zone) for w in weeks["week"]]
+    return weeks
 
 
 BREAKDOWNS = ("agent", "category", "reason", "weekday")

@@ -31,7 +31,15 @@ from data.metrics_view import (
     readable_week_csv,
     week_order,
 )
-from data.report import BREAKDOWNS, attainment_by, iso_week, stage_status, week_monday, weekly_report
+from data.report import (
+    BREAKDOWNS,
+    attainment_by,
+    iso_week,
+    report_week_list,
+    stage_status,
+    week_monday,
+    weekly_report,
+)
 from data.sla import CUSTOMER_STAGES, MERCHANT_STAGES
 from policy import Policy
 from ui import context as ctx
@@ -52,8 +60,8 @@ def _report(_con, data_token: str, policy: Policy, date_from: dt.date, date_to: 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
 def _all_weeks(_con, data_token: str, policy: Policy, as_of: dt.datetime) -> pd.DataFrame:
     """Every week with orders or cases (for the week picker), and whether it is complete (over,
-    and the data reaches its end)."""
-    return weekly_report(_con, policy, None, None, as_of).weeks[["week", "week_label", "orders", "cases", "complete"]]
+    and the data reaches its end): a query over the weeks, not a report of all history."""
+    return report_week_list(_con, policy, as_of)
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
