@@ -310,6 +310,36 @@ def stage_status(
     return _sla_rows(con, policy, "sla_status", params)
 
 
+def breached_page(
+    con: duckdb.DuckDBPyConnection,
+    policy=None,
+    as_of=None,
+    week=None,
+    *,
+    cases: bool = True,
+    category: str | None = None,
+    country: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[pd.DataFrame, int]:
+    """One page of the items of ``week`` (any date in it) breached as of ``as_of``: the cases'
+    deadlines (``cases``) or the orders' processing, most late first, ``limit`` rows from
+    ``offset``; and how many there are in all. The page is cut in SQL, so a 10M-order week
+    sends a page, not its thousands of items. Columns: stage, item_id, category, country, day,
+    due, done, hours (as ``stage_status``)."""
+    policy = _policy(policy)
+    params = _filters(policy, None, None, as_of, category, country)
+    monday = _date(week, FAR_PAST)
+    params.update(week=monday - dt.timedelta(days=monday.weekday()), cases=bool(cases),
+                  offset=max(int(offset), 0), limit=max(int(limit), 0))
+    rows = _sla_rows(con, policy, "sla_breached_page", params)
+    total = int(rows["total"].iloc[0]) if len(rows) else 0
+    if not len(rows) and params["offset"]:  # past the last page: count from the start
+        total = breached_page(con, policy, as_of, monday, cases=cases, category=category, country=country,
+                              limit=1)[1]
+    return rows.drop(columns="total"), total
+
+
 def _sla_rows(con: duckdb.DuckDBPyConnection, policy, query: str, params: dict) -> pd.DataFrame:
     """Run an SLA item query over the policy's decisions; due and done in the policy's zone."""
     out = sql.frame(con, query, prepare=decisions(con, policy).register, **params)
