@@ -454,7 +454,8 @@ def _breach_page_table(week: dt.date, cases: bool, total: int, category: str | N
     table["done"] = [ui.when(v).split(" ", 1)[1] if pd.notna(v) else "—" for v in table["done"]]
     table["hours"] = [f"{v:.1f}" if pd.notna(v) else "—" for v in table["hours"]]
     table["stage"] = table["stage"].map(ui.STAGE_LABELS)
-    return table
+    # Pages are cut by the time from due to done (SQL knows it); within a page, by working hours.
+    return table.sort_values("late_by_hours", ascending=False, kind="stable", ignore_index=True)
 
 
 @st.fragment

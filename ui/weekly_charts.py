@@ -25,7 +25,7 @@ def attainment_trend(trend: pd.DataFrame, week_order: list[str], target: float, 
     fig = go.Figure()
     for stage, rows in trend.groupby("stage", sort=False):
         fig.add_trace(go.Scatter(
-            x=rows["label"], y=rows["attainment"], name=stage, mode="lines+markers", legendgroup=stage,
+            x=rows["label"], y=rows["attainment"], name=stage, mode="lines+markers",
             customdata=rows[["stage_code", "week_start"]].to_numpy(),
             hovertemplate=f"{stage}<br>week=%{{x}}<br>attainment=%{{y:.1%}}<extra></extra>"))
     fig.add_hline(y=target / 100, line_dash="dash", line_color="red", annotation_text=f"target {target:g}%")
@@ -38,7 +38,7 @@ def attainment_trend(trend: pd.DataFrame, week_order: list[str], target: float, 
 
 def grouped_bars(frame: pd.DataFrame, x: str, y: str, group: str, title: str, y_title: str) -> go.Figure:
     """Bars of ``y`` per ``x``, one colour per value of ``group`` side by side."""
-    fig = go.Figure([go.Bar(x=rows[x], y=rows[y], name=str(name), legendgroup=str(name),
+    fig = go.Figure([go.Bar(x=rows[x], y=rows[y], name=str(name),
                             hovertemplate=f"{group}={name}<br>%{{x}}<br>{y_title}=%{{y}}<extra></extra>")
                      for name, rows in frame.groupby(group, sort=False)])
     fig.update_layout(barmode="group")
