@@ -72,6 +72,18 @@ def _filter_values(_con, data_token: str, policy: Policy) -> tuple[list[str], li
                  for name in ("category", "country"))
 
 
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
+def _totals(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date, period: int,
+            category: str | None, country: str | None) -> tuple[dict, dict]:
+    """The tiles' totals: the ``period`` weeks up to ``week`` and the same number before (from
+    the trend's report when it reaches back that far)."""
+    first_now, _ = period_weeks(week, period)
+    first_before, last_before = previous_period(week, period)
+    first = min(week - dt.timedelta(weeks=WEEKS_SHOWN - 1), first_before)
+    weeks, stages, *_ = _report(_con, data_token, policy, first, week + dt.timedelta(days=6), as_of, category, country)
+    return period_totals(weeks, stages, first_now, week), period_totals(weeks, stages, first_before, last_before)
+
+
 BREACH_PAGE_ROWS = 100  # breached items per page of a table
 
 
@@ -236,13 +248,7 @@ stages = stages.assign(week=pd.to_datetime(stages["week"]).dt.date)
 
 first_now, _ = period_weeks(week, period)
 first_before, last_before = previous_period(week, period)
-if first_before < first:  # the trend's weeks do not reach back that far
-    cmp_weeks, cmp_stages, *_ = _report(con, token, policy, first_before, week + dt.timedelta(days=6), as_of,
-                                        category, country)
-else:
-    cmp_weeks, cmp_stages = weeks, stages
-now_totals = period_totals(cmp_weeks, cmp_stages, first_now, week)
-before_totals = period_totals(cmp_weeks, cmp_stages, first_before, last_before)
+now_totals, before_totals = _totals(con, token, policy, as_of, week, period, category, country)
 span = iso_week(week) if period == 1 else f"{iso_week(first_now)} to {iso_week(week)}"
 before_span = iso_week(first_before) if period == 1 else f"{iso_week(first_before)} to {iso_week(last_before)}"
 
