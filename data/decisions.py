@@ -10,7 +10,9 @@ feeds it the database's rows and keeps the results:
   writer that did not update them) decides everything once and stores it; an import or
   ``insert_frame`` decides only the rows it wrote and the orders and cases they touch
   (``after_write``). Reports see the facts through per-cursor views named as before
-  (``stage_facts``, ``case_facts``, ``case_decisions``, ``order_counts``: sql/facts_views.sql).
+  (``stage_facts``, ``case_facts``, ``case_decisions``, ``order_counts``: sql/facts_views.sql),
+  beside settled totals per week and stage (``stage_weeks``: sql/facts_stage_weeks.sql), so a
+  report over all history reads the items of the unsettled weeks only.
 * **In memory** (read-only connections whose stored facts are missing or stale, and what-if
   scenarios, which are not stored): decided as Arrow tables and registered under the same names.
 
@@ -53,7 +55,7 @@ CACHE_SIZE = 2
 STORED_POLICIES = 3  # policies whose facts a file keeps (the store's, and a few tried lately)
 # Part of every fingerprint: bump it when the facts' columns or their meaning change, so facts
 # stored by an older version of this code are recomputed instead of read.
-FACTS_FORMAT = "facts-2"
+FACTS_FORMAT = "facts-3"  # facts-3: settled totals per week and stage (facts_stage_weeks)
 
 
 def fingerprint(policy) -> str:
@@ -77,6 +79,8 @@ class Decisions:
     case_facts: pa.Table
     order_counts: pa.Table
     cases: pa.Table
+    # No settled totals per week (stage_weeks) in memory: reports compute every week from the items.
+    week_totals = False
 
     def register(self, cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         """Expose the tables (zero-copy) and the SLA rule to SQL on ``cur`` and return it."""
@@ -90,7 +94,11 @@ class Decisions:
 
 class StoredDecisions:
     """Decisions stored in the database under ``fingerprint``: ``register`` makes a cursor's
-    views over them; the table attributes read them whole (what-if, the week list)."""
+    views over them; the table attributes read them whole (what-if, the week list). Their
+    settled totals per week and stage (the stage_weeks view) spare reports the settled weeks'
+    items."""
+
+    week_totals = True
 
     def __init__(self, con: duckdb.DuckDBPyConnection, policy, key: tuple, fingerprint: str) -> None:
         self._con, self.policy, self.key, self.fingerprint = con, policy, key, fingerprint
@@ -297,6 +305,7 @@ def _store(con: duckdb.DuckDBPyConnection, policy, fp: str, version: str, decide
             cur.register(name, table)
         cur.execute(sql.load("facts_schema"))
         cur.execute(sql.load("facts_tables"))
+        define_rule(cur)  # facts_stage_weeks judges each item by the SLA rule
         cur.begin()
         try:
             cur.execute(sql.load("facts_set_fingerprint"), {"fingerprint": fp})
@@ -304,6 +313,7 @@ def _store(con: duckdb.DuckDBPyConnection, policy, fp: str, version: str, decide
             if not scope:
                 _execute_each(cur, "facts_evict", {"keep": STORED_POLICIES})
             cur.execute(sql.load("facts_insert"))
+            cur.execute(sql.load("facts_stage_weeks"))
             cur.execute(sql.load("facts_count_orders"))
             cur.execute(sql.load("facts_mark"), {"fingerprint": fp, "policy_toml": policy.to_toml(),
                                                  "data_version": version})

@@ -158,6 +158,35 @@ def _stage_dict(row) -> dict:
             "p50_hours": hours(row.p50_hours), "p90_hours": hours(row.p90_hours)}
 
 
+def _freshness(con: duckdb.DuckDBPyConnection, decided):
+    """How fresh the data behind ``decided`` is: a facts folder's figures are as fresh as its
+    input, whatever database the connection holds."""
+    return decided.freshness if isinstance(decided, FactsFolder) else data_freshness(con)
+
+
+def _stage_figures(con: duckdb.DuckDBPyConnection, decided, params: dict) -> pd.DataFrame:
+    """report_stages' rows (week, stage, met, breached, pending, p50_hours, p90_hours): the
+    stored totals of the weeks settled by the as-of time (report_stages_stored), the other weeks
+    computed from their items. Equal to computing every week from the items (a test holds it)."""
+    raw_first, raw_last = FAR_PAST, FAR_FUTURE
+    stored = None
+    if getattr(decided, "week_totals", False):
+        stored = sql.frame(con, "report_stages_stored", prepare=decided.register, **params)
+        usable = stored["usable"].astype(bool)
+        rest = stored.loc[~usable, "week"]
+        stored = stored[usable].drop(columns="usable")
+        if rest.empty:
+            return stored.reset_index(drop=True)
+        raw_first, raw_last = pd.Timestamp(rest.min()).date(), pd.Timestamp(rest.max()).date()
+    raw = sql.frame(con, "report_stages", prepare=decided.register, raw_first=raw_first, raw_last=raw_last, **params)
+    if stored is None or stored.empty:
+        return raw
+    taken = pd.MultiIndex.from_frame(stored[["week", "stage"]])
+    raw = raw[~pd.MultiIndex.from_frame(raw[["week", "stage"]]).isin(taken)]
+    both = pd.concat([stored, raw], ignore_index=True)
+    return both.sort_values(["week", "stage"], ignore_index=True)
+
+
 def weekly_report(
     con: duckdb.DuckDBPyConnection,
     policy=None,
@@ -171,12 +200,12 @@ def weekly_report(
     policy = _policy(policy)
     params = _filters(policy, date_from, date_to, as_of, category, country)
     decided = decisions(con, policy)
-    weeks, stages, mix, rate = (sql.frame(con, name, prepare=decided.register, **params) for name in
-                                ("report_weeks", "report_stages", "report_case_mix", "report_return_rate"))
+    weeks, mix, rate = (sql.frame(con, name, prepare=decided.register, **params) for name in
+                        ("report_weeks", "report_case_mix", "report_return_rate"))
+    stages = _stage_figures(con, decided, params)
     weeks["week_label"] = [iso_week(w) for w in weeks["week"]]
     as_of_ts = as_of_instant(as_of, policy)
-    # a facts folder's figures are as fresh as its input, whatever database the connection holds
-    fresh = decided.freshness if isinstance(decided, FactsFolder) else data_freshness(con)
+    fresh = _freshness(con, decided)
     covered = fresh.covered_until(as_of_ts)
     zone = policy.calendar.timezone
     weeks["complete"] = [week_is_complete(pd.Timestamp(w).date(), covered, zone) for w in weeks["week"]]
@@ -185,6 +214,20 @@ def weekly_report(
     stages = stages[["week", "stage", "met", "breached", "pending", "attainment", "p50_hours", "p90_hours"]]
     return WeeklyReport(policy_name=policy.name, as_of=as_of_ts, weeks=weeks, stages=stages, case_mix=mix,
                         return_rate=rate, filters=params, data_until=fresh.latest_event)
+
+
+def report_week_list(con: duckdb.DuckDBPyConnection, policy=None, as_of=None) -> pd.DataFrame:
+    """The weeks ``weekly_report`` over the whole history would list (week, week_label,
+    complete), without computing their figures: for a week picker."""
+    policy = _policy(policy)
+    params = _filters(policy, None, None, as_of, None, None)
+    decided = decisions(con, policy)
+    weeks = sql.frame(con, "report_week_list", prepare=decided.register, **params)
+    weeks["week_label"] = [iso_week(w) for w in weeks["week"]]
+    covered = _freshness(con, decided).covered_until(as_of_instant(as_of, policy))
+    zone = policy.calendar.timezone
+    weeks["complete"] = [week_is_complete(pd.Timestamp(w).date(), covered, zone) for w in weeks["week"]]
+    return weeks
 
 
 BREAKDOWNS = ("agent", "category", "reason", "weekday")
@@ -272,6 +315,36 @@ def stage_status(
     params.update(stage=stage, item_id=item_id, week=monday, status=status,
                   limit=None if limit is None else int(limit))
     return _sla_rows(con, policy, "sla_status", params)
+
+
+def breached_page(
+    con: duckdb.DuckDBPyConnection,
+    policy=None,
+    as_of=None,
+    week=None,
+    *,
+    cases: bool = True,
+    category: str | None = None,
+    country: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[pd.DataFrame, int]:
+    """One page of the items of ``week`` (any date in it) breached as of ``as_of``: the cases'
+    deadlines (``cases``) or the orders' processing, most late first, ``limit`` rows from
+    ``offset``; and how many there are in all. The page is cut in SQL, so a 10M-order week
+    sends a page, not its thousands of items. Columns: stage, item_id, category, country, day,
+    due, done, hours (as ``stage_status``)."""
+    policy = _policy(policy)
+    params = _filters(policy, None, None, as_of, category, country)
+    monday = _date(week, FAR_PAST)
+    params.update(week=monday - dt.timedelta(days=monday.weekday()), cases=bool(cases),
+                  offset=max(int(offset), 0), limit=max(int(limit), 0))
+    rows = _sla_rows(con, policy, "sla_breached_page", params)
+    total = int(rows["total"].iloc[0]) if len(rows) else 0
+    if not len(rows) and params["offset"]:  # past the last page: count from the start
+        total = breached_page(con, policy, as_of, monday, cases=cases, category=category, country=country,
+                              limit=1)[1]
+    return rows.drop(columns="total"), total
 
 
 def _sla_rows(con: duckdb.DuckDBPyConnection, policy, query: str, params: dict) -> pd.DataFrame:

@@ -11,8 +11,6 @@ import datetime as dt
 import logging
 
 import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 import pyarrow.compute as pc
 import streamlit as st
 
@@ -31,11 +29,21 @@ from data.metrics_view import (
     readable_week_csv,
     week_order,
 )
-from data.report import BREAKDOWNS, attainment_by, iso_week, stage_status, week_monday, weekly_report
+from data.report import (
+    BREAKDOWNS,
+    attainment_by,
+    breached_page,
+    iso_week,
+    report_week_list,
+    stage_status,
+    week_monday,
+    weekly_report,
+)
 from data.sla import CUSTOMER_STAGES, MERCHANT_STAGES
 from policy import Policy
 from ui import context as ctx
 from ui import display as ui
+from ui import weekly_charts as charts
 
 WEEKS_SHOWN = 12
 HASH = {Policy: hash}
@@ -52,8 +60,8 @@ def _report(_con, data_token: str, policy: Policy, date_from: dt.date, date_to: 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
 def _all_weeks(_con, data_token: str, policy: Policy, as_of: dt.datetime) -> pd.DataFrame:
     """Every week with orders or cases (for the week picker), and whether it is complete (over,
-    and the data reaches its end)."""
-    return weekly_report(_con, policy, None, None, as_of).weeks[["week", "week_label", "orders", "cases", "complete"]]
+    and the data reaches its end): a query over the weeks, not a report of all history."""
+    return report_week_list(_con, policy, as_of)
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
@@ -64,11 +72,44 @@ def _filter_values(_con, data_token: str, policy: Policy) -> tuple[list[str], li
                  for name in ("category", "country"))
 
 
-@st.cache_data(max_entries=16, show_spinner="Finding the week's breaches...", hash_funcs=HASH)
-def _breaches(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date,
-              category: str | None, country: str | None) -> pd.DataFrame:
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
+def _totals(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date, period: int,
+            category: str | None, country: str | None) -> tuple[dict, dict]:
+    """The tiles' totals: the ``period`` weeks up to ``week`` and the same number before (from
+    the trend's report when it reaches back that far)."""
+    first_now, _ = period_weeks(week, period)
+    first_before, last_before = previous_period(week, period)
+    first = min(week - dt.timedelta(weeks=WEEKS_SHOWN - 1), first_before)
+    weeks, stages, *_ = _report(_con, data_token, policy, first, week + dt.timedelta(days=6), as_of, category, country)
+    return period_totals(weeks, stages, first_now, week), period_totals(weeks, stages, first_before, last_before)
+
+
+BREACH_PAGE_ROWS = 100  # breached items per page of a table
+
+
+@st.cache_data(max_entries=32, show_spinner="Finding the week's breaches...", hash_funcs=HASH)
+def _breached_page(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date, cases: bool,
+                   category: str | None, country: str | None, offset: int) -> tuple[pd.DataFrame, int]:
+    return breached_page(_con, policy, as_of, week, cases=cases, category=category, country=country,
+                         offset=offset, limit=BREACH_PAGE_ROWS)
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
+def _breaches_csv(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date,
+                  category: str | None, country: str | None) -> bytes | None:
+    """Every breached item of the week as a formula-safe CSV (None when there is none)."""
     items = stage_status(_con, policy, as_of, week=week, status="breached", category=category, country=country)
-    return items.drop(columns=["week", "status"]).reset_index(drop=True)
+    items = items.drop(columns=["week", "status"]).reset_index(drop=True)
+    return None if items.empty else to_safe_csv(items.round({"hours": 1}))
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
+def _week_csv(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date,
+              category: str | None, country: str | None) -> bytes:
+    """The week's figures as the readable CSV (one row)."""
+    csv_frame = _report(_con, data_token, policy, week - dt.timedelta(weeks=WEEKS_SHOWN - 1),
+                        week + dt.timedelta(days=6), as_of, category, country)[4]
+    return to_safe_csv(readable_week_csv(csv_frame[csv_frame["week"] == iso_week(week)], ui.stage_label))
 
 
 @st.cache_data(max_entries=16, show_spinner="Listing the items...", hash_funcs=HASH)
@@ -193,7 +234,7 @@ for param, value in (("category", category), ("country", country)):
 
 first = week - dt.timedelta(weeks=WEEKS_SHOWN - 1)
 try:
-    weeks, stages, mix, rates, csv_frame = _report(con, token, policy, first, week + dt.timedelta(days=6),
+    weeks, stages, mix, rates, _ = _report(con, token, policy, first, week + dt.timedelta(days=6),
                                                    as_of, category, country)
 except Exception as exc:  # noqa: BLE001 - a sentence on screen, the traceback in the log
     logging.getLogger("returns_desk.weekly_metrics").exception("weekly report failed")
@@ -210,13 +251,7 @@ stages = stages.assign(week=pd.to_datetime(stages["week"]).dt.date)
 
 first_now, _ = period_weeks(week, period)
 first_before, last_before = previous_period(week, period)
-if first_before < first:  # the trend's weeks do not reach back that far
-    cmp_weeks, cmp_stages, *_ = _report(con, token, policy, first_before, week + dt.timedelta(days=6), as_of,
-                                        category, country)
-else:
-    cmp_weeks, cmp_stages = weeks, stages
-now_totals = period_totals(cmp_weeks, cmp_stages, first_now, week)
-before_totals = period_totals(cmp_weeks, cmp_stages, first_before, last_before)
+now_totals, before_totals = _totals(con, token, policy, as_of, week, period, category, country)
 span = iso_week(week) if period == 1 else f"{iso_week(first_now)} to {iso_week(week)}"
 before_span = iso_week(first_before) if period == 1 else f"{iso_week(first_before)} to {iso_week(last_before)}"
 
@@ -257,63 +292,65 @@ st.caption(f"As of {as_of:%Y-%m-%d %H:%M} ({ui.md(policy.calendar.timezone)}); p
            "Attainment = met / (met + breached); pending items are not counted yet.")
 
 # --- charts ---------------------------------------------------------------------------------
-left, right = st.columns(2)
-trend = stages[stages["stage"].isin(MERCHANT_STAGES)].copy()
-trend["label"] = [iso_week(w) for w in trend["week"]]
-trend["stage_code"], trend["week_start"] = trend["stage"], trend["week"].astype(str)  # what a click opens
-trend["stage"] = trend["stage"].map(ui.STAGE_LABELS)
-trend = trend.sort_values("week")
-clicked = None
-if _empty_chart(trend, "attainment"):
-    left.caption(f"SLA attainment per stage: no deadline met or breached in the {WEEKS_SHOWN} weeks to "
-                 f"{iso_week(week)}.")
-else:
-    fig = px.line(trend, x="label", y="attainment", color="stage", markers=True,
-                  title=f"SLA attainment per stage, {WEEKS_SHOWN} weeks", labels={"label": "week", "attainment": ""},
-                  category_orders={"label": week_order(trend["label"])}, custom_data=["stage_code", "week_start"])
-    fig.add_hline(y=target / 100, line_dash="dash", line_color="red", annotation_text=f"target {target:g}%")
-    fig.update_yaxes(tickformat=".0%")
-    fig.update_layout(legend={"orientation": "h", "y": -0.3, "title": None})
-    clicked = picked_point(left.plotly_chart(fig, key="wm_trend", on_select="rerun",
-                                             selection_mode="points").selection.points)
-    left.caption("Click a point to list that stage's items of that week below.")
+# A fragment: clicking a point lists its items without running the rest of the page again.
+@st.fragment
+def trend_section(stages: pd.DataFrame, week: dt.date, target: float, category: str | None,
+                  country: str | None) -> None:
+    left, right = st.columns(2)
+    trend = stages[stages["stage"].isin(MERCHANT_STAGES)].copy()
+    trend["label"] = [iso_week(w) for w in trend["week"]]
+    trend["stage_code"], trend["week_start"] = trend["stage"], trend["week"].astype(str)  # what a click opens
+    trend["stage"] = trend["stage"].map(ui.STAGE_LABELS)
+    trend = trend.sort_values("week")
+    clicked = None
+    if _empty_chart(trend, "attainment"):
+        left.caption(f"SLA attainment per stage: no deadline met or breached in the {WEEKS_SHOWN} weeks to "
+                     f"{iso_week(week)}.")
+    else:
+        fig = charts.attainment_trend(trend, week_order(trend["label"]), target,
+                                      f"SLA attainment per stage, {WEEKS_SHOWN} weeks")
+        clicked = picked_point(left.plotly_chart(fig, key="wm_trend", on_select="rerun",
+                                                 selection_mode="points").selection.points)
+        left.caption("Click a point to list that stage's items of that week below.")
 
-dur = stages[stages["week"] == week][["stage", "p50_hours", "p90_hours"]].copy()
-dur["stage"] = dur["stage"].map(ui.STAGE_LABELS)
-dur = dur.melt(id_vars="stage", var_name="percentile", value_name="hours")
-dur["percentile"] = dur["percentile"].map({"p50_hours": "p50", "p90_hours": "p90"})
-if _empty_chart(dur, "hours"):
-    right.caption(f"Working hours to done: nothing was done in {iso_week(week)}.")
-else:
-    fig = px.bar(dur, x="stage", y="hours", color="percentile", barmode="group",
-                 title=f"Working hours to done, {iso_week(week)} (p50 / p90)", labels={"stage": ""})
-    right.plotly_chart(fig, key="wm_durations")
+    dur = stages[stages["week"] == week][["stage", "p50_hours", "p90_hours"]].copy()
+    dur["stage"] = dur["stage"].map(ui.STAGE_LABELS)
+    dur = dur.melt(id_vars="stage", var_name="percentile", value_name="hours")
+    dur["percentile"] = dur["percentile"].map({"p50_hours": "p50", "p90_hours": "p90"})
+    if _empty_chart(dur, "hours"):
+        right.caption(f"Working hours to done: nothing was done in {iso_week(week)}.")
+    else:
+        fig = charts.grouped_bars(dur, "stage", "hours", "percentile",
+                                  f"Working hours to done, {iso_week(week)} (p50 / p90)", "hours")
+        right.plotly_chart(fig, key="wm_durations")
 
-# --- the items behind a clicked point ---------------------------------------------------------
-if clicked is not None:
-    picked_stage, picked_week = clicked
-    items = _stage_items(con, token, policy, as_of, picked_week, picked_stage, category, country)
-    counts = items["status"].value_counts()
-    st.subheader(f"{ui.stage_label(picked_stage)} in {iso_week(picked_week)}")
-    st.caption(f"{counts.get('breached', 0):,} breached · {counts.get('met', 0):,} met · "
-               f"{counts.get('pending', 0):,} pending; breached first. Double-click the chart to clear the selection.")
-    shown = items.assign(status=pd.Categorical(items["status"], ["breached", "pending", "met"]))
-    shown = shown.sort_values(["status", "due"]).reset_index(drop=True)
-    if picked_stage != "processing":  # one case column: the link
-        shown.insert(0, "open", ui.case_urls(shown["item_id"]))
-        shown = shown.drop(columns="item_id")
-    shown["done"] = [ui.when(v) if pd.notna(v) else "—" for v in shown["done"]]
-    st.dataframe(shown[[c for c in ("open", "item_id", "status", "due", "done", "category", "country")
-                        if c in shown.columns]],
-                 hide_index=True, key="wm_trend_items", height=min(38 + 35 * len(shown), 420), column_config={
-                     "open": st.column_config.LinkColumn("Case", display_text=r"case_lookup\?case=([^&]*)"),
-                     "item_id": st.column_config.TextColumn("Order" if picked_stage == "processing" else "Case id"),
-                     "status": st.column_config.TextColumn("Status"),
-                     "due": st.column_config.DatetimeColumn("Due", format="YYYY-MM-DD HH:mm"),
-                     "done": st.column_config.TextColumn("Done"),
-                     "category": st.column_config.TextColumn("Category"),
-                     "country": st.column_config.TextColumn("Country")})
+    # --- the items behind a clicked point ---------------------------------------------------------
+    if clicked is not None:
+        picked_stage, picked_week = clicked
+        items = _stage_items(con, token, policy, as_of, picked_week, picked_stage, category, country)
+        counts = items["status"].value_counts()
+        st.subheader(f"{ui.stage_label(picked_stage)} in {iso_week(picked_week)}")
+        st.caption(f"{counts.get('breached', 0):,} breached · {counts.get('met', 0):,} met · "
+                   f"{counts.get('pending', 0):,} pending; breached first. Double-click the chart to clear the selection.")
+        shown = items.assign(status=pd.Categorical(items["status"], ["breached", "pending", "met"]))
+        shown = shown.sort_values(["status", "due"]).reset_index(drop=True)
+        if picked_stage != "processing":  # one case column: the link
+            shown.insert(0, "open", ui.case_urls(shown["item_id"]))
+            shown = shown.drop(columns="item_id")
+        shown["done"] = [ui.when(v) if pd.notna(v) else "—" for v in shown["done"]]
+        st.dataframe(shown[[c for c in ("open", "item_id", "status", "due", "done", "category", "country")
+                            if c in shown.columns]],
+                     hide_index=True, key="wm_trend_items", height=min(38 + 35 * len(shown), 420), column_config={
+                         "open": st.column_config.LinkColumn("Case", display_text=r"case_lookup\?case=([^&]*)"),
+                         "item_id": st.column_config.TextColumn("Order" if picked_stage == "processing" else "Case id"),
+                         "status": st.column_config.TextColumn("Status"),
+                         "due": st.column_config.DatetimeColumn("Due", format="YYYY-MM-DD HH:mm"),
+                         "done": st.column_config.TextColumn("Done"),
+                         "category": st.column_config.TextColumn("Category"),
+                         "country": st.column_config.TextColumn("Country")})
 
+
+trend_section(stages, week, target, category, country)
 
 left, right = st.columns(2)
 week_mix = mix[pd.to_datetime(mix["week"]).dt.date == week].copy()
@@ -324,8 +361,8 @@ for column, dimension, label_of, title in ((left, "outcome", ui.outcome_label, "
     if _empty_chart(part, "cases"):
         column.caption(f"{title}: no case in {iso_week(week)}.")
         continue
-    fig = px.bar(ui.chart_frame(part, "label").sort_values("cases"), x="cases", y="label", orientation="h",
-                 title=f"{title}, {iso_week(week)}", labels={"label": ""})
+    fig = charts.horizontal_bars(ui.chart_frame(part, "label").sort_values("cases"), "cases", "label",
+                                 f"{title}, {iso_week(week)}")
     column.plotly_chart(fig, key=f"wm_mix_{dimension}")
 
 left, right = st.columns(2)
@@ -333,18 +370,14 @@ money_weeks = weeks.assign(label=weeks["week_label"]).sort_values("week")
 if not (money_weeks["refunds_full"].fillna(0) + money_weeks["refunds_partial"].fillna(0)).any():
     left.caption(f"Refunds paid: none in the {WEEKS_SHOWN} weeks to {iso_week(week)}.")
 else:
-    fig = go.Figure([go.Bar(name="full", x=money_weeks["label"], y=money_weeks["refunds_full"]),
-                     go.Bar(name="partial", x=money_weeks["label"], y=money_weeks["refunds_partial"])])
-    fig.update_layout(barmode="stack", title=f"Refunds paid, full vs partial ({currency})")
-    fig.update_xaxes(categoryorder="array", categoryarray=week_order(money_weeks["label"]))
+    fig = charts.stacked_bars(money_weeks, "label", {"full": "refunds_full", "partial": "refunds_partial"},
+                              f"Refunds paid, full vs partial ({currency})", week_order(money_weeks["label"]))
     left.plotly_chart(fig, key="wm_refunds")
 if _empty_chart(rates, "return_rate"):
     right.caption(f"Return rate by category: no orders in the {WEEKS_SHOWN} weeks to {iso_week(week)}.")
 else:
-    fig = px.bar(ui.chart_frame(rates, "category"), x="category", y="return_rate", hover_data=["orders", "returns"],
-                 title=f"Return rate by category, {WEEKS_SHOWN} weeks to {iso_week(week)}",
-                 labels={"return_rate": "returns / orders", "category": ""})
-    fig.update_yaxes(tickformat=".1%")
+    fig = charts.rate_bars(ui.chart_frame(rates, "category"), "category", "return_rate", ["orders", "returns"],
+                           f"Return rate by category, {WEEKS_SHOWN} weeks to {iso_week(week)}", "returns / orders")
     right.plotly_chart(fig, key="wm_return_rate")
 
 # --- the why: who, what and when breached ------------------------------------------------------
@@ -353,48 +386,75 @@ NO_VALUE = {"agent": "No agent (orders before any case)", "reason": "No reason (
             "category": "No category", "weekday": "—"}
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
-st.subheader(f"Where {iso_week(week)} breached")
-week_stages = stages[(stages["week"] == week) & stages["stage"].isin(MERCHANT_STAGES)]
-worst = week_stages.sort_values(["attainment", "breached"], ascending=[True, False], na_position="last")
-worst_stage = worst["stage"].iloc[0] if not worst.empty and worst["breached"].iloc[0] > 0 else None
-stage_options = ["all", *MERCHANT_STAGES]
-w1, w2 = st.columns([2, 3])
-stage_pick = w1.selectbox("Stage", stage_options, index=stage_options.index(worst_stage or "all"),
-                          key=f"wm_why_stage_{iso_week(week)}",  # each week opens on its own worst stage
-                          format_func=lambda s: "All the store's stages" if s == "all" else ui.stage_label(s),
-                          help="Opens on the week's worst stage (lowest attainment).")
-by = w2.segmented_control("Break down by", BREAKDOWNS, default="agent", key="wm_why_by",
-                          format_func=BY_LABELS.get) or "agent"
-picked = tuple(MERCHANT_STAGES) if stage_pick == "all" else (stage_pick,)
-why = _breakdown(con, token, policy, as_of, week, by, picked, category, country).copy()
-if why.empty:
-    st.caption("No items of this stage started in the week.")
-else:
-    if by == "weekday":
-        why["value"] = [WEEKDAYS[int(v) - 1] if pd.notna(v) else NO_VALUE[by] for v in why["value"]]
-    elif by == "reason":
-        why["value"] = [ui.reason_label(v) if v is not None and pd.notna(v) else NO_VALUE[by] for v in why["value"]]
+
+
+@st.fragment
+def why_section(stages: pd.DataFrame, week: dt.date, category: str | None, country: str | None) -> None:
+    """The week's breaches broken down (its own fragment: a choice reruns this table only)."""
+    st.subheader(f"Where {iso_week(week)} breached")
+    week_stages = stages[(stages["week"] == week) & stages["stage"].isin(MERCHANT_STAGES)]
+    worst = week_stages.sort_values(["attainment", "breached"], ascending=[True, False], na_position="last")
+    worst_stage = worst["stage"].iloc[0] if not worst.empty and worst["breached"].iloc[0] > 0 else None
+    stage_options = ["all", *MERCHANT_STAGES]
+    w1, w2 = st.columns([2, 3])
+    stage_pick = w1.selectbox("Stage", stage_options, index=stage_options.index(worst_stage or "all"),
+                              key=f"wm_why_stage_{iso_week(week)}",  # each week opens on its own worst stage
+                              format_func=lambda s: "All the store's stages" if s == "all" else ui.stage_label(s),
+                              help="Opens on the week's worst stage (lowest attainment).")
+    by = w2.segmented_control("Break down by", BREAKDOWNS, default="agent", key="wm_why_by",
+                              format_func=BY_LABELS.get) or "agent"
+    picked = tuple(MERCHANT_STAGES) if stage_pick == "all" else (stage_pick,)
+    why = _breakdown(con, token, policy, as_of, week, by, picked, category, country).copy()
+    if why.empty:
+        st.caption("No items of this stage started in the week.")
     else:
-        why["value"] = [str(v) if v is not None and pd.notna(v) else NO_VALUE[by] for v in why["value"]]  # cells are text
-    st.caption(f"{int(why['breached'].sum()):,} breached of {int(why['items'].sum()):,} item(s); most breaches "
-               "first. Click a column header to sort.")
-    st.dataframe(why, hide_index=True, key="wm_why", width="stretch", height=min(38 + 35 * len(why), 560),
-                 column_config={
-        "value": st.column_config.TextColumn(BY_LABELS[by]),
-        "items": st.column_config.NumberColumn("Items", format="%d"),
-        "met": st.column_config.NumberColumn("Met", format="%d"),
-        "breached": st.column_config.NumberColumn("Breached", format="%d"),
-        "pending": st.column_config.NumberColumn("Pending", format="%d"),
-        "attainment": st.column_config.ProgressColumn("Attainment", format="percent", min_value=0, max_value=1),
-    })
+        if by == "weekday":
+            why["value"] = [WEEKDAYS[int(v) - 1] if pd.notna(v) else NO_VALUE[by] for v in why["value"]]
+        elif by == "reason":
+            why["value"] = [ui.reason_label(v) if v is not None and pd.notna(v) else NO_VALUE[by] for v in why["value"]]
+        else:
+            why["value"] = [str(v) if v is not None and pd.notna(v) else NO_VALUE[by] for v in why["value"]]  # cells are text
+        st.caption(f"{int(why['breached'].sum()):,} breached of {int(why['items'].sum()):,} item(s); most breaches "
+                   "first. Click a column header to sort.")
+        st.dataframe(why, hide_index=True, key="wm_why", width="stretch", height=min(38 + 35 * len(why), 560),
+                     column_config={
+            "value": st.column_config.TextColumn(BY_LABELS[by]),
+            "items": st.column_config.NumberColumn("Items", format="%d"),
+            "met": st.column_config.NumberColumn("Met", format="%d"),
+            "breached": st.column_config.NumberColumn("Breached", format="%d"),
+            "pending": st.column_config.NumberColumn("Pending", format="%d"),
+            "attainment": st.column_config.ProgressColumn("Attainment", format="percent", min_value=0, max_value=1),
+        })
+
+why_section(stages, week, category, country)
 
 # --- breached items ---------------------------------------------------------------------------
-st.subheader(f"Breached in {iso_week(week)}")
-breaches = _breaches(con, token, policy, as_of, week, category, country)
-if breaches.empty:
-    st.success("No breached deadline this week.", icon=":material/check_circle:")
-else:
-    table = breaches.copy()
+BREACH_COLUMNS = {
+    "due": st.column_config.DatetimeColumn("Due", format="YYYY-MM-DD HH:mm"),
+    "done": st.column_config.TextColumn("Done"),
+    "stage": st.column_config.TextColumn("Stage"), "category": st.column_config.TextColumn("Category"),
+    "country": st.column_config.TextColumn("Country"), "order_id": st.column_config.TextColumn("Order"),
+    "day": st.column_config.DateColumn("Started", format="YYYY-MM-DD"),
+    "hours": st.column_config.TextColumn("Working hours to done"),
+    "late_by_hours": st.column_config.NumberColumn("Late by (working hours)", format="%.1f",
+                                                   help="Working hours on the policy's calendar from the due "
+                                                        "time to done (or to the as-of time if not done)."),
+}
+
+
+def _breach_page_table(week: dt.date, cases: bool, total: int, category: str | None,
+                       country: str | None) -> pd.DataFrame:
+    """The page of breached items the user is on (a page picker when there is more than one)."""
+    pages = -(-total // BREACH_PAGE_ROWS)
+    page = 1
+    if pages > 1:
+        page = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1,
+                               key=f"wm_breach_page_{'cases' if cases else 'orders'}_{iso_week(week)}")
+    first = (page - 1) * BREACH_PAGE_ROWS
+    rows, _ = _breached_page(con, token, policy, as_of, week, cases, category, country, first)
+    if pages > 1:
+        st.caption(f"Rows {first + 1:,}–{first + len(rows):,} of {total:,}, most late first.")
+    table = rows.copy()
     table["late_by_hours"] = late_by_working_hours(table["due"], table["done"], as_of, policy)
     for col in table.columns:  # empty text cells read as blank, not "None"
         if table[col].dtype == object or pd.api.types.is_string_dtype(table[col]):
@@ -403,43 +463,48 @@ else:
     table["done"] = [ui.when(v).split(" ", 1)[1] if pd.notna(v) else "—" for v in table["done"]]
     table["hours"] = [f"{v:.1f}" if pd.notna(v) else "—" for v in table["hours"]]
     table["stage"] = table["stage"].map(ui.STAGE_LABELS)
-    is_case = breaches["stage"] != "processing"
-    cases_part, orders_part = table[is_case].copy(), table[~is_case].copy()
-    st.caption(f"{len(table):,} item(s): {len(cases_part):,} case deadline(s), "
-               f"{len(orders_part):,} order(s) shipped late or not yet.")
-    columns = {
-        "due": st.column_config.DatetimeColumn("Due", format="YYYY-MM-DD HH:mm"),
-        "done": st.column_config.TextColumn("Done"),
-        "stage": st.column_config.TextColumn("Stage"), "category": st.column_config.TextColumn("Category"),
-        "country": st.column_config.TextColumn("Country"), "order_id": st.column_config.TextColumn("Order"),
-        "day": st.column_config.DateColumn("Started", format="YYYY-MM-DD"),
-        "hours": st.column_config.TextColumn("Working hours to done"),
-        "late_by_hours": st.column_config.NumberColumn("Late by (working hours)", format="%.1f",
-                                                       help="Working hours on the policy's calendar from the due "
-                                                            "time to done (or to the as-of time if not done)."),
-    }
-    if not cases_part.empty:
-        cases_part = cases_part.sort_values("late_by_hours", ascending=False)
+    # Pages are cut by the time from due to done (SQL knows it); within a page, by working hours.
+    return table.sort_values("late_by_hours", ascending=False, kind="stable", ignore_index=True)
+
+
+@st.fragment
+def breached_section(week: dt.date, category: str | None, country: str | None) -> None:
+    """The week's breached items, a page at a time (paged in SQL: a 10M-order week has thousands);
+    its own fragment, so turning a page reruns this section only."""
+    st.subheader(f"Breached in {iso_week(week)}")
+    cases_total = _breached_page(con, token, policy, as_of, week, True, category, country, 0)[1]
+    orders_total = _breached_page(con, token, policy, as_of, week, False, category, country, 0)[1]
+    if not cases_total + orders_total:
+        st.success("No breached deadline this week.", icon=":material/check_circle:")
+        return
+    st.caption(f"{cases_total + orders_total:,} item(s): {cases_total:,} case deadline(s), "
+               f"{orders_total:,} order(s) shipped late or not yet; most late first.")
+    if cases_total:
+        st.markdown(f"**Case deadlines breached ({cases_total:,})** · open a case from the first column")
+        cases_part = _breach_page_table(week, True, cases_total, category, country)
         cases_part.insert(0, "open", ui.case_urls(cases_part["item_id"]))
-        st.markdown(f"**Case deadlines breached ({len(cases_part):,})** · open a case from the first column")
         st.dataframe(cases_part.drop(columns="item_id"), hide_index=True, key="wm_breaches",
-                     column_config={**columns, "open": st.column_config.LinkColumn(
+                     column_config={**BREACH_COLUMNS, "open": st.column_config.LinkColumn(
                          "Case", display_text=r"case_lookup\?case=([^&]*)", help="Opens the case on the Case lookup page")})
         pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
         chosen = pick.selectbox("Breached case", list(cases_part["item_id"]), key="wm_breach_case")
         with go_to:
             ui.case_link(chosen)
-    if not orders_part.empty:
-        st.markdown(f"**Orders not shipped within the processing time (P1) ({len(orders_part):,})**")
-        st.dataframe(orders_part.sort_values("late_by_hours", ascending=False).rename(columns={"item_id": "order_id"}),
-                     hide_index=True, key="wm_late_orders", column_config=columns)
+    if orders_total:
+        st.markdown(f"**Orders not shipped within the processing time (P1) ({orders_total:,})**")
+        orders_part = _breach_page_table(week, False, orders_total, category, country)
+        st.dataframe(orders_part.rename(columns={"item_id": "order_id"}), hide_index=True, key="wm_late_orders",
+                     column_config=BREACH_COLUMNS)
+
+
+breached_section(week, category, country)
 
 # --- download -------------------------------------------------------------------------------
-week_row = readable_week_csv(csv_frame[csv_frame["week"] == iso_week(week)], ui.stage_label)
 d1, d2 = st.columns(2)
-d1.download_button("Download the week's figures (CSV)", to_safe_csv(week_row), key="wm_dl_week",
-                   file_name=csv_file_name(week, 1, category, country), mime="text/csv", icon=":material/download:")
-d2.download_button("Download the week's breached items (CSV)", to_safe_csv(breaches.round({"hours": 1})),
-                   key="wm_dl_breaches",
+d1.download_button("Download the week's figures (CSV)", _week_csv(con, token, policy, as_of, week, category, country),
+                   key="wm_dl_week", file_name=csv_file_name(week, 1, category, country), mime="text/csv",
+                   icon=":material/download:")
+breaches_csv = _breaches_csv(con, token, policy, as_of, week, category, country)
+d2.download_button("Download the week's breached items (CSV)", breaches_csv or b"", key="wm_dl_breaches",
                    file_name=csv_file_name(week, 1, category, country, "breaches"), mime="text/csv",
-                   icon=":material/download:", disabled=breaches.empty)
+                   icon=":material/download:", disabled=breaches_csv is None)

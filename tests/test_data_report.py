@@ -20,6 +20,7 @@ from data.report import (  # noqa: E402
     case_lookup,
     case_row,
     data_quality_findings,
+    report_week_list,
     weekly_report,
 )
 
@@ -139,6 +140,18 @@ def test_weekly_figures(con, as_of, expected):
         assert list(weeks) == ["2025-W10", "2025-W11", "2025-W13"]  # W12 had nothing
     else:
         assert list(weeks) == ["2025-W10", "2025-W11"]  # nothing after the as-of day
+
+
+@pytest.mark.parametrize("as_of", [MATURE, EARLY, "2025-03-06T12:00:00+08:00", "2025-03-01T00:00:00+08:00",
+                                   "2026-01-01T00:00:00+08:00"],
+                         ids=["mature", "early", "first_week_running", "before_any_data", "long_after"])
+def test_week_list_is_the_whole_reports_weeks(con, as_of):
+    """The week picker's cheap query lists exactly the weeks (and completeness) of a report over
+    all history at the same as-of time."""
+    listed = report_week_list(con, as_of=as_of)
+    weeks = weekly_report(con, as_of=as_of).weeks
+    assert list(listed.columns) == ["week", "week_label", "complete"]
+    assert listed.to_dict("list") == weeks[["week", "week_label", "complete"]].to_dict("list")
 
 
 def test_attainment_and_working_hour_percentiles(con):

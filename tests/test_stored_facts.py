@@ -16,7 +16,7 @@ from data.importer import import_file
 from policy import load_policy
 
 TABLES = {"facts_stages": ["stage", "item_id"], "facts_case_facts": ["case_id"], "facts_decisions": ["case_id"],
-          "facts_order_counts": ["day", "category", "country"]}
+          "facts_order_counts": ["day", "category", "country"], "facts_stage_weeks": ["week", "stage"]}
 
 
 def stored(con, fp: str) -> dict[str, pd.DataFrame]:

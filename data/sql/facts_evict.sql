@@ -6,4 +6,5 @@ DELETE FROM facts_stages WHERE fingerprint IN (SELECT fingerprint FROM facts_evi
 DELETE FROM facts_case_facts WHERE fingerprint IN (SELECT fingerprint FROM facts_evicted);
 DELETE FROM facts_decisions WHERE fingerprint IN (SELECT fingerprint FROM facts_evicted);
 DELETE FROM facts_order_counts WHERE fingerprint IN (SELECT fingerprint FROM facts_evicted);
+DELETE FROM facts_stage_weeks WHERE fingerprint IN (SELECT fingerprint FROM facts_evicted);
 DELETE FROM facts_policies WHERE fingerprint IN (SELECT fingerprint FROM facts_evicted);
