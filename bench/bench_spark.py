@@ -9,7 +9,7 @@
   Prints seconds per 1M cases, wall and CPU (the process tree's, JVM and Python workers
   included: the machine may be shared).
 
-    python bench/bench_spark.py [--orders 2000000] [--cases 1000000] [--master local[2]]
+    python bench/bench_spark.py [--orders 2000000] [--cases 1000000] [--master local[2]] [--driver-memory 2g]
                                 [--batch-rows 10000,200000] [--dir DIR] [--keep]
 """
 
@@ -77,7 +77,7 @@ def step_duckdb(work: Path) -> dict:
     return {"compute_s": seconds, "compute_cpu_s": cpu, "cases": decided.case_facts.num_rows}
 
 
-def step_spark(work: Path, master: str, batch_rows: list[int]) -> dict:
+def step_spark(work: Path, master: str, batch_rows: list[int], driver_memory: str) -> dict:
     from data import spark_facts
     from policy import load_policy
 
@@ -85,7 +85,8 @@ def step_spark(work: Path, master: str, batch_rows: list[int]) -> dict:
     orders, cases = work / "orders.parquet", work / "cases.parquet"
     me = os.getpid()
     t0, c0 = time.perf_counter(), tree_cpu_seconds(me)
-    spark = spark_facts.session(master, **{"spark.ui.showConsoleProgress": "false", "spark.ui.enabled": "false"})
+    spark = spark_facts.session(master, **{"spark.ui.showConsoleProgress": "false", "spark.ui.enabled": "false",
+                                           "spark.driver.memory": driver_memory})
     spark.range(1).count()  # the first job starts the executor side too
     out = {"jvm_start_s": time.perf_counter() - t0, "jvm_start_cpu_s": tree_cpu_seconds(me) - c0, "decide": []}
     for rows in batch_rows:
@@ -120,6 +121,7 @@ def main() -> None:
     p.add_argument("--orders", type=int, default=2_000_000)
     p.add_argument("--cases", type=int, default=1_000_000)
     p.add_argument("--master", default="local[2]", help="Spark master (default: local[2], this machine's cores)")
+    p.add_argument("--driver-memory", default="2g", help="the local-mode JVM's heap (Spark's default: 1g)")
     p.add_argument("--batch-rows", default="10000,200000",
                    help="Arrow batch sizes to time the decide step at (comma-separated)")
     p.add_argument("--dir", type=Path, help="work directory (default: a temporary one)")
@@ -130,7 +132,8 @@ def main() -> None:
     if a.step:
         fn = {"generate": lambda: step_generate(Path(a.args[0]), int(a.args[1]), int(a.args[2])),
               "duckdb": lambda: step_duckdb(Path(a.args[0])),
-              "spark": lambda: step_spark(Path(a.args[0]), a.args[1], [int(r) for r in a.args[2].split(",")])}[a.step]
+              "spark": lambda: step_spark(Path(a.args[0]), a.args[1], [int(r) for r in a.args[2].split(",")],
+                                          a.args[3])}[a.step]
         print(json.dumps(fn()))
         return
 
@@ -148,7 +151,7 @@ def main() -> None:
         duck = _child("duckdb", str(work))
         print(f"DuckDB engine (compute, in memory): {duck['compute_s']:.1f} s ({duck['compute_cpu_s']:.1f} CPU-s) = "
               f"{duck['compute_s'] * per_m:.1f} s per 1M cases; load average {os.getloadavg()[0]:.1f}", flush=True)
-        spark = _child("spark", str(work), a.master, a.batch_rows)
+        spark = _child("spark", str(work), a.master, a.batch_rows, a.driver_memory)
         print(f"Spark {a.master}: JVM start and session {spark['jvm_start_s']:.1f} s "
               f"({spark['jvm_start_cpu_s']:.1f} CPU-s)", flush=True)
         for run in spark["decide"]:
