@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -136,22 +137,23 @@ def test_weekly_report_from_the_facts_equals_the_database_report(written, store,
     assert on_db.to_dict()["weeks"], "the report covers weeks"
 
 
-def test_rewriting_replaces_the_folder(spark, store, tmp_path):
-    """A second run replaces a facts folder whole; a folder that is not one is refused."""
+def test_rewriting_replaces_the_folder(spark, store, written, tmp_path):
+    """A run over an existing facts folder replaces it whole; a folder that is not one is refused."""
     _, folder = store
     tiny = tmp_path / "tiny"
     tiny.mkdir()
     small(folder, tiny, cases=200)
-    out = tmp_path / "facts"
-    first = spark_facts.write_facts(tiny / "orders.parquet", tiny / "cases.parquet", load_policy(), out, spark)
     stranger = tmp_path / "other"
     stranger.mkdir()
     (stranger / "notes.txt").write_text("keep me")
     with pytest.raises(DataError, match="not a facts folder"):
         spark_facts.write_facts(tiny / "orders.parquet", tiny / "cases.parquet", load_policy(), stranger, spark)
     assert (stranger / "notes.txt").read_text() == "keep me"
-    second = spark_facts.write_facts(tiny / "orders.parquet", tiny / "cases.parquet", load_policy(), out, spark)
-    assert second["rows"] == first["rows"]
+    out = tmp_path / "facts"
+    shutil.copytree(written[0], out)
+    manifest = spark_facts.write_facts(tiny / "orders.parquet", tiny / "cases.parquet", load_policy(), out, spark)
+    assert manifest["rows"]["case_facts"] == 200
+    assert read_folder(out)["case_facts"].num_rows == 200, "nothing of the old folder is left"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
@@ -193,26 +195,34 @@ def test_bad_input_is_refused_naming_the_column(spark, store, tmp_path, orders_s
     assert not out.exists() and not list(tmp_path.glob(".facts.*")), "nothing is left behind"
 
 
-def test_naive_timestamps_read_in_the_policy_zone(spark, store, tmp_path):
-    """Parquet without zones (TIMESTAMP_NTZ) decides as the same instants in the policy's zone."""
+def test_naive_timestamps_read_in_the_policy_zone(spark, store, written, tmp_path):
+    """Parquet without zones (TIMESTAMP_NTZ, the policy zone's wall clock) decides as the same
+    instants would: its facts are the written facts of those orders and cases."""
     _, folder = store
-    zone = load_policy().calendar.timezone
     small(folder, tmp_path, cases=300)
     naive = tmp_path / "naive"
     naive.mkdir()
     con = duckdb.connect()
-    con.execute(f"SET TimeZone = '{zone}'")
+    con.execute(f"SET TimeZone = '{load_policy().calendar.timezone}'")
     for table in ("orders", "cases"):
         types = con.sql(f"DESCRIBE SELECT * FROM '{tmp_path / table}.parquet'").fetchall()
         select = ", ".join(f"CAST({name} AS TIMESTAMP) AS {name}" if kind.startswith("TIMESTAMP") else name
                            for name, kind, *_ in types)
         con.execute(f"COPY (SELECT {select} FROM '{tmp_path / table}.parquet') TO '{naive / table}.parquet' (FORMAT parquet)")
+    ids = {table: set(con.sql(f"SELECT {key} FROM '{tmp_path / table}.parquet'").fetchnumpy()[key])
+           for table, key in (("orders", "order_id"), ("cases", "case_id"))}
     con.close()
-    aware = spark_facts.facts_tables(tmp_path / "orders.parquet", tmp_path / "cases.parquet", load_policy(), spark)
     local = spark_facts.facts_tables(naive / "orders.parquet", naive / "cases.parquet", load_policy(), spark)
-    for name in spark_facts.TABLES:
-        key = [(k, "ascending") for k in KEYS[name]]
-        assert local[name].sort_by(key).equals(aware[name].sort_by(key)), name
+    assert pa.types.is_timestamp(local["case_facts"].schema.field("requested_at").type)
+    everything = read_folder(written[0])
+    keep = {"stage_facts": ("item_id", ids["orders"] | ids["cases"]), "case_facts": ("case_id", ids["cases"]),
+            "case_decisions": ("case_id", ids["cases"])}
+    for name, (key, wanted) in keep.items():
+        schema = everything[name].schema
+        expected = everything[name].filter(pc.is_in(everything[name].column(key), pa.array(sorted(wanted))))
+        got = sorted_as(local[name], schema, KEYS[name])
+        assert got.num_rows == expected.num_rows > 0, name
+        assert got.equals(sorted_as(expected, schema, KEYS[name])), name
 
 
 def test_the_project_zip_imports_and_decides_outside_the_checkout(tmp_path):
