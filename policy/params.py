@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, fields, is_dataclass, make_dataclass
 from decimal import Decimal
 from enum import Enum
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -179,7 +180,9 @@ class PicturesRequired(ReasonTable):
 
 
 def _default_file() -> dict[str, Any]:
-    return tomllib.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
+    # Through importlib.resources, not DEFAULT_POLICY_PATH: Spark workers import the project
+    # from a zip (data/spark_facts.py), where no file path exists.
+    return tomllib.loads(resources.files(__package__).joinpath("default.toml").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
