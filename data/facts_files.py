@@ -123,20 +123,29 @@ def freshness_entry(fresh: Freshness | None) -> dict:
     return {key: iso(getattr(fresh, key)) for key in FRESHNESS_KEYS}
 
 
-def write_manifest(folder: Path, policy, engine: str, rows: dict[str, int], fresh: Freshness | None) -> None:
-    """Write policy.toml, then manifest.json: the last file of a complete folder."""
+def manifest(policy, engine: str, rows: dict[str, int], fresh: Freshness | None) -> dict:
+    """The manifest of a folder written by ``engine`` (both engines build it here)."""
     from .decisions import fingerprint
 
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if set(rows) != set(TABLES):
         raise ValueError(f"rows must name exactly the tables {', '.join(TABLES)}")
+    return {"format": FORMAT, "engine": engine, "fingerprint": fingerprint(policy),
+            "rows": {name: int(rows[name]) for name in TABLES},
+            "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "data_until": freshness_entry(fresh)}
+
+
+def manifest_text(policy, engine: str, rows: dict[str, int], fresh: Freshness | None) -> str:
+    return json.dumps(manifest(policy, engine, rows, fresh), indent=2) + "\n"
+
+
+def write_manifest(folder: Path, policy, engine: str, rows: dict[str, int], fresh: Freshness | None) -> None:
+    """Write policy.toml, then manifest.json: the last file of a complete folder."""
+    text = manifest_text(policy, engine, rows, fresh)
     (folder / POLICY_FILE).write_text(policy.to_toml(), encoding="utf-8")
-    manifest = {"format": FORMAT, "engine": engine, "fingerprint": fingerprint(policy),
-                "rows": {name: int(rows[name]) for name in TABLES},
-                "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "data_until": freshness_entry(fresh)}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (folder / MANIFEST).write_text(text, encoding="utf-8")
 
 
 def publish(staging: Path, out: str | os.PathLike) -> Path:

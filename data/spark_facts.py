@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import functools
 import json
 import re
@@ -47,16 +46,19 @@ from .facts import (
     decision_schema,
     work_clock,
 )
+from .facts_files import MANIFEST, PARTITION, POLICY_FILE, TABLES, manifest_text
+from .freshness import Freshness
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PACKAGES = ("policy", "data")  # what a worker imports to unpickle the policy and run the decide step
 
-# --- the facts folder (the layout both engines write; see README "Stored facts as Parquet") ---
-FACTS_FORMAT = "returns-desk-facts/1"
-MANIFEST = "manifest.json"
-POLICY_FILE = "policy.toml"
-PARTITION = "week"
-TABLES = ("stage_facts", "case_facts", "case_decisions", "order_counts")
+# The facts folder's layout is data/facts_files.py's (MANIFEST, POLICY_FILE, PARTITION, TABLES).
+# An event column of the input: its latest value is the folder's data_until (data_freshness.sql's
+# columns; a test holds report --facts over a Spark folder equal to report --db).
+ORDER_EVENTS = ("placed_at", "shipped_at", "delivered_at")
+CASE_EVENTS = ("requested_at", "replied_at", "media_received_at", "customer_shipped_at", "return_received_at",
+               "replacement_shipped_at", "refunded_at", "freight_claimed_at", "freight_reimbursed_at",
+               "status_updated_at", "closed_at")
 
 # Rows per Arrow batch handed to the decide functions: Spark's default (10,000) pays the
 # per-batch cost of decide_frame 100 times per million cases; measured in bench/bench_spark.py.
@@ -372,6 +374,45 @@ class _FileSystem:
         self._fs.delete(self.path(text), True)
 
 
+def input_freshness(spark, zone: str) -> Freshness:
+    """The latest event, order and case of the input (the ``orders`` and ``cases`` views
+    ``decide`` made), as instants: what ``data_freshness.sql`` gives the database. A naive
+    column is read in the policy's zone by the project's one rule, as the decide step reads it."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from policy.localtime import local_to_utc_us
+
+    def latest(table: str, names: tuple[str, ...]) -> list[int]:
+        frame = spark.table(table)
+        kinds = {f.name: f.dataType for f in frame.schema.fields}
+        present = [n for n in names if n in kinds]
+        if not present:
+            return []
+        # unix_micros of a naive time read as UTC is its local wall clock, converted below
+        row = frame.select([F.unix_micros(F.col(n).cast("timestamp")).alias(n) for n in present]) \
+                   .agg(*(F.max(n).alias(n) for n in present)).first()
+        values = []
+        for name in present:
+            value = row[name]
+            if value is not None and isinstance(kinds[name], T.TimestampNTZType):
+                value = int(local_to_utc_us(np.array([value], dtype=np.int64), zone)[0])
+            if value is not None:
+                values.append(value)
+        return values
+
+    def instant(values: list[int]):
+        import pandas as pd
+
+        return pd.Timestamp(max(values), unit="us", tz="UTC") if values else None
+
+    order_times, case_times = latest("orders", ORDER_EVENTS), latest("cases", CASE_EVENTS)
+    placed = latest("orders", ORDER_EVENTS[:1])
+    requested = latest("cases", CASE_EVENTS[:1])
+    return Freshness(latest_event=instant(order_times + case_times), latest_order=instant(placed),
+                     latest_case=instant(requested))
+
+
 def _sibling(out: str, label: str) -> str:
     parent, _, name = out.rstrip("/").rpartition("/")
     return f"{parent}/.{name}.{label}-{uuid.uuid4().hex[:8]}" if parent else f".{name}.{label}-{uuid.uuid4().hex[:8]}"
@@ -384,8 +425,6 @@ def write_facts(orders_path, cases_path, policy, out, spark=None) -> dict:
     Written to a hidden sibling folder and renamed into place at the end (the manifest last), so
     ``out`` is never half written; an existing facts folder there is replaced, any other
     non-empty ``out`` is refused before anything is computed."""
-    from .decisions import fingerprint
-
     spark = spark or session()
     out = str(out).rstrip("/") or "/"
     files = _FileSystem(spark, out)
@@ -400,15 +439,16 @@ def write_facts(orders_path, cases_path, policy, out, spark=None) -> dict:
                 (frame.repartition(PARTITION).write.mode("error").option("maxRecordsPerFile", MAX_ROWS_PER_FILE)
                  .partitionBy(PARTITION).parquet(f"{staging}/{name}"))
             rows = {name: spark.read.parquet(f"{staging}/{name}").count() for name in TABLES}
+            fresh = input_freshness(spark, policy.calendar.timezone)
         except BaseException:
             files.delete(staging)
             raise
         finally:
             facts.unpersist()
-    manifest = {"format": FACTS_FORMAT, "engine": "spark", "fingerprint": fingerprint(policy), "rows": rows,
-                "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    text = manifest_text(policy, "spark", rows, fresh)
+    manifest = json.loads(text)
     files.write_text(f"{staging}/{POLICY_FILE}", policy.to_toml())
-    files.write_text(f"{staging}/{MANIFEST}", json.dumps(manifest, indent=2) + "\n")
+    files.write_text(f"{staging}/{MANIFEST}", text)
     if replacing:
         old = _sibling(out, "replaced")
         files.rename(out, old)
