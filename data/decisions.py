@@ -211,7 +211,8 @@ def _order_counts(con: duckdb.DuckDBPyConnection, processing: pa.Table) -> pa.Ta
 def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None,
             scope: dict | None = None) -> Decisions:
     """Decide everything for ``policy`` (with ``scope``, the tables scope_orders and
-    scope_cases: only those orders and cases).
+    scope_cases: only the processing stage of the orders flagged ``redecide`` and those
+    cases; order_counts then counts only the orders decided).
 
     ``state`` (database, data version) lets the order side be reused: the orders as read and
     their processing stage (P1) depend only on the data and on the policy's calendar and
@@ -231,6 +232,10 @@ def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None,
         order_key = ("processing", state, policy.calendar, policy.processing)
 
         def order_side(orders: pa.Table = orders) -> tuple[pa.Table, pa.Table]:
+            if scope:  # the orders read only for their cases keep their stored processing fact
+                orders = orders.filter(orders.column("redecide"))
+                if not orders.num_rows:
+                    return STAGE_SCHEMA.empty_table(), _order_counts(con, STAGE_SCHEMA.empty_table())
             processing = decide_orders_batch(orders, policy, clock)
             return processing, _order_counts(con, processing)
 
@@ -239,10 +244,16 @@ def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None,
         order_side_f = pool.submit(_reuse, order_key, order_side, state)
         cases = _with_orders(cases_f.result(), orders)
         orders = None  # the cases carry what they need of it now
-        case_stages, case_facts, decision_table = decide_cases_batch(cases, policy, clock)
+        if scope and not cases.num_rows:  # e.g. an import of new orders no case names yet
+            case_stages, case_facts = STAGE_SCHEMA.empty_table(), CASE_FACTS_SCHEMA.empty_table()
+            decision_table = decision_schema().empty_table()
+        else:
+            case_stages, case_facts, decision_table = decide_cases_batch(cases, policy, clock)
         cases = None
         processing, order_counts = order_side_f.result()
-    stage_facts = pa.concat_tables([processing, case_stages], promote_options="permissive")
+    # A side with no rows may be a plain empty table (text, not dictionary columns): left out.
+    parts = [t for t in (processing, case_stages) if t.num_rows] or [STAGE_SCHEMA.empty_table()]
+    stage_facts = pa.concat_tables(parts, promote_options="permissive")
     return Decisions(policy=policy, key=(), stage_facts=stage_facts, case_facts=case_facts,
                      order_counts=order_counts, cases=decision_table)
 
@@ -295,12 +306,14 @@ def _execute_each(cur: duckdb.DuckDBPyConnection, name: str, params: dict) -> No
 def _store(con: duckdb.DuckDBPyConnection, policy, fp: str, version: str, decided: Decisions,
            scope: dict | None = None) -> None:
     """Write ``decided`` as policy ``fp``'s facts, current for ``version``: all of them, or
-    (``scope``) in place of the facts of the orders and cases in scope. One transaction."""
+    (``scope``) in place of the facts of the orders and cases in scope, the order counts
+    adjusted by the change rather than recounted. One transaction."""
     cur = con.cursor()
     try:
         cur.register("new_stages", conform(decided.stage_facts, STAGE_SCHEMA))
         cur.register("new_case_facts", conform(decided.case_facts, CASE_FACTS_SCHEMA))
         cur.register("new_decisions", conform(decided.cases, decision_schema()))
+        cur.register("new_order_counts", decided.order_counts)
         for name, table in (scope or {}).items():
             cur.register(name, table)
         cur.execute(sql.load("facts_schema"))
@@ -314,7 +327,7 @@ def _store(con: duckdb.DuckDBPyConnection, policy, fp: str, version: str, decide
                 _execute_each(cur, "facts_evict", {"keep": STORED_POLICIES})
             cur.execute(sql.load("facts_insert"))
             cur.execute(sql.load("facts_stage_weeks"))
-            cur.execute(sql.load("facts_count_orders"))
+            cur.execute(sql.load("facts_count_orders_change" if scope else "facts_count_orders"))
             cur.execute(sql.load("facts_mark"), {"fingerprint": fp, "policy_toml": policy.to_toml(),
                                                  "data_version": version})
             cur.commit()
@@ -340,7 +353,12 @@ def after_write(con: duckdb.DuckDBPyConnection, before: str, written_orders: pa.
     """Bring every policy's stored facts that were current at data version ``before`` up to
     the data as now written, deciding only the orders (column order_id) and cases (column
     case_id) written and the orders and cases they touch: a written order's cases, a written
-    case's order. Facts that were already stale stay stale (recomputed when next read)."""
+    case's order. Facts that were already stale stay stale (recomputed when next read).
+
+    A writer that knows more says so in optional columns, each a shortcut: ``is_new`` (the row
+    was not stored before the write, so it has no facts to replace) and, for orders,
+    ``order_side_changed`` (false: no field the order's processing stage reads changed, so only
+    its cases are decided again). Without them every written row counts as stored and changed."""
     from policy import parse_policy
 
     try:
@@ -350,14 +368,25 @@ def after_write(con: duckdb.DuckDBPyConnection, before: str, written_orders: pa.
     if not stored:
         return
     version = data_version(con)
-    written = {"written_orders": written_orders if written_orders is not None else pa.table({"order_id": pa.array([], pa.string())}),
-               "written_cases": written_cases if written_cases is not None else pa.table({"case_id": pa.array([], pa.string())})}
+    written = {"written_orders": _written(written_orders, "order_id", order_side_changed=True),
+               "written_cases": _written(written_cases, "case_id")}
     scope_cases = sql.arrow(con, "facts_scope_cases", tables=written)
     scope_orders = sql.arrow(con, "facts_scope_orders", tables={**written, "scope_cases": scope_cases})
     scope = {"scope_orders": scope_orders, "scope_cases": scope_cases}
     for row in stored:
         policy = parse_policy(row["policy_toml"])
         _store(con, policy, row["fingerprint"], version, compute(con, policy, scope=scope), scope=scope)
+
+
+def _written(table: pa.Table | None, key: str, **flags: bool) -> pa.Table:
+    """A writer's written rows with ``key``, ``is_new`` and ``flags``' columns, each absent one
+    filled with its safe value (is_new false: facts may be stored; a flag as given)."""
+    if table is None:
+        table = pa.table({key: pa.array([], pa.string())})
+    for name, value in {"is_new": False, **flags}.items():
+        if name not in table.column_names:
+            table = table.append_column(name, pa.array([value] * table.num_rows, pa.bool_()))
+    return table.select([key, "is_new", *flags])
 
 
 def update_facts_after_write(con: duckdb.DuckDBPyConnection, before: str, written_orders: pa.Table | None = None,

@@ -171,3 +171,96 @@ def test_a_file_keeps_the_facts_of_the_latest_policies_only(db, monkeypatch):
     kept = {r[0] for r in db.cursor().sql("SELECT DISTINCT fingerprint FROM facts_stages").fetchall()}
     listed = {r[0] for r in db.cursor().sql("SELECT fingerprint FROM facts_policies").fetchall()}
     assert kept == listed == {dec.fingerprint(p) for p in policies[1:]}
+
+
+def _assert_equal_to_a_rebuild(con, policy) -> None:
+    fp = dec.fingerprint(policy)
+    assert isinstance(dec.decisions(con, policy), dec.StoredDecisions)
+    incremental = stored(con, fp)
+    dec.store_facts(con, policy)                    # from scratch
+    rebuilt = stored(con, fp)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(incremental[table], rebuilt[table], check_exact=True, obj=table)
+
+
+@pytest.fixture
+def decided_orders(monkeypatch) -> list[int]:
+    """How many orders each call of the order side decided (its processing stage)."""
+    calls: list[int] = []
+    real = dec.decide_orders_batch
+    monkeypatch.setattr(dec, "decide_orders_batch", lambda orders, *a: calls.append(orders.num_rows) or real(orders, *a))
+    return calls
+
+
+# One field of 12 orders changed by an import, 6 with cases and 6 without; whether the orders'
+# own processing stage (P1: placed_at, shipped_at, status, category, country) is decided again.
+ORDER_CHANGES = [
+    pytest.param("placed_at", lambda o: o["placed_at"] + pd.Timedelta(days=7), True, id="placed_at-next-week"),
+    pytest.param("placed_at", lambda o: o["placed_at"] + pd.Timedelta(seconds=1), True, id="placed_at-one-second"),
+    pytest.param("shipped_at", lambda o: o["placed_at"] + pd.Timedelta(days=5), True, id="shipped_at-late"),
+    pytest.param("status", lambda o: "cancelled", True, id="status-cancelled"),
+    pytest.param("status", lambda o: "returned", True, id="status-not-cancelling"),
+    pytest.param("category", lambda o: "garden", True, id="category-moves-group"),
+    pytest.param("country", lambda o: "ZZ", True, id="country-moves-group"),
+    pytest.param("delivered_at", lambda o: o["placed_at"] + pd.Timedelta(days=9), False, id="delivered_at-only"),
+    pytest.param("promised_delivery_at", lambda o: o["placed_at"] + pd.Timedelta(days=1), False,
+                 id="promised_delivery_at-only"),
+    pytest.param("order_amount", lambda o: o["order_amount"] + 1, False, id="order_amount-only"),
+    pytest.param("currency", lambda o: "EUR", False, id="currency-only"),
+]
+
+
+@pytest.mark.parametrize(("column", "change", "order_side"), ORDER_CHANGES)
+def test_an_import_changing_one_order_field_keeps_the_facts_equal_to_a_rebuild(db, tmp_path, decided_orders,
+                                                                               column, change, order_side):
+    """A field no processing stage reads re-decides only the orders' cases (no order is decided,
+    no count moves); one it reads re-decides those orders and moves their counts between groups."""
+    policy = load_policy()
+    dec.decisions(db, policy)
+    decided_orders.clear()
+    orders = db.cursor().sql("(SELECT * FROM orders WHERE order_id IN (SELECT order_id FROM cases) ORDER BY order_id LIMIT 6) "
+                             "UNION ALL (SELECT * FROM orders WHERE order_id NOT IN (SELECT order_id FROM cases) "
+                             "ORDER BY order_id LIMIT 6)").df()
+    orders[column] = orders.apply(change, axis=1)
+    result = import_file(db, "orders", write_csv(tmp_path / "o.csv", orders))
+    assert result.updated == 12
+    assert decided_orders == ([12] if order_side else [])
+    _assert_equal_to_a_rebuild(db, policy)
+
+
+def test_an_order_imported_after_its_case_changes_the_cases_facts(db, tmp_path, decided_orders):
+    """A new order has no stored facts of its own, but a case stored before it (its order then
+    unknown: a program's write, files refuse it) has: the import decides that case again."""
+    policy = load_policy()
+    fp = dec.fingerprint(policy)
+    dec.decisions(db, policy)
+    case = _cases(db, 1)
+    case["case_id"], case["order_id"] = "EARLY-1", "LATE-1"
+    insert_frame(db, "cases", pa.Table.from_pandas(case, preserve_index=False))
+    facts = f"SELECT category FROM facts_case_facts WHERE fingerprint = '{fp}' AND case_id = 'EARLY-1'"
+    assert db.cursor().sql(facts).fetchall() == [("unknown",)]
+    decided_orders.clear()
+    order = _orders(db, 1)
+    order["order_id"], order["category"] = "LATE-1", "electronics"
+    result = import_file(db, "orders", write_csv(tmp_path / "o.csv", order))
+    assert (result.inserted, decided_orders) == (1, [1])
+    assert db.cursor().sql(facts).fetchall() == [("electronics",)]
+    _assert_equal_to_a_rebuild(db, policy)
+
+
+def test_an_unchanged_file_decides_nothing(db, tmp_path, monkeypatch):
+    policy = load_policy()
+    dec.decisions(db, policy)
+    orders = _orders(db, 50)
+    orders["order_id"] = "NEW-" + orders["order_id"]
+    path = write_csv(tmp_path / "o.csv", orders)
+    first = import_file(db, "orders", path)
+    assert first.inserted == 50 and first.deciding_seconds > 0
+    version = data_version(db)
+    computed = []
+    monkeypatch.setattr(dec, "compute", lambda *a, **k: computed.append(a) or pytest.fail("decided"))
+    again = import_file(db, "orders", path)
+    assert (again.unchanged, again.inserted, again.updated, again.deciding_seconds) == (50, 0, 0, 0.0)
+    assert computed == [] and data_version(db) == version
+    monkeypatch.undo()
+    _assert_equal_to_a_rebuild(db, policy)

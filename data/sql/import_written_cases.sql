@@ -1,2 +1,2 @@
--- import_written_cases: the case ids an import writes (import_write), whose stored facts it decides again.
-SELECT case_id FROM import_write;
+-- import_written_cases: the cases an import writes (import_write), whose stored facts it decides again: is_new (no fact stored yet).
+SELECT case_id, is_new FROM import_write;
