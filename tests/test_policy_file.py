@@ -146,3 +146,12 @@ def test_return_freight_round_trips_and_reports_its_change():
     p = load_policy().replace({"return_freight.changed_mind": "merchant"})
     assert parse_policy(p.to_toml()) == p
     assert changed_keys(load_policy(), p) == [("return_freight.changed_mind", "customer", "merchant")]
+
+
+def test_country_codes_are_the_holidays_packages_own():
+    """The registry read (fast) names exactly the countries the package supports."""
+    import holidays
+
+    from policy.params import _countries
+
+    assert _countries() == frozenset(holidays.list_supported_countries())
