@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import functools
 import json
+import os
 import re
 import sys
 import tempfile
@@ -75,20 +76,43 @@ ABSENT_DEFAULTS = {BOOL: True}
 
 # --- the session -------------------------------------------------------------------------------
 
+# A JVM this module launches (local mode: tests, bench, the script without spark-submit) compiles
+# with C1 only: the work is in the Python decide step, and C2's compiler threads cost more CPU than
+# they save on jobs of minutes (bench_spark.py: session start 28 -> 10 CPU-s, a warm decide of
+# 100k cases 18.5 -> 15). Only when nobody configured the driver's Java options.
+JVM_OPTIONS_KEY = "spark.driver.extraJavaOptions"
+LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1"
+
+
+def _jvm_options_configured() -> bool:
+    """Whether the driver's Java options come from PYSPARK_SUBMIT_ARGS or spark-defaults.conf."""
+    if JVM_OPTIONS_KEY in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
+        return True
+    folder = os.environ.get("SPARK_CONF_DIR") or (Path(os.environ["SPARK_HOME"]) / "conf" if "SPARK_HOME" in os.environ else None)
+    defaults = Path(folder) / "spark-defaults.conf" if folder else None
+    return bool(defaults and defaults.is_file() and JVM_OPTIONS_KEY in defaults.read_text())
+
+
 def session(master: str | None = None, **conf: str):
     """The Spark session (an existing one, or one from the usual settings; ``master`` only when
     the caller names one, e.g. tests' ``local[2]``), made ready for the facts job."""
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName(APP_NAME)
     if master:
         builder = builder.master(master)
+    launching = SparkContext._active_spark_context is None
+    if launching and JVM_OPTIONS_KEY not in conf and not _jvm_options_configured():
+        builder = builder.config(JVM_OPTIONS_KEY, LOCAL_JVM_OPTIONS)
     for key, value in conf.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     configured = spark.sparkContext.getConf()
     if not configured.contains("spark.sql.execution.arrow.maxRecordsPerBatch"):
         spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(ARROW_BATCH_ROWS))
+    if not configured.contains("spark.sql.shuffle.partitions"):
+        spark.conf.set("spark.sql.shuffle.partitions", str(spark.sparkContext.defaultParallelism))
     # Fixed by the layout, not settings: instants travel and are stored as UTC microseconds.
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
