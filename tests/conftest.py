@@ -16,17 +16,6 @@ SAMPLE_UNTIL = "2026-11-26T00:00:00+08:00"
 os.environ[UNTIL_ENV] = SAMPLE_UNTIL
 
 
-def pytest_collection_modifyitems(config, items):
-    """Groups for pytest-xdist's ``--dist loadgroup`` (pyproject's addopts): the browser tests run
-    one after another on one worker (each drives a real server and Chromium; two at once on two
-    cores starve each other's timeouts, and test_concurrent_sessions measures a server alone),
-    and every other module stays whole on one worker, so its module-scoped sample database is
-    built once. Runs before xdist reads the marks (its hook is trylast)."""
-    for item in items:
-        group = "browser" if item.get_closest_marker("browser") else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory, request) -> Path:
     """A database built from the built-in sample, one per test module (a module may write to
