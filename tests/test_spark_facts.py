@@ -142,6 +142,26 @@ def test_weekly_report_from_the_facts_equals_the_database_report(written, store,
     assert on_db.to_dict()["weeks"], "the report covers weeks"
 
 
+def test_report_facts_over_the_spark_folder_equals_report_db(written, store):
+    """What ``report --facts DIR`` prints from a folder Spark wrote (the folder reader, the
+    manifest's policy and data_until) is what ``report --db`` prints: every week, including
+    which weeks are complete, and the data's last event."""
+    from data.facts_files import open_folder, reader
+
+    con, _ = store
+    out, manifest = written
+    assert manifest["data_until"]["latest_event"], "Spark records how fresh its input is"
+    policy = load_policy()
+    on_db = weekly_report(con, policy, as_of=AS_OF)
+    folder_con = reader(open_folder(out))
+    try:
+        on_facts = weekly_report(folder_con, policy, as_of=AS_OF)
+    finally:
+        folder_con.close()
+    assert on_facts.to_dict() == on_db.to_dict()
+    assert on_facts.to_csv_frame().equals(on_db.to_csv_frame())
+
+
 def test_rewriting_replaces_the_folder(spark, store, written, tmp_path):
     """A run over an existing facts folder replaces it whole; a folder that is not one is refused."""
     _, folder = store
