@@ -26,7 +26,6 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 import duckdb
 import numpy as np
@@ -48,7 +47,7 @@ from .facts import (  # noqa: F401  (CASE_STAGES, DECIDE_COLUMNS, DEADLINES, ORD
     decision_schema,
     work_clock,
 )
-from .facts_files import bound_folder
+from .facts_files import WholeTables, bound_folder
 from .sla import define_rule, masked
 
 CACHE_SIZE = 2
@@ -92,7 +91,7 @@ class Decisions:
         return cur
 
 
-class StoredDecisions:
+class StoredDecisions(WholeTables):
     """Decisions stored in the database under ``fingerprint``: ``register`` makes a cursor's
     views over them; the table attributes read them whole (what-if, the week list). Their
     settled totals per week and stage (the stage_weeks view) spare reports the settled weeks'
@@ -115,22 +114,6 @@ class StoredDecisions:
             return cur.table(view).to_arrow_table()
         finally:
             cur.close()
-
-    @cached_property
-    def stage_facts(self) -> pa.Table:
-        return self._read("stage_facts")
-
-    @cached_property
-    def case_facts(self) -> pa.Table:
-        return self._read("case_facts")
-
-    @cached_property
-    def order_counts(self) -> pa.Table:
-        return self._read("order_counts")
-
-    @cached_property
-    def cases(self) -> pa.Table:
-        return self._read("case_decisions")
 
 
 _cache: OrderedDict[tuple, object] = OrderedDict()

@@ -338,8 +338,29 @@ def open_folder(root: str | os.PathLike) -> FactsFolder:
     return FactsFolder(root=root, manifest=manifest, policy=policy, files=files, freshness=fresh)
 
 
+class WholeTables:
+    """The four fact tables as Arrow, each read whole on first use through the subclass's
+    ``_read(view)`` (stored facts read their views, a folder its Parquet)."""
+
+    @cached_property
+    def stage_facts(self) -> pa.Table:
+        return self._read("stage_facts")
+
+    @cached_property
+    def case_facts(self) -> pa.Table:
+        return self._read("case_facts")
+
+    @cached_property
+    def order_counts(self) -> pa.Table:
+        return self._read("order_counts")
+
+    @cached_property
+    def cases(self) -> pa.Table:
+        return self._read("case_decisions")
+
+
 @dataclass(frozen=True, eq=False)
-class FactsFolder:
+class FactsFolder(WholeTables):
     """A checked facts folder: ``register`` makes a cursor's views (stage_facts, case_facts,
     case_decisions, order_counts, as the report SQL reads them) over its Parquet files; the
     table attributes read them whole (as ``StoredDecisions`` does); ``freshness`` is the
@@ -399,22 +420,6 @@ class FactsFolder:
     def _read(self, table: str) -> pa.Table:
         read = self._datasets[table].to_table()
         return read.drop_columns([PARTITION]) if table == "case_decisions" else read
-
-    @cached_property
-    def stage_facts(self) -> pa.Table:
-        return self._read("stage_facts")
-
-    @cached_property
-    def case_facts(self) -> pa.Table:
-        return self._read("case_facts")
-
-    @cached_property
-    def order_counts(self) -> pa.Table:
-        return self._read("order_counts")
-
-    @cached_property
-    def cases(self) -> pa.Table:
-        return self._read("case_decisions")
 
 
 def read_tables(root: str | os.PathLike) -> dict[str, pa.Table]:
