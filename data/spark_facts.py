@@ -407,34 +407,36 @@ def input_freshness(spark, zone: str) -> Freshness:
 
     from policy.localtime import local_to_utc_us
 
-    def latest(table: str, names: tuple[str, ...]) -> list[int]:
+    def latest(table: str, names: tuple[str, ...]) -> dict[str, int]:
+        """Each present column's latest value in UTC microseconds (absent when all null): one
+        pass over the table for all of them."""
         frame = spark.table(table)
         kinds = {f.name: f.dataType for f in frame.schema.fields}
         present = [n for n in names if n in kinds]
         if not present:
-            return []
+            return {}
         # unix_micros of a naive time read as UTC is its local wall clock, converted below
         row = frame.select([F.unix_micros(F.col(n).cast("timestamp")).alias(n) for n in present]) \
                    .agg(*(F.max(n).alias(n) for n in present)).first()
-        values = []
+        values = {}
         for name in present:
             value = row[name]
             if value is not None and isinstance(kinds[name], T.TimestampNTZType):
                 value = int(local_to_utc_us(np.array([value], dtype=np.int64), zone)[0])
             if value is not None:
-                values.append(value)
+                values[name] = value
         return values
 
-    def instant(values: list[int]):
+    def instant(values):
         import pandas as pd
 
+        values = [v for v in values if v is not None]
         return pd.Timestamp(max(values), unit="us", tz="UTC") if values else None
 
-    order_times, case_times = latest("orders", ORDER_EVENTS), latest("cases", CASE_EVENTS)
-    placed = latest("orders", ORDER_EVENTS[:1])
-    requested = latest("cases", CASE_EVENTS[:1])
-    return Freshness(latest_event=instant(order_times + case_times), latest_order=instant(placed),
-                     latest_case=instant(requested))
+    orders, cases = latest("orders", ORDER_EVENTS), latest("cases", CASE_EVENTS)
+    return Freshness(latest_event=instant([*orders.values(), *cases.values()]),
+                     latest_order=instant([orders.get(ORDER_EVENTS[0])]),
+                     latest_case=instant([cases.get(CASE_EVENTS[0])]))
 
 
 def _sibling(out: str, label: str) -> str:
