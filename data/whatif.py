@@ -130,15 +130,22 @@ def _attainment(stages: pd.DataFrame) -> pd.DataFrame:
     return got.reindex(STAGE_NAMES).fillna(0).astype("int64")
 
 
-def _baseline_figures(con: duckdb.DuckDBPyConnection, base, params: dict) -> dict:
-    """The figures that read the baseline alone (its SLA attainment, the orders placed, the
-    freight unit): run while the scenario is decided."""
+def _baseline_side(con: duckdb.DuckDBPyConnection, base, params: dict, keys: pa.Table | None = None) -> dict:
+    """What the replay reads of the baseline alone: with ``keys`` (case_id, pos: the period's
+    cases) their baseline decisions (whatif_baseline_decisions, the comparison's one join on text
+    ids), and its SLA attainment, the orders placed and the freight unit. The scenario is decided
+    meanwhile (DuckDB releases the GIL)."""
     cur = base.register(con.cursor())
     try:
-        return {"before": _attainment(_run(cur, "whatif_stages_before", params)),
-                "orders": int(_run(cur, "whatif_orders", params)["orders"].iloc[0]),
-                # Priced to the cent, as shown: every estimated case costs exactly the unit the page names.
-                "unit": round(float(_run(cur, "whatif_unit_freight", params)["unit"].iloc[0] or 0.0), 2)}
+        side = {}
+        if keys is not None:
+            cur.register("s_keys", keys)
+            side["decisions"] = _run(cur, "whatif_baseline_decisions", params, arrow=True)
+        side["before"] = _attainment(_run(cur, "whatif_stages_before", params))
+        side["orders"] = int(_run(cur, "whatif_orders", params)["orders"].iloc[0])
+        # Priced to the cent, as shown: every estimated case costs exactly the unit the page names.
+        side["unit"] = round(float(_run(cur, "whatif_unit_freight", params)["unit"].iloc[0] or 0.0), 2)
+        return side
     finally:
         cur.close()
 
@@ -168,54 +175,57 @@ def _cases_input(con: duckdb.DuckDBPyConnection, span: dict, pool: ThreadPoolExe
     return cases.drop_columns(["case_rid"])
 
 
-def _decide_scenario(con: duckdb.DuckDBPyConnection, baseline, scenario, first: dt.date, last: dt.date,
-                     orders_too: bool) -> tuple[pa.Table, pa.Table]:
+def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, params: dict,
+                     orders_too: bool) -> tuple[pa.Table, pa.Table, dict]:
     """The scenario's decisions for the cases requested on the period's local days in the
-    baseline's zone (the columns whatif_pairs reads, that day as b_day) and its stage items:
-    the stages of the cases requested within a day of the period and, with ``orders_too``, the
-    processing stage of the orders placed within a day of it.
+    baseline's zone (the columns whatif_pairs reads, that day as b_day), its stage items (the
+    stages of the cases requested within a day of the period and, with ``orders_too``, the
+    processing stage of the orders placed within a day of it) and the baseline's side
+    (``_baseline_side``) for the same cases.
 
-    The cases are found by their request time (no join on ids); the orders' side runs in a
-    helper thread meanwhile (DuckDB and numpy release the GIL)."""
+    The cases are found by their request time (no join on ids). On two cores: the orders' side
+    and the baseline's side run in helper threads while this one decides the cases (DuckDB and
+    numpy release the GIL)."""
+    first, last = params["first"], params["last"]
     span = _span(first, last)
     clock = work_clock(scenario)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
         processing = pool.submit(_decide_orders, con, scenario, clock, span) if orders_too else None
         cases = _cases_input(con, span, pool)
+        b_day, _week = local_dates(work_clock(baseline).local_us(utc_us(cases.column("requested_at"))))
+        in_period = pc.fill_null(pc.and_(pc.greater_equal(b_day, pa.scalar(first, pa.date32())),
+                                         pc.less_equal(b_day, pa.scalar(last, pa.date32()))), False)
+        ids = cases.column("case_id").filter(in_period)
+        keys = pa.table({"case_id": ids, "pos": np.arange(len(ids), dtype=np.int64)})
+        baseline = pool.submit(_baseline_side, con, base, params, keys)
         if cases.num_rows:
             stages, facts, decided = decide_cases_batch(cases, scenario, clock)
         else:
             stages, facts, decided = STAGE_SCHEMA.empty_table(), CASE_FACTS_SCHEMA.empty_table(), decision_schema().empty_table()
-        b_day, _week = local_dates(work_clock(baseline).local_us(utc_us(cases.column("requested_at"))))
         cases = None
         s_cases = decided.select(["case_id", *DECISION_TEXT, "refund_due", "deadlines"])
         for name in ("order_id", "category", "country", "request", "reason", "freight_paid"):
             s_cases = s_cases.append_column(name, facts.column(name))
-        s_cases = s_cases.append_column("b_day", b_day)
-        in_period = pc.fill_null(pc.and_(pc.greater_equal(b_day, pa.scalar(first, pa.date32())),
-                                         pc.less_equal(b_day, pa.scalar(last, pa.date32()))), False)
-        s_cases = s_cases.filter(in_period)
+        s_cases = s_cases.append_column("b_day", b_day).filter(in_period)
         if processing is not None:
             stages = pa.concat_tables([t for t in (processing.result(), stages) if t.num_rows] or [stages],
                                       promote_options="permissive")
-    return s_cases, stages
+        return s_cases, stages, baseline.result()
 
 
-def _pair(cur: duckdb.DuckDBPyConnection, s_cases: pa.Table) -> None:
+def _pair(cur: duckdb.DuckDBPyConnection, s_cases: pa.Table, found: pa.Table) -> None:
     """Register the view pairs (whatif_pairs) on ``cur``: each of ``s_cases`` beside its baseline
-    decision, found by one join on the narrow keys and put in ``s_cases``' order by position.
-    Every case decided has a baseline decision (both come from the same data version); one
-    without would be left out, as an inner join leaves it."""
-    keys = pa.table({"case_id": s_cases.column("case_id"), "pos": np.arange(s_cases.num_rows, dtype=np.int64)})
-    cur.register("s_keys", keys)
-    found = _run(cur, "whatif_baseline_decisions", {}, arrow=True)
+    decision (``found``: whatif_baseline_decisions, by position pos in ``s_cases``), put in
+    ``s_cases``' order. Every case decided has a baseline decision (both come from the same
+    data version); one without would be left out, as an inner join leaves it."""
     where = np.full(s_cases.num_rows, -1, np.int64)
     where[found.column("pos").to_numpy()] = np.arange(found.num_rows)
     paired = where >= 0
     if not paired.all():
         s_cases, where = s_cases.filter(paired), where[paired]
     cur.register("s_cases", s_cases)
-    cur.register("b_cases", found.drop_columns(["pos"]).take(where))
+    # One chunk first: a take across the join's many result chunks costs three times as much.
+    cur.register("b_cases", found.drop_columns(["pos"]).combine_chunks().take(where))
     cur.execute(sql.load("whatif_pairs"))
 
 
@@ -245,41 +255,41 @@ def compare(
     # the scenario keeps them, its processing items are the baseline's and no order is decided.
     same_policy = fingerprint(baseline) == fingerprint(scenario)
     same_orders = (baseline.calendar, baseline.processing) == (scenario.calendar, scenario.processing)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        figures = pool.submit(_baseline_figures, con, base, params)
-        scen_cases, scen_stages = None, STAGE_SCHEMA.empty_table()
-        if not same_policy:
-            report(0.15, "Deciding the period's cases under the scenario")
-            scen_cases, scen_stages = _decide_scenario(con, baseline, scenario, first, last, orders_too=not same_orders)
-        report(0.75, "Comparing the decisions")
-        cur = base.register(con.cursor())
-        try:
-            if same_policy:
-                cur.register("pairs", _run(cur, "whatif_pairs_same", params, arrow=True))
-            else:
-                _pair(cur, scen_cases)
+    scen_stages = STAGE_SCHEMA.empty_table()
+    if same_policy:
+        baseline_side = _baseline_side(con, base, params)
+    else:
+        report(0.15, "Deciding the period's cases under the scenario")
+        scen_cases, scen_stages, baseline_side = _decide_scenario(con, base, baseline, scenario, params,
+                                                                  orders_too=not same_orders)
+    report(0.75, "Comparing the decisions")
+    cur = base.register(con.cursor())
+    try:
+        if same_policy:
+            cur.register("pairs", _run(cur, "whatif_pairs_same", params, arrow=True))
+        else:
+            _pair(cur, scen_cases, baseline_side.pop("decisions"))
             scen_cases = None
-            groups = _run(cur, "whatif_groups", params)
-            changed_rows = _run(cur, "whatif_changed", params)
-            report(0.9, "Comparing SLA attainment")
-            cur.register("s_stages", scen_stages)
-            after = _attainment(_run(cur, "whatif_stages_after", {**params, "same_orders": same_orders}))
-        finally:
-            cur.close()
-        baseline_figures = figures.result()
-    before = baseline_figures["before"]
+        groups = _run(cur, "whatif_groups", params)
+        changed_rows = _run(cur, "whatif_changed", params)
+        report(0.9, "Comparing SLA attainment")
+        cur.register("s_stages", scen_stages)
+        after = _attainment(_run(cur, "whatif_stages_after", {**params, "same_orders": same_orders}))
+    finally:
+        cur.close()
+    before = baseline_side["before"]
     if same_policy:
         after = before.copy()
     elif same_orders:
         after.loc[ORDER_STAGE.name] = before.loc[ORDER_STAGE.name]
-    unit = baseline_figures["unit"]
+    unit = baseline_side["unit"]
 
     matrix = _matrix(groups)
     costs = _costs(groups, unit)
     attainment = _attainment_table(before, after)
     report(1.0, "Done")
     return WhatIfResult(
-        first=first, last=last, cases=int(groups["cases"].sum()), orders=baseline_figures["orders"],
+        first=first, last=last, cases=int(groups["cases"].sum()), orders=baseline_side["orders"],
         changed=int(groups.loc[groups["decision_changed"], "cases"].sum()),
         deadline_only=int(groups.loc[groups["deadline_changed"] & ~groups["decision_changed"], "cases"].sum()),
         matrix=matrix, costs=costs, attainment=attainment, changed_rows=changed_rows,
