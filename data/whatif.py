@@ -176,7 +176,7 @@ def _cases_input(con: duckdb.DuckDBPyConnection, span: dict, pool: ThreadPoolExe
 
 
 def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, params: dict,
-                     orders_too: bool) -> tuple[pa.Table, pa.Table, dict]:
+                     orders_too: bool, report: Progress) -> tuple[pa.Table, pa.Table, dict]:
     """The scenario's decisions for the cases requested on the period's local days in the
     baseline's zone (the columns whatif_pairs reads, that day as b_day), its stage items (the
     stages of the cases requested within a day of the period and, with ``orders_too``, the
@@ -198,6 +198,7 @@ def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, p
         ids = cases.column("case_id").filter(in_period)
         keys = pa.table({"case_id": ids, "pos": np.arange(len(ids), dtype=np.int64)})
         baseline = pool.submit(_baseline_side, con, base, params, keys)
+        report(0.3, f"Deciding the period's {len(ids):,} cases under the scenario")
         if cases.num_rows:
             stages, facts, decided = decide_cases_batch(cases, scenario, clock)
         else:
@@ -259,9 +260,9 @@ def compare(
     if same_policy:
         baseline_side = _baseline_side(con, base, params)
     else:
-        report(0.15, "Deciding the period's cases under the scenario")
+        report(0.15, "Finding the period's cases")
         scen_cases, scen_stages, baseline_side = _decide_scenario(con, base, baseline, scenario, params,
-                                                                  orders_too=not same_orders)
+                                                                  orders_too=not same_orders, report=report)
     report(0.75, "Comparing the decisions")
     cur = base.register(con.cursor())
     try:
