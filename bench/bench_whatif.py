@@ -9,6 +9,9 @@ return window) and one that changes the order side too (processing hours).
     python bench/bench_whatif.py DB [--as-of 2026-11-26T10:00:00+08:00]
 
 DB must be writable (the baseline's facts are stored in it when missing): copy a shared one.
+Each replay's line is followed by its split into the steps ``compare`` reports as progress:
+wall and CPU seconds (the whole process: helper threads run beside the step that started them)
+from each step's report to the next.
 """
 
 from __future__ import annotations
@@ -24,6 +27,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 AS_OF = "2026-11-26T10:00:00+08:00"
+
+
+def timed_replay(compare, con, base, scenario, period, as_of) -> tuple:
+    """``compare``'s result and its marks: (step, wall clock, process CPU) at the start and at
+    each progress report (the last one is "Done")."""
+    marks = [("start", time.perf_counter(), time.process_time())]
+    result = compare(con, base, scenario, period, as_of=as_of,
+                     progress=lambda _fraction, text: marks.append((text, time.perf_counter(), time.process_time())))
+    return result, marks
 
 
 def main() -> None:
@@ -53,12 +65,14 @@ def main() -> None:
     for scen_name, scenario in scenarios.items():
         for period_name, period in periods.items():
             for run in ("first", "again"):
-                t0, c0 = time.perf_counter(), time.process_time()
-                r = compare(con, base, scenario, period, as_of=a.as_of)
-                wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+                r, marks = timed_replay(compare, con, base, scenario, period, a.as_of)
+                wall, cpu = marks[-1][1] - marks[0][1], marks[-1][2] - marks[0][2]
                 print(f"what-if [{scen_name}], {period_name} {period[0]}..{period[1]} ({run}): "
                       f"{r.cases:,} cases, {r.orders:,} orders, {r.changed:,} changed: {wall:.2f} s "
-                      f"({cpu:.1f} CPU-s) [target 3 s per 1M cases]", flush=True)
+                      f"({cpu:.1f} CPU-s; load average {os.getloadavg()[0]:.1f}) [target 3 s per 1M cases]", flush=True)
+                print("    " + "; ".join(f"{step.split(' under')[0]}: {t1 - t0:.2f} s ({c1 - c0:.1f} CPU-s)"
+                                          for (step, t0, c0), (_, t1, c1) in zip(marks[1:], marks[2:], strict=False)),
+                      flush=True)
     print(f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB; "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     con.close()

@@ -2,10 +2,13 @@
 and a scenario policy.
 
 No Streamlit here. The baseline side is read from its facts (``data.decisions.decisions``:
-stored per policy, so what the weekly report shows), only for the period; only the scenario is
-decided, and only for the period: ``data.decisions.compute`` with a scope (the path incremental
-imports use), so a replay costs the period's cases, not all history. The comparison is SQL over
-the baseline's fact views and the scenario's tables registered as Arrow (zero copy).
+stored per policy, so what the weekly report shows); only the scenario is decided, and only for
+the period, by the decide step's batch functions (``data.facts``) over the cases found by their
+request time (and the orders by their placing), so a replay costs the period's cases, not all
+history. The comparison is SQL over the baseline's fact views and the scenario's tables
+registered as Arrow (zero copy): one join on the narrow case ids pairs each case's two
+decisions, and every figure is read from those pairs. The figures that read the baseline alone
+run in a helper thread while the scenario is decided (DuckDB and numpy release the GIL).
 
 What "in the period" means for each figure (first..last, local dates, inclusive):
 
@@ -30,17 +33,30 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from policy.decision import Outcome
 
 from . import sql
-from .decisions import ORDER_STAGE, STAGE_SCHEMA, compute, decisions, fingerprint
-from .sla import CUSTOMER_STAGES, MERCHANT_STAGES, STAGE_NAMES
+from .decisions import decisions, fingerprint, rows_of
+from .facts import (
+    CASE_FACTS_SCHEMA,
+    DECISION_TEXT,
+    ORDER_STAGE,
+    STAGE_SCHEMA,
+    decide_cases_batch,
+    decide_orders_batch,
+    decision_schema,
+    work_clock,
+)
+from .sla import CUSTOMER_STAGES, MERCHANT_STAGES, STAGE_NAMES, local_dates, masked, utc_us
 
 Progress = Callable[[float, str], None]
 MAX_CHANGED_ROWS = 5_000  # rows of changed cases returned for display (the count is exact)
@@ -96,15 +112,10 @@ def _as_of(as_of, policy) -> pd.Timestamp:
     return as_of_instant(as_of, policy)
 
 
-def _scope(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date, orders_too: bool) -> dict:
-    """The tables scope_cases and scope_orders ``compute`` decides for the period (see the
-    module's docstring): the cases requested within a margin of it, their orders, and (with
-    ``orders_too``) the orders placed within that margin."""
-    span = {"from": dt.datetime.combine(first - SCOPE_MARGIN, dt.time(), dt.UTC),
+def _span(first: dt.date, last: dt.date) -> dict:
+    """The UTC instants the scenario decides from and to (see the module's docstring)."""
+    return {"from": dt.datetime.combine(first - SCOPE_MARGIN, dt.time(), dt.UTC),
             "to": dt.datetime.combine(last + dt.timedelta(days=1) + SCOPE_MARGIN, dt.time(), dt.UTC)}
-    cases = sql.arrow(con, "whatif_scope_cases", **span)
-    orders = sql.arrow(con, "whatif_scope_orders", tables={"scope_cases": cases}, with_placed=orders_too, **span)
-    return {"scope_cases": cases, "scope_orders": orders}
 
 
 def _run(cur: duckdb.DuckDBPyConnection, name: str, params: dict, arrow: bool = False) -> pd.DataFrame | pa.Table:
@@ -114,9 +125,109 @@ def _run(cur: duckdb.DuckDBPyConnection, name: str, params: dict, arrow: bool = 
     return cur.execute(text, sql.params_for(text, params)).df()
 
 
-def _attainment(stages: pd.DataFrame, side: str) -> pd.DataFrame:
-    got = stages[stages["side"] == side].set_index("stage")[["met", "breached"]]
+def _attainment(stages: pd.DataFrame) -> pd.DataFrame:
+    got = stages.set_index("stage")[["met", "breached"]]
     return got.reindex(STAGE_NAMES).fillna(0).astype("int64")
+
+
+def _baseline_side(con: duckdb.DuckDBPyConnection, base, params: dict, keys: pa.Table | None = None) -> dict:
+    """What the replay reads of the baseline alone: with ``keys`` (case_id, pos: the period's
+    cases) their baseline decisions (whatif_baseline_decisions, the comparison's one join on text
+    ids), and its SLA attainment, the orders placed and the freight unit. The scenario is decided
+    meanwhile (DuckDB releases the GIL)."""
+    cur = base.register(con.cursor())
+    try:
+        side = {}
+        if keys is not None:
+            cur.register("s_keys", keys)
+            side["decisions"] = _run(cur, "whatif_baseline_decisions", params, arrow=True)
+        side["before"] = _attainment(_run(cur, "whatif_stages_before", params))
+        side["orders"] = int(_run(cur, "whatif_orders", params)["orders"].iloc[0])
+        # Priced to the cent, as shown: every estimated case costs exactly the unit the page names.
+        side["unit"] = round(float(_run(cur, "whatif_unit_freight", params)["unit"].iloc[0] or 0.0), 2)
+        return side
+    finally:
+        cur.close()
+
+
+def _decide_orders(con: duckdb.DuckDBPyConnection, scenario, clock, span: dict) -> pa.Table:
+    """The scenario's processing items for the orders placed in ``span``."""
+    orders = sql.arrow(con, "whatif_orders_input", **span)
+    return decide_orders_batch(orders, scenario, clock) if orders.num_rows else STAGE_SCHEMA.empty_table()
+
+
+# The order fields a case reads (whatif_case_orders), and the value each takes when its order is unknown.
+CASE_ORDER_FIELDS = {"delivered_at": None, "promised_delivery_at": None, "order_amount": 0.0, "currency": None,
+                     "placed_at": None, "shipped_at": None, "category": "unknown", "country": "unknown"}
+
+
+def _cases_input(con: duckdb.DuckDBPyConnection, span: dict, pool: ThreadPoolExecutor) -> pa.Table:
+    """The cases requested in ``span`` with their orders' fields: two narrow queries (the
+    orders' in ``pool``) put together by case rowid."""
+    links = pool.submit(sql.arrow, con, "whatif_case_orders", **span)
+    cases = sql.arrow(con, "whatif_cases_input", **span)
+    links = links.result()
+    rows = rows_of(links.column("case_rid").to_numpy(), cases.column("case_rid").to_numpy())
+    absent = rows < 0
+    for name, missing in CASE_ORDER_FIELDS.items():
+        col = links.column(name).take(masked(rows, absent, pa.int64()))
+        cases = cases.append_column(name, col if missing is None else pc.fill_null(col, missing))
+    return cases.drop_columns(["case_rid"])
+
+
+def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, params: dict,
+                     orders_too: bool, report: Progress) -> tuple[pa.Table, pa.Table, dict]:
+    """The scenario's decisions for the cases requested on the period's local days in the
+    baseline's zone (the columns whatif_pairs reads, that day as b_day), its stage items (the
+    stages of the cases requested within a day of the period and, with ``orders_too``, the
+    processing stage of the orders placed within a day of it) and the baseline's side
+    (``_baseline_side``) for the same cases.
+
+    The cases are found by their request time (no join on ids). On two cores: the orders' side
+    and the baseline's side run in helper threads while this one decides the cases (DuckDB and
+    numpy release the GIL)."""
+    first, last = params["first"], params["last"]
+    span = _span(first, last)
+    clock = work_clock(scenario)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        processing = pool.submit(_decide_orders, con, scenario, clock, span) if orders_too else None
+        cases = _cases_input(con, span, pool)
+        b_day, _week = local_dates(work_clock(baseline).local_us(utc_us(cases.column("requested_at"))))
+        in_period = pc.fill_null(pc.and_(pc.greater_equal(b_day, pa.scalar(first, pa.date32())),
+                                         pc.less_equal(b_day, pa.scalar(last, pa.date32()))), False)
+        ids = cases.column("case_id").filter(in_period)
+        keys = pa.table({"case_id": ids, "pos": np.arange(len(ids), dtype=np.int64)})
+        baseline = pool.submit(_baseline_side, con, base, params, keys)
+        report(0.3, f"Deciding the period's {len(ids):,} cases under the scenario")
+        if cases.num_rows:
+            stages, facts, decided = decide_cases_batch(cases, scenario, clock)
+        else:
+            stages, facts, decided = STAGE_SCHEMA.empty_table(), CASE_FACTS_SCHEMA.empty_table(), decision_schema().empty_table()
+        cases = None
+        s_cases = decided.select(["case_id", *DECISION_TEXT, "refund_due", "deadlines"])
+        for name in ("order_id", "category", "country", "request", "reason", "freight_paid"):
+            s_cases = s_cases.append_column(name, facts.column(name))
+        s_cases = s_cases.append_column("b_day", b_day).filter(in_period)
+        if processing is not None:
+            stages = pa.concat_tables([t for t in (processing.result(), stages) if t.num_rows] or [stages],
+                                      promote_options="permissive")
+        return s_cases, stages, baseline.result()
+
+
+def _pair(cur: duckdb.DuckDBPyConnection, s_cases: pa.Table, found: pa.Table) -> None:
+    """Register the view pairs (whatif_pairs) on ``cur``: each of ``s_cases`` beside its baseline
+    decision (``found``: whatif_baseline_decisions, by position pos in ``s_cases``), put in
+    ``s_cases``' order. Every case decided has a baseline decision (both come from the same
+    data version); one without would be left out, as an inner join leaves it."""
+    where = np.full(s_cases.num_rows, -1, np.int64)
+    where[found.column("pos").to_numpy()] = np.arange(found.num_rows)
+    paired = where >= 0
+    if not paired.all():
+        s_cases, where = s_cases.filter(paired), where[paired]
+    cur.register("s_cases", s_cases)
+    # One chunk first: a take across the join's many result chunks costs three times as much.
+    cur.register("b_cases", found.drop_columns(["pos"]).combine_chunks().take(where))
+    cur.execute(sql.load("whatif_pairs"))
 
 
 def compare(
@@ -137,50 +248,49 @@ def compare(
     first, last = _period(period)
     report(0.05, "Reading the baseline's decisions")
     base = decisions(con, baseline)
+    moment = _as_of(as_of, baseline)
+    params = {"first": first, "last": last, "limit": MAX_CHANGED_ROWS, "as_of": moment.to_pydatetime(),
+              "as_of_day": moment.date(), "order_stage": ORDER_STAGE.name}
     # A scenario equal to the baseline (the page's first view) has the baseline's facts: nothing
     # is decided. The order side (P1) depends only on the calendar and processing settings: when
     # the scenario keeps them, its processing items are the baseline's and no order is decided.
     same_policy = fingerprint(baseline) == fingerprint(scenario)
     same_orders = (baseline.calendar, baseline.processing) == (scenario.calendar, scenario.processing)
-    scen_cases, scen_stages = None, STAGE_SCHEMA.empty_table()
-    if not same_policy:
+    scen_stages = STAGE_SCHEMA.empty_table()
+    if same_policy:
+        baseline_side = _baseline_side(con, base, params)
+    else:
         report(0.15, "Finding the period's cases")
-        scope = _scope(con, first, last, orders_too=not same_orders)
-        report(0.25, f"Deciding the period's {scope['scope_cases'].num_rows:,} cases under the scenario")
-        scen = compute(con, scenario, scope=scope)
-        scen_cases, scen_stages = scen.cases, scen.stage_facts
+        scen_cases, scen_stages, baseline_side = _decide_scenario(con, base, baseline, scenario, params,
+                                                                  orders_too=not same_orders, report=report)
     report(0.75, "Comparing the decisions")
-
     cur = base.register(con.cursor())
     try:
-        params = {"first": first, "last": last, "limit": MAX_CHANGED_ROWS}
-        b_all = _run(cur, "whatif_baseline_period", params, arrow=True)
-        cur.register("b_all", b_all)
-        cur.register("s_cases", b_all if same_policy else scen_cases)
-        cur.register("s_stages", scen_stages)
+        if same_policy:
+            cur.register("pairs", _run(cur, "whatif_pairs_same", params, arrow=True))
+        else:
+            _pair(cur, scen_cases, baseline_side.pop("decisions"))
+            scen_cases = None
         groups = _run(cur, "whatif_groups", params)
-        # Priced to the cent, as shown: every estimated case costs exactly the unit the page names.
-        unit = round(float(_run(cur, "whatif_unit_freight", params)["unit"].iloc[0] or 0.0), 2)
         changed_rows = _run(cur, "whatif_changed", params)
         report(0.9, "Comparing SLA attainment")
-        moment = _as_of(as_of, baseline)
-        stages = _run(cur, "whatif_stages", {**params, "as_of": moment.to_pydatetime(), "as_of_day": moment.date(),
-                                             "same_orders": same_orders, "order_stage": ORDER_STAGE.name})
-        before, after = _attainment(stages, "before"), _attainment(stages, "after")
-        if same_policy:
-            after = before.copy()
-        elif same_orders:
-            after.loc[ORDER_STAGE.name] = before.loc[ORDER_STAGE.name]
-        orders = int(_run(cur, "whatif_orders", params)["orders"].iloc[0])
+        cur.register("s_stages", scen_stages)
+        after = _attainment(_run(cur, "whatif_stages_after", {**params, "same_orders": same_orders}))
     finally:
         cur.close()
+    before = baseline_side["before"]
+    if same_policy:
+        after = before.copy()
+    elif same_orders:
+        after.loc[ORDER_STAGE.name] = before.loc[ORDER_STAGE.name]
+    unit = baseline_side["unit"]
 
     matrix = _matrix(groups)
     costs = _costs(groups, unit)
     attainment = _attainment_table(before, after)
     report(1.0, "Done")
     return WhatIfResult(
-        first=first, last=last, cases=int(groups["cases"].sum()), orders=orders,
+        first=first, last=last, cases=int(groups["cases"].sum()), orders=baseline_side["orders"],
         changed=int(groups.loc[groups["decision_changed"], "cases"].sum()),
         deadline_only=int(groups.loc[groups["deadline_changed"] & ~groups["decision_changed"], "cases"].sum()),
         matrix=matrix, costs=costs, attainment=attainment, changed_rows=changed_rows,

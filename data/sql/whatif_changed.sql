@@ -1,14 +1,10 @@
--- whatif_changed: the period's cases whose decision (outcome, refund, payers, missing fields) differs between the baseline (b_all, requested in the period: whatif_baseline_period) and the scenario (s_cases), newest request first, at most $limit rows.
-SELECT b.case_id, b.order_id, b.category, b.country, b.request, b.reason, b.day AS requested_on,
-       CAST(b.outcome AS VARCHAR) AS outcome_before, CAST(s.outcome AS VARCHAR) AS outcome_after,
-       CAST(b.refund_due AS DOUBLE) AS refund_before, CAST(s.refund_due AS DOUBLE) AS refund_after,
-       CAST(b.freight_payer AS VARCHAR) AS freight_payer_before,
-       CAST(s.freight_payer AS VARCHAR) AS freight_payer_after,
-       CAST(b.missing AS VARCHAR) AS missing_before, CAST(s.missing AS VARCHAR) AS missing_after
-FROM b_all b
-JOIN s_cases s USING (case_id)
-WHERE (b.outcome IS DISTINCT FROM s.outcome OR b.refund_kind IS DISTINCT FROM s.refund_kind
-       OR b.refund_due IS DISTINCT FROM s.refund_due OR b.freight_payer IS DISTINCT FROM s.freight_payer
-       OR b.other_costs_payer IS DISTINCT FROM s.other_costs_payer OR b.missing IS DISTINCT FROM s.missing)
-ORDER BY b.day DESC, b.case_id
+-- whatif_changed: the period's cases whose decision (outcome, refund, payers or missing fields) differs between the baseline and the scenario (whatif_pairs), newest request first, at most $limit rows.
+SELECT case_id, order_id, category, country, request, reason, day AS requested_on,
+       b_outcome AS outcome_before, s_outcome AS outcome_after,
+       CAST(b_refund AS DOUBLE) AS refund_before, CAST(s_refund AS DOUBLE) AS refund_after,
+       b_freight AS freight_payer_before, s_freight AS freight_payer_after,
+       b_missing AS missing_before, s_missing AS missing_after
+FROM pairs
+WHERE decision_changed
+ORDER BY day DESC, case_id
 LIMIT $limit;
