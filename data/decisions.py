@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -33,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import sql
-from .db import data_version
+from .db import data_version, table_counts
 from .facts import (  # noqa: F401  (CASE_STAGES, DECIDE_COLUMNS, DEADLINES, ORDER_STAGE: re-exported)
     CASE_FACTS_SCHEMA,
     CASE_STAGES,
@@ -286,33 +289,36 @@ def _execute_each(cur: duckdb.DuckDBPyConnection, name: str, params: dict) -> No
         cur.execute(statement, sql.params_for(statement, params))
 
 
-def _store(con: duckdb.DuckDBPyConnection, policy, fp: str, version: str, decided: Decisions,
-           scope: dict | None = None) -> None:
-    """Write ``decided`` as policy ``fp``'s facts, current for ``version``: all of them, or
-    (``scope``) in place of the facts of the orders and cases in scope, the order counts
-    adjusted by the change rather than recounted. One transaction."""
+Progress = Callable[[float, str], None]  # (fraction done, 0..1; what is being done)
+# Orders and cases decided and written at a time by store_facts (a case's decision needs several
+# times the memory an order's processing deadline does).
+STORE_BATCH = {"orders": 1_000_000, "cases": 500_000}
+# Shares of a store from scratch's time (measured at 10M orders and 2M cases), so the fraction a
+# progress bar shows moves evenly: the orders, the cases (each batch decided and written), the
+# totals per week and stage and the orders per day computed in SQL at the end.
+ORDERS_SHARE, CASES_SHARE, TOTALS_SHARE = 0.45, 0.40, 0.15
+
+
+def _quiet(fraction: float, text: str) -> None:
+    """The progress callback when nobody watches."""
+
+
+@contextmanager
+def _facts_transaction(con: duckdb.DuckDBPyConnection, fp: str, tables: dict) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor with ``tables`` registered, the fact tables there, the SLA rule defined (the
+    weekly totals judge each item by it) and policy ``fp`` chosen, in one transaction: committed
+    when the block ends, rolled back when it raises."""
     cur = con.cursor()
     try:
-        cur.register("new_stages", conform(decided.stage_facts, STAGE_SCHEMA))
-        cur.register("new_case_facts", conform(decided.case_facts, CASE_FACTS_SCHEMA))
-        cur.register("new_decisions", conform(decided.cases, decision_schema()))
-        cur.register("new_order_counts", decided.order_counts)
-        for name, table in (scope or {}).items():
+        for name, table in tables.items():
             cur.register(name, table)
         cur.execute(sql.load("facts_schema"))
-        cur.execute(sql.load("facts_tables"))
-        define_rule(cur)  # facts_stage_weeks judges each item by the SLA rule
+        _run_over(cur, "facts_tables", _empty_batch_tables())
+        define_rule(cur)
         cur.begin()
         try:
             cur.execute(sql.load("facts_set_fingerprint"), {"fingerprint": fp})
-            cur.execute(sql.load("facts_delete_scope" if scope else "facts_delete_all"))
-            if not scope:
-                _execute_each(cur, "facts_evict", {"keep": STORED_POLICIES})
-            cur.execute(sql.load("facts_insert"))
-            cur.execute(sql.load("facts_stage_weeks"))
-            cur.execute(sql.load("facts_count_orders_change" if scope else "facts_count_orders"))
-            cur.execute(sql.load("facts_mark"), {"fingerprint": fp, "policy_toml": policy.to_toml(),
-                                                 "data_version": version})
+            yield cur
             cur.commit()
         except BaseException:
             cur.rollback()
@@ -321,13 +327,137 @@ def _store(con: duckdb.DuckDBPyConnection, policy, fp: str, version: str, decide
         cur.close()
 
 
-def store_facts(con: duckdb.DuckDBPyConnection, policy) -> str:
+def _store(con: duckdb.DuckDBPyConnection, policy, fp: str, version: str, decided: Decisions, scope: dict) -> None:
+    """Write ``decided`` as policy ``fp``'s facts of the orders and cases in ``scope``, in place
+    of theirs, current for ``version``; the order counts adjusted by the change rather than
+    recounted. One transaction."""
+    tables = {"new_stages": conform(decided.stage_facts, STAGE_SCHEMA),
+              "new_case_facts": conform(decided.case_facts, CASE_FACTS_SCHEMA),
+              "new_decisions": conform(decided.cases, decision_schema()),
+              "new_order_counts": decided.order_counts, **scope}
+    with _facts_transaction(con, fp, tables) as cur:
+        cur.execute(sql.load("facts_delete_scope"))
+        cur.execute(sql.load("facts_insert"))
+        cur.execute(sql.load("facts_stage_weeks"))
+        cur.execute(sql.load("facts_count_orders_change"))
+        cur.execute(sql.load("facts_mark"), {"fingerprint": fp, "policy_toml": policy.to_toml(),
+                                             "data_version": version})
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Facts decided from ``rows`` orders or cases (``side``), as the tables facts_insert reads."""
+
+    side: str
+    rows: int
+    tables: dict
+
+
+def _empty_batch_tables() -> dict:
+    return {"new_stages": STAGE_SCHEMA.empty_table(), "new_case_facts": CASE_FACTS_SCHEMA.empty_table(),
+            "new_decisions": decision_schema().empty_table()}
+
+
+def _run_over(cur: duckdb.DuckDBPyConnection, name: str, tables: dict) -> None:
+    """Run query ``name`` over ``tables`` (new_stages, new_case_facts, new_decisions; a table
+    registered on ``cur`` under one of these names comes first). They are read by name from this
+    function's locals (DuckDB's replacement scan), not registered: in a transaction a registered
+    table stays referenced until the commit, so every batch written would stay in memory."""
+    new_stages, new_case_facts, new_decisions = tables["new_stages"], tables["new_case_facts"], tables["new_decisions"]  # noqa: F841
+    cur.execute(sql.load(name))
+
+
+def _order_batches(con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[pa.Table]:
+    """Every order (decide_orders_input), about ``rows`` at a time (at least one table)."""
+    cur = con.cursor()
+    try:
+        reader = cur.sql(sql.load("decide_orders_input")).to_arrow_reader(rows)
+        batches, count, sent = [], 0, False
+        for batch in reader:  # DuckDB hands over a row group at a time: gathered into ``rows``
+            batches.append(batch)
+            count += batch.num_rows
+            if count >= rows:
+                yield pa.Table.from_batches(batches)
+                batches, count, sent = [], 0, True
+        if batches or not sent:  # no orders at all: one empty table, with the columns' types
+            yield pa.Table.from_batches(batches, schema=reader.schema)
+    finally:
+        cur.close()
+
+
+def _decided_batches(con: duckdb.DuckDBPyConnection, policy, cases: pa.Table) -> Iterator[_Batch]:
+    """Every order's and then every case's facts under ``policy``, a batch at a time (the
+    decide step's output does not depend on how the rows are split). The orders stream past
+    once: each batch's processing stage is decided and the fields ``cases`` need of their own
+    orders are kept (a few columns of the orders that have cases, not every order)."""
+    clock = work_clock(policy)
+    wanted = np.unique(pc.fill_null(cases.column("order_rid"), -1).to_numpy())
+    kept = []
+    for orders in _order_batches(con, STORE_BATCH["orders"]):
+        kept.append(orders.select(["rid", *ORDER_FIELDS]).filter(rows_of(wanted, orders.column("rid").to_numpy()) >= 0))
+        tables = {**_empty_batch_tables(), "new_stages": conform(decide_orders_batch(orders, policy, clock), STAGE_SCHEMA)}
+        yield _Batch("orders", orders.num_rows, tables)
+    cases = _with_orders(cases, pa.concat_tables(kept))
+    kept = None
+    size = STORE_BATCH["cases"]
+    for start in range(0, cases.num_rows, size):
+        stages, case_facts, decided = decide_cases_batch(cases.slice(start, size), policy, clock)
+        yield _Batch("cases", min(size, cases.num_rows - start),
+                     {"new_stages": conform(stages, STAGE_SCHEMA),
+                      "new_case_facts": conform(case_facts, CASE_FACTS_SCHEMA),
+                      "new_decisions": conform(decided, decision_schema())})
+
+
+def _ahead(items: Iterator) -> Iterator:
+    """``items`` with the next one made in a helper thread while the caller uses this one (the
+    next batch is decided while this one is written: DuckDB and numpy release the GIL)."""
+    done = object()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        upcoming = pool.submit(next, items, done)
+        while (item := upcoming.result()) is not done:
+            upcoming = pool.submit(next, items, done)
+            yield item
+
+
+def store_facts(con: duckdb.DuckDBPyConnection, policy, progress: Progress | None = None) -> str:
     """Decide everything for ``policy`` and store it (replacing what was stored under its
     fingerprint); returns the fingerprint. ``decisions`` calls this when the facts are missing
-    or stale; tests call it to rebuild from scratch."""
+    or stale; tests call it to rebuild from scratch.
+
+    The orders and cases are decided and written a batch at a time (``STORE_BATCH``), the next
+    batch decided while one is written, in one transaction: memory stays about the same
+    whatever the number of orders. ``progress(fraction, text)`` hears of each step."""
+    report = progress or _quiet
+    started = time.perf_counter()
     fp = fingerprint(policy)
     version = data_version(con)
-    _store(con, policy, fp, version, compute(con, policy))
+    report(0.0, "Reading the cases")
+    cases = _cases_input(con)
+    counts = {"orders": table_counts(con)["orders"], "cases": cases.num_rows}
+    done = {"orders": 0, "cases": 0}
+    start = {"orders": 0.0, "cases": ORDERS_SHARE}
+    share = {"orders": ORDERS_SHARE, "cases": CASES_SHARE}
+    verb = {"orders": "Deciding and writing the orders' processing deadline", "cases": "Deciding and writing the cases"}
+    with _facts_transaction(con, fp, {}) as cur:
+        cur.execute(sql.load("facts_delete_all"))
+        _execute_each(cur, "facts_evict", {"keep": STORED_POLICIES})
+        report(0.0, f"Reading the orders ({counts['orders']:,}) and deciding them")
+        for batch in _ahead(_decided_batches(con, policy, cases)):
+            cases = None  # the helper thread holds what it needs of them
+            _run_over(cur, "facts_insert", batch.tables)
+            done[batch.side] += batch.rows
+            side = batch.side
+            report(start[side] + share[side] * done[side] / max(counts[side], 1),
+                   f"{verb[side]}: {done[side]:,} of {counts[side]:,}")
+        report(ORDERS_SHARE + CASES_SHARE, "Totals per week and SLA stage")
+        cur.execute(sql.load("facts_touched_all_weeks"))
+        cur.execute(sql.load("facts_stage_weeks"))
+        report(ORDERS_SHARE + CASES_SHARE + TOTALS_SHARE * 0.7, "Orders per day, category and country")
+        cur.execute(sql.load("facts_count_orders"))
+        cur.execute(sql.load("facts_mark"), {"fingerprint": fp, "policy_toml": policy.to_toml(),
+                                             "data_version": version})
+    report(1.0, f"Decided and stored {counts['cases']:,} cases and {counts['orders']:,} orders under "
+                f"{policy.name!r} in {time.perf_counter() - started:.1f} s")
     return fp
 
 
@@ -385,11 +515,12 @@ def update_facts_after_write(con: duckdb.DuckDBPyConnection, before: str, writte
         pass
 
 
-def decisions(con: duckdb.DuckDBPyConnection, policy=None, *, store: bool = True):
+def decisions(con: duckdb.DuckDBPyConnection, policy=None, *, store: bool = True, progress: Progress | None = None):
     """Decisions for ``policy`` (default: the store's): its stored facts, decided and stored
     first when missing or stale; on a read-only connection, whose facts cannot be written,
     decided in memory unless already stored and current. ``store=False`` (what-if scenarios)
-    decides in memory without storing. Cached per database state and policy.
+    decides in memory without storing. Cached per database state and policy. ``progress``
+    hears of the deciding when there is any (``store_facts``; in memory: its start and end).
 
     A connection bound to a facts folder (``facts_files.bind``: ``report --facts``, the app's
     Weekly metrics under ``RETURNS_DESK_FACTS``) reads the folder's facts instead; a policy
@@ -416,10 +547,13 @@ def decisions(con: duckdb.DuckDBPyConnection, policy=None, *, store: bool = True
     elif store and writable(con):
         with _store_lock:  # two sessions asking at once: one decides and stores, the other reads
             if not _current(con, fp, version):
-                store_facts(con, policy)
+                store_facts(con, policy, progress=progress)
         result = StoredDecisions(con, policy, key, fp)
     else:
+        report = progress or _quiet
+        report(0.0, "Deciding every case and order in memory (the database is read-only: nothing is stored)")
         result = replace(compute(con, policy, state=key[:2]), key=key)
+        report(1.0, f"Decided {result.case_facts.num_rows:,} cases in memory under {policy.name!r}")
     if isinstance(result, StoredDecisions):
         key = (*key, id(con))
     with _lock:

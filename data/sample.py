@@ -224,9 +224,12 @@ def generate(
         last = days[day_idx] == np.datetime64(end, "D")
         tod[last] = (tod[last].astype("int64") * (elapsed / DAY)).astype("int64") * US
     placed = days[day_idx].astype("datetime64[us]") + tod - offset
+    # At 10M orders every such array is 80 MB: each goes once used (below too), so the peak is
+    # the tables being built, not every intermediate step at once.
+    del day_idx, tod
 
-    cat = rng.choice(len(CATEGORIES), n_orders, p=CATEGORY_P)
-    ctry = rng.choice(len(COUNTRIES), n_orders, p=COUNTRY_P)
+    cat = rng.choice(len(CATEGORIES), n_orders, p=CATEGORY_P).astype(np.int8)
+    ctry = rng.choice(len(COUNTRIES), n_orders, p=COUNTRY_P).astype(np.int8)
     amount = np.round(np.array(CATEGORY_PRICE)[cat] * rng.lognormal(0.0, 0.6, n_orders), 2)
     amount[rng.random(n_orders) < 0.001] = 0.0  # data-quality: zero amounts
 
@@ -236,9 +239,11 @@ def generate(
     placed_day = _local_days(placed, tz)
     ship_breach = np.where(np.isin(placed_day, backlog), 0.30, 0.035)
     shipped = _schedule(rng, placed, ship_by, ship_breach, late_median_h=20)
+    del ship_by, placed_day, ship_breach
     transit = np.array(COUNTRY_TRANSIT)[ctry]
     promised = placed + ((transit + 6) * DAY)
     delivered = shipped + (rng.lognormal(np.log(transit), 0.3, n_orders) * 86400e6).astype("int64") * US
+    del transit
 
     status = np.zeros(n_orders, np.int8)  # codes into ORDER_STATUSES
     cancelled = rng.random(n_orders) < 0.02
@@ -252,12 +257,14 @@ def generate(
     delivered[in_transit] = NAT
     status[in_transit & ~np.isnat(shipped)] = 2
     status[~cancelled & np.isnat(shipped)] = 3
+    del not_yet_shipped, in_transit
 
     # --- cases: a random set of orders; request and reason in believable proportions
     m = min(int(n_cases * 1.15), n_orders)
     oi = np.sort(rng.choice(n_orders, size=m, replace=False))
     req = np.array(REQUESTS, dtype=object)[rng.choice(len(REQUESTS), m, p=REQUEST_P)]
     req[cancelled[oi]] = "cancel"
+    del cancelled
     reason = np.full(m, None, dtype=object)
     is_ref = req == "refund"
     reason[is_ref] = np.array(REFUND_REASONS, dtype=object)[rng.choice(len(REFUND_REASONS), is_ref.sum(), p=REFUND_REASON_P)]
@@ -280,6 +287,7 @@ def generate(
     # Requests follow the planned delivery; one that would come after "now" has not been made
     # yet (dropped below), so the last weeks hold the same mix as the others.
     o_plan = planned_delivery[oi]
+    del planned_delivery
     o_plan[lost] = NAT
     after_delivery = o_plan + _hours(rng, m, 24 * 6, 1.0)
     late_claims = rng.random(m) < 0.05  # some write after the 30-day window
@@ -288,6 +296,7 @@ def generate(
     requested = np.where(np.isnat(o_plan), before_delivery, after_delivery)
     requested = np.where(is_can, o_placed + _hours(rng, m, 5, 1.2), requested)
     requested = np.where(lost, o_prom + _hours(rng, m, 24 * 4, 0.7), requested)
+    del o_plan, after_delivery, before_delivery, late_claims
     sel = np.flatnonzero(~np.isnat(requested) & (requested < now))
     if len(sel) > n_cases:  # a random subset, so the last weeks keep their share of cases
         sel = np.sort(rng.choice(sel, size=n_cases, replace=False))
@@ -319,6 +328,7 @@ def generate(
     returning = np.isin(outcome, [Outcome.RETURN_REFUND.value, Outcome.EXCHANGE.value])
     merchant = returning & (decided["freight_payer"].astype(str).to_numpy() == FreightPayer.MERCHANT.value)
     refund_due = decided["refund_amount"].astype(float).to_numpy()
+    del decided
 
     empty = np.full(k, NAT)
     replied = empty.copy()
@@ -379,6 +389,7 @@ def generate(
     delivered[bad_order] = shipped[bad_order] - _hours(rng, bad_order.sum(), 30)
     gone = (dq > 0.9985) & (status == 0)
     delivered[gone] = NAT  # delivered, but the carrier never reported the date
+    del dq, bad_order, gone
 
     orders = pa.table({
         "order_id": _ids("SO", n_orders, 8),
@@ -432,7 +443,10 @@ def load_sample(
     until=None,
 ) -> tuple[int, int]:
     """Generate (or take) a sample up to ``until`` (default: now) and write it into ``con`` in
-    one transaction."""
+    one transaction. The database must not hold the sample's order or case ids yet (every
+    caller writes a new file): a clash is a ``DataError`` and nothing is written."""
+    from .db import DataError
+
     sample = sample or generate(n_orders, n_cases, seed=seed, until=until)
     cur = con.cursor()
     cur.register("sample_orders", sample.orders)
@@ -444,6 +458,10 @@ def load_sample(
         cur.execute(sql.load("sample_mark"))
         cur.execute(sql.load("bump_data_version"))
         cur.commit()
+    except duckdb.ConstraintException as exc:
+        cur.rollback()
+        raise DataError(f"the sample's ids are already in this database ({exc}); write the sample into a new "
+                        "file (python -m data sample --db NEW.duckdb), nothing was written") from None
     except Exception:
         cur.rollback()
         raise

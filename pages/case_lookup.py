@@ -173,6 +173,7 @@ def queue_table(items: pd.DataFrame, key: str) -> None:
 
 
 def first_load() -> None:
+    context.decide_with_progress(context.connection(), policy)
     st.markdown("#### At risk: due within one working day")
     case_items, n_risk = queue("at_risk", STORE_STAGES, 500)
     if not n_risk:

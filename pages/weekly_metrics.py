@@ -152,6 +152,7 @@ note = ctx.metrics_note()
 if note is not None:
     (st.warning if note[0] == "warning" else st.info)(ui.md(note[1]), icon=":material/folder:")
 currency = policy.money.currency
+ctx.decide_with_progress(con, policy)
 
 try:
     weeks_all = _all_weeks(con, token, policy, as_of)

@@ -288,6 +288,7 @@ with results_col:
     request = (ctx.data_version(), baseline, scenario, period[0], period[1], as_of)
     stored = st.session_state.get(RESULT)
     if scenario is not None and (run or stored is None):
+        ctx.decide_with_progress(con, baseline)
         first_view = not run and not changes  # the baseline against itself: shared by every session
         bar = st.empty() if first_view else st.progress(0.0, text="Starting the replay...")
         try:

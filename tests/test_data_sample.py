@@ -157,3 +157,17 @@ def test_milestones_follow_the_engines_decision(milestone, outcomes):
     assert set(decided.loc[has, "outcome"].astype(str)) <= outcomes
     if milestone == "freight_claimed_at":
         assert set(decided.loc[has, "freight_payer"].astype(str)) == {"merchant"}
+
+
+def test_the_sample_again_into_the_same_database_is_refused_and_writes_nothing(tmp_path):
+    from data.sample import load_sample
+
+    con = dbmod.connect(tmp_path / "twice.duckdb", create_sample=False)
+    small = generate(300, 60, until="2026-11-26T00:00:00+08:00")
+    load_sample(con, sample=small)
+    counts = dbmod.table_counts(con)
+    version = dbmod.data_version(con)
+    with pytest.raises(dbmod.DataError, match="the sample's ids are already in this database"):
+        load_sample(con, sample=small)
+    assert (dbmod.table_counts(con), dbmod.data_version(con)) == (counts, version)
+    con.close()

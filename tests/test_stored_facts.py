@@ -87,7 +87,7 @@ def test_imports_keep_the_facts_equal_to_a_rebuild(db, tmp_path, monkeypatch):
     dec.decisions(db, policy)                       # first read stores every fact
     full_runs = []
     real_store = dec.store_facts
-    monkeypatch.setattr(dec, "store_facts", lambda con, p: full_runs.append(p) or real_store(con, p))
+    monkeypatch.setattr(dec, "store_facts", lambda con, p, **kw: full_runs.append(p) or real_store(con, p, **kw))
     _import_series(db, tmp_path, [])
     got = dec.decisions(db, policy)
     assert isinstance(got, dec.StoredDecisions)
@@ -264,3 +264,75 @@ def test_an_unchanged_file_decides_nothing(db, tmp_path, monkeypatch):
     assert computed == [] and data_version(db) == version
     monkeypatch.undo()
     _assert_equal_to_a_rebuild(db, policy)
+
+
+
+# How many orders and cases store_facts decides and writes at a time (the sample fits in one
+# batch of the default sizes): many batches, the last one short.
+BATCHES = [
+    pytest.param({"orders": 7_000, "cases": 1_500}, id="orders-7000-cases-1500"),
+    pytest.param({"orders": 25_000, "cases": 4_000}, id="orders-25000-cases-4000"),
+]
+
+
+@pytest.mark.parametrize("batch", BATCHES)
+def test_a_store_in_batches_equals_one_in_one_go(db, monkeypatch, decided_orders, batch):
+    """store_facts decides and writes a batch at a time; how the rows are split changes nothing."""
+    policy = load_policy()
+    fp = dec.fingerprint(policy)
+    n_orders = db.cursor().sql("SELECT count(*) FROM orders").fetchall()[0][0]
+    dec.store_facts(db, policy)
+    assert decided_orders == [n_orders]
+    one_go = stored(db, fp)
+    decided_orders.clear()
+    monkeypatch.setattr(dec, "STORE_BATCH", batch)
+    dec.store_facts(db, policy)
+    assert sum(decided_orders) == n_orders and len(decided_orders) >= -(-n_orders // batch["orders"]) > 2
+    batched = stored(db, fp)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(batched[table], one_go[table], check_exact=True, obj=table)
+
+
+@pytest.mark.parametrize("batch", [pytest.param(None, id="one-batch"), *BATCHES])
+def test_a_store_reports_its_steps(db, monkeypatch, batch):
+    """The progress callback hears every step, in order: fractions that never go back, from 0
+    to 1, each with a sentence saying what is being done and how far it got."""
+    if batch:
+        monkeypatch.setattr(dec, "STORE_BATCH", batch)
+    heard: list[tuple[float, str]] = []
+    dec.store_facts(db, load_policy(), progress=lambda fraction, text: heard.append((fraction, text)))
+    fractions = [f for f, _ in heard]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions) and all(0.0 <= f <= 1.0 for f in fractions)
+    counts = db.cursor().sql("SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM cases)").fetchall()[0]
+    texts = [t for _, t in heard]
+    assert texts[0] == "Reading the cases"
+    assert f"Reading the orders ({counts[0]:,}) and deciding them" in texts
+    order_steps = [t for t in texts if t.startswith("Deciding and writing the orders")]
+    case_steps = [t for t in texts if t.startswith("Deciding and writing the cases")]
+    assert order_steps[-1].endswith(f": {counts[0]:,} of {counts[0]:,}")
+    assert case_steps[-1].endswith(f": {counts[1]:,} of {counts[1]:,}")
+    if batch:
+        assert len(order_steps) > 2 and len(case_steps) > 2
+    assert texts[-3:-1] == ["Totals per week and SLA stage", "Orders per day, category and country"]
+    assert texts[-1].startswith(f"Decided and stored {counts[1]:,} cases and {counts[0]:,} orders under 'Store policy'")
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["stored", "read-only-in-memory"])
+def test_decisions_pass_progress_on_only_when_they_decide(db, read_only):
+    """A policy not yet stored reports its deciding; once stored (or cached), nothing is heard."""
+    policy = load_policy()
+    path = db.cursor().execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
+    con = db
+    if read_only:
+        db.close()
+        con = data.connect(path, read_only=True, quiet=True)
+    heard: list[tuple[float, str]] = []
+    dec.decisions(con, policy, progress=lambda fraction, text: heard.append((fraction, text)))
+    assert heard and heard[0][0] == 0.0 and heard[-1][0] == 1.0
+    assert ("in memory" in heard[-1][1]) is read_only
+    heard.clear()
+    dec.decisions(con, policy, progress=lambda fraction, text: heard.append((fraction, text)))
+    assert heard == []
+    if read_only:
+        con.close()

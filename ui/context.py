@@ -15,6 +15,8 @@ Stable names (other pages import them):
 - ``policy_source()``      the chosen entry's source (None = shipped default).
 - ``as_of()``              the as-of instant (aware, policy zone).
 - ``POLICIES_DIR``         where saved policy TOML files live (``var/policies``).
+- ``decide_with_progress(con, policy)`` before a page first reads a policy's facts: deciding
+  and storing them (a policy version not stored yet) shows a progress bar.
 - ``metrics_connection_or_stop()``, ``metrics_policy()``, ``metrics_version()``,
   ``metrics_note()``, ``metrics_freshness_sentence()``: what Weekly metrics reads: the
   database's facts, or under ``$RETURNS_DESK_FACTS`` a facts folder's (``facts_folder()``).
@@ -136,6 +138,34 @@ def sample_banner() -> None:
         st.info(f"Sample data: {md(db_path())} holds the built-in, generated sample (not a real store's orders). "
                 "Import your exports on the Data page, or choose another database in the sidebar.",
                 icon=":material/science:")
+
+
+# --- a policy's facts -----------------------------------------------------------------------
+
+def decide_with_progress(con, chosen: Policy) -> None:
+    """Make sure ``chosen``'s facts are ready on ``con`` before the page reads them. A policy
+    version whose facts are not stored yet (chosen for the first time, or the data changed
+    under it) is decided and stored once, here, under a progress bar that says each step and
+    ends on what was done; when they are ready nothing is drawn. A case or order that cannot
+    be decided is said, and the page stops there."""
+    from data.decisions import decisions
+    from ui.display import show_error
+
+    bar = None
+
+    def show(fraction: float, text: str) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = st.progress(0.0, text="Deciding every case under this policy version (once; stored for later)")
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+    try:
+        decisions(con, chosen, progress=show)
+    except data.DataError as exc:
+        if bar is not None:
+            bar.empty()
+        show_error(exc, "Fix the data on the Data page, or choose another database in the sidebar.")
+        st.stop()
 
 
 # --- facts folder (Weekly metrics under $RETURNS_DESK_FACTS) ---------------------------------
