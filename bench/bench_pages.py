@@ -16,7 +16,9 @@ running or loading (the last moment anything was busy; the 1 s of quiet used to 
 counted).
 
 Run: python bench/bench_pages.py [--sample DB] [--big DB] [--repeat N] [--pages weekly_metrics,...]
-(without ``--sample`` a sample database pinned to 2026-11-26 is built in a temporary folder).
+[--entry serve.py] (without ``--sample`` a sample database pinned to 2026-11-26 is built in a
+temporary folder; ``--entry`` serves the app through another entry file, e.g. serve.py, which does
+its start-up work before the health check answers; the bare page is always served plainly).
 """
 
 from __future__ import annotations
@@ -149,6 +151,7 @@ def main() -> int:
     ap.add_argument("--big", type=Path, help="a large database to compare with the sample (e.g. 10M orders)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--pages", default=",".join(PAGES))
+    ap.add_argument("--entry", default="app.py", help="the file `streamlit run` serves (app.py, or serve.py)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -171,7 +174,7 @@ def main() -> int:
                 for name, db in dbs.items():
                     env = {"RETURNS_DESK_DB": str(db), "RETURNS_DESK_POLICIES": str(policies)}
                     for path in pages:
-                        results[name, path] = measure(browser, REPO / "app.py", REPO, env, path, args.repeat, log)
+                        results[name, path] = measure(browser, REPO / args.entry, REPO, env, path, args.repeat, log)
                         cold, warm = results[name, path]
                         print(f"{name:>6} {path:<15} cold {cold:6.2f} s  warm {warm:6.2f} s", flush=True)
             finally:

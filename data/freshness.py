@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from . import sql
+from .kept import kept
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,9 @@ def _ts(value) -> pd.Timestamp | None:
 
 
 def data_freshness(con: duckdb.DuckDBPyConnection) -> Freshness:
-    """The latest event, order and case in the database (data/sql/data_freshness.sql)."""
-    row = sql.one(con, "data_freshness")
+    """The latest event, order and case in the database (data/sql/data_freshness.sql): a scan
+    of every event column, kept per data version (``data.kept``)."""
+    row = kept(con, "data_freshness", lambda: sql.arrow(con, "data_freshness")).to_pylist()[0]
     return Freshness(*(_ts(row[k]) for k in ("latest_event", "latest_order", "latest_case")))
 
 

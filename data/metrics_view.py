@@ -2,7 +2,8 @@
 Streamlit): a period's totals against the previous period of the same length, the change as a
 tile shows it (none when nothing changed), weeks in calendar order, how late a breached item is
 in working hours (the policy calendar, as the case card counts), and the week's CSV with
-readable headers, rounded values and a file name that says what it holds.
+readable headers, rounded values and a file name that says what it holds; the week's breached
+items as a CSV (``breached_items_csv``, read when a manager downloads it).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import pandas as pd
 
 from policy.bulk import working_hours_between
 
-from .report import iso_week
+from .export import to_safe_csv
+from .report import iso_week, stage_status
 from .sla import CUSTOMER_STAGES, MERCHANT_STAGES
 
 PERIODS = (1, 4, 12)  # weeks a manager compares: a week, a month, a quarter
@@ -71,6 +73,16 @@ def change(now, before, kind: str = "count") -> str | None:
 def week_order(labels) -> list[str]:
     """ISO week labels ('2026-W47') in calendar order, once each: a chart's category axis."""
     return sorted(set(labels), key=lambda w: (int(w[:4]), int(w.split("W")[1])))
+
+
+def breached_items_csv(con, policy, as_of, week: dt.date, category: str | None = None,
+                       country: str | None = None) -> bytes | None:
+    """Every item of ``week`` breached as of ``as_of`` (each stage, cases and orders, with the
+    filters) as a formula-safe CSV, hours to 0.1; None when there is none. The page builds it
+    when the download is asked for: at 10M orders a week has tens of thousands."""
+    items = stage_status(con, policy, as_of, week=week, status="breached", category=category, country=country)
+    items = items.drop(columns=["week", "status"]).reset_index(drop=True)
+    return None if items.empty else to_safe_csv(items.round({"hours": 1}))
 
 
 def late_by_working_hours(due: pd.Series, done: pd.Series, as_of, policy) -> pd.Series:

@@ -255,13 +255,23 @@ def attainment_by(
         raise ValueError(f"by must be one of {', '.join(BREAKDOWNS)}, not {by!r}")
     policy = _policy(policy)
     params = _filters(policy, date_from, date_to, as_of, category, country)
-    params.update(by=by, stages=list(stages) if stages is not None else list(MERCHANT_STAGES))
+    params.update(by=by, stages=list(stages) if stages is not None else list(MERCHANT_STAGES),
+                  **_request_bounds(params["date_from"], min(params["date_to"], params["as_of_day"])))
     out = sql.frame(con, "report_breakdown", prepare=decisions(con, policy).register, **params)
     decided = out["met"] + out["breached"]
     out["attainment"] = (out["met"] / decided.where(decided > 0)).round(4)
     if by == "weekday":
         out["value"] = out["value"].astype("Int64")
     return out
+
+
+def _request_bounds(first: dt.date, last: dt.date) -> dict:
+    """UTC instants around the local days ``first``..``last`` in any zone (UTC-12 to UTC+14 lie
+    within a day of UTC): a request on one of those days falls between them."""
+    day = dt.timedelta(days=1)
+    low = dt.datetime.combine(max(first, dt.date.min + day) - day, dt.time(), dt.UTC)
+    high = dt.datetime.combine(min(last, dt.date.max - 2 * day) + 2 * day, dt.time(), dt.UTC)
+    return {"request_from": low, "request_to": high}
 
 
 def breached_and_at_risk(

@@ -8,6 +8,7 @@ plain arguments (database + data version, policy, as-of, week, filters).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 
 import pandas as pd
@@ -19,6 +20,7 @@ from data.decisions import decisions
 from data.export import to_safe_csv
 from data.metrics_view import (
     PERIODS,
+    breached_items_csv,
     change,
     csv_file_name,
     late_by_working_hours,
@@ -96,11 +98,10 @@ def _breached_page(_con, data_token: str, policy: Policy, as_of: dt.datetime, we
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
 def _breaches_csv(_con, data_token: str, policy: Policy, as_of: dt.datetime, week: dt.date,
-                  category: str | None, country: str | None) -> bytes | None:
-    """Every breached item of the week as a formula-safe CSV (None when there is none)."""
-    items = stage_status(_con, policy, as_of, week=week, status="breached", category=category, country=country)
-    items = items.drop(columns=["week", "status"]).reset_index(drop=True)
-    return None if items.empty else to_safe_csv(items.round({"hours": 1}))
+                  category: str | None, country: str | None) -> bytes:
+    """Every breached item of the week as a formula-safe CSV: built when the download is
+    clicked (Streamlit calls ``data`` then), not on every first view."""
+    return breached_items_csv(_con, policy, as_of, week, category, country) or b""
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=HASH)
@@ -505,7 +506,8 @@ d1, d2 = st.columns(2)
 d1.download_button("Download the week's figures (CSV)", _week_csv(con, token, policy, as_of, week, category, country),
                    key="wm_dl_week", file_name=csv_file_name(week, 1, category, country), mime="text/csv",
                    icon=":material/download:")
-breaches_csv = _breaches_csv(con, token, policy, as_of, week, category, country)
-d2.download_button("Download the week's breached items (CSV)", breaches_csv or b"", key="wm_dl_breaches",
-                   file_name=csv_file_name(week, 1, category, country, "breaches"), mime="text/csv",
-                   icon=":material/download:", disabled=breaches_csv is None)
+breaches = sum(_breached_page(con, token, policy, as_of, week, cases, category, country, 0)[1] for cases in (True, False))
+d2.download_button("Download the week's breached items (CSV)",
+                   functools.partial(_breaches_csv, con, token, policy, as_of, week, category, country),
+                   key="wm_dl_breaches", file_name=csv_file_name(week, 1, category, country, "breaches"),
+                   mime="text/csv", icon=":material/download:", disabled=not breaches)

@@ -32,6 +32,25 @@ def test_queue_limit_keeps_the_count(con):
         case_queue(con, default_policy(), None, "done", STORE)
 
 
+LIMITS = {"one": lambda n: 1, "five": lambda n: 5, "all but one": lambda n: n - 1, "all": lambda n: n,
+          "one more than all": lambda n: n + 1}
+
+
+@pytest.mark.parametrize("status, stages", [("breached", STORE), ("at_risk", ["processing"])],
+                         ids=["breached case deadlines", "orders at risk"])
+@pytest.mark.parametrize("limit", LIMITS.values(), ids=LIMITS.keys())
+def test_a_limited_queue_is_the_head_of_the_whole_queue(con, status, stages, limit):
+    """The items are cut before their order and agent are joined: the cut rows are the whole
+    queue's first rows, joined the same."""
+    as_of = "2026-11-20T12:00:00+08:00"
+    whole = case_queue(con, default_policy(), as_of, status, stages, limit=None)
+    assert len(whole) > 5
+    n = limit(len(whole))
+    got = case_queue(con, default_policy(), as_of, status, stages, limit=n)
+    assert got.equals(whole.head(n))
+    assert got["order_id"].notna().all() and (got["agent"].notna() == (got["stage"] != "processing")).all()
+
+
 def test_case_events(con):
     case_id = con.cursor().execute("SELECT case_id FROM cases WHERE refunded_at IS NOT NULL LIMIT 1").fetchone()[0]
     ev = case_events(con, case_id, "Asia/Shanghai")

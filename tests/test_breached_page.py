@@ -3,9 +3,13 @@ breached items (stage_status), most late first, on both sides of every page boun
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 import pytest
 
+from data.metrics_view import breached_items_csv
 from data.report import breached_page, stage_status
 from policy import default_policy
 
@@ -53,3 +57,16 @@ def test_filters(con, filters):
     want = _week_breaches(con, "2026-11-16", True, **filters)
     rows, total = breached_page(con, default_policy(), AS_OF, "2026-11-16", limit=1000, **filters)
     assert total == len(want) and set(rows["item_id"]) == set(want["item_id"])
+
+
+NO_BREACH_WEEK = {"a week before the data": "2020-01-06"}
+
+
+@pytest.mark.parametrize("week", {**WEEKS, **NO_BREACH_WEEK}.values(), ids={**WEEKS, **NO_BREACH_WEEK}.keys())
+def test_the_breaches_csv_holds_what_the_pages_count(con, week):
+    """Weekly metrics enables its breaches download from the pages' totals and builds the CSV
+    only when clicked: both must count the same items."""
+    totals = sum(breached_page(con, default_policy(), AS_OF, week, cases=c, limit=1)[1] for c in (True, False))
+    built = breached_items_csv(con, default_policy(), AS_OF, pd.Timestamp(week).date())
+    rows = list(csv.DictReader(io.StringIO(built.decode("utf-8-sig")))) if built is not None else []
+    assert len(rows) == totals and (built is None) == (totals == 0)

@@ -63,3 +63,28 @@ def test_weekdays_are_the_starting_days(con):
 def test_unknown_breakdown_is_refused(con):
     with pytest.raises(ValueError, match="by must be one of"):
         attainment_by(con, default_policy(), "colour")
+
+
+ZONES = {"the store's zone": "Asia/Shanghai", "fourteen hours ahead": "Pacific/Kiritimati",
+         "twelve hours behind": "Etc/GMT+12"}
+
+
+@pytest.mark.parametrize("zone", ZONES.values(), ids=ZONES.keys())
+@pytest.mark.parametrize(("date_from", "date_to"), [("2026-11-16", "2026-11-22"), ("2026-11-23", "2026-11-29")],
+                         ids=["a past week", "the week the as-of time is in"])
+def test_each_item_counts_under_its_cases_agent(con, zone, date_from, date_to):
+    """The agent join reads only the cases requested around the period (report_breakdown.sql):
+    every item still finds its case's agent, in any zone, up to the edges of the period."""
+    from policy import load_policy
+
+    policy = load_policy().replace({"calendar.timezone": zone})
+    stages = [s for s in MERCHANT_STAGES if s != "processing"]
+    got = attainment_by(con, policy, "agent", date_from, date_to, AS_OF, stages=stages)
+    items = stage_status(con, policy, AS_OF)
+    days = pd.to_datetime(items["day"]).dt.date
+    items = items[items["stage"].isin(stages) & (days >= pd.Timestamp(date_from).date())
+                  & (days <= pd.Timestamp(date_to).date())]
+    agents = con.cursor().execute("SELECT case_id AS item_id, agent FROM cases").df()
+    expected = items.merge(agents, on="item_id", how="left").groupby("agent").size()
+    assert len(items) > 0 and items["item_id"].isin(agents["item_id"]).all()
+    assert dict(zip(got["value"], got["items"])) == expected.to_dict()

@@ -115,17 +115,17 @@ def app_facts(app_db) -> dict:
 
 
 def start_server(db: Path, log: Path, policies: Path | None = None, *, env: dict[str, str] | None = None,
-                 args: list[str] | None = None) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run app.py`` on a free port against ``db`` (saved policy files in
-    ``policies``, default: an empty folder beside the log; ``env`` adds environment variables,
-    ``args`` Streamlit options such as ``--secrets.files``); returns (process, url) once the
-    health check answers. Stop it with ``stop_server(process)``."""
+                 args: list[str] | None = None, script: str = "app.py") -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` (or ``script``, e.g. serve.py) on a free port against ``db``
+    (saved policy files in ``policies``, default: an empty folder beside the log; ``env`` adds
+    environment variables, ``args`` Streamlit options such as ``--secrets.files``); returns
+    (process, url) once the health check answers. Stop it with ``stop_server(process)``."""
     port = _free_port()
     policies = policies or log.parent / "policies"
     policies.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "RETURNS_DESK_DB": str(db), "RETURNS_DESK_POLICIES": str(policies),
            "PYTHONUNBUFFERED": "1", **(env or {})}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *(args or [])]
     with open(log, "wb") as out:

@@ -88,7 +88,12 @@ def test_a_clause_opens_the_policy_page(page, app_server, app_facts):
     screenshot(page, "policy_page")
 
 
-def test_a_shared_link_is_the_first_visit_after_a_restart(page, tmp_path):
+# Both ways to start the app: serve.py does the start-up work (ui/startup.py) before the first visit.
+ENTRIES = pytest.mark.parametrize("entry", ["app.py", "serve.py"], ids=["streamlit run app.py", "streamlit run serve.py"])
+
+
+@ENTRIES
+def test_a_shared_link_is_the_first_visit_after_a_restart(page, tmp_path, entry):
     """Streamlit's legacy pages/ mode is on until app.py runs once; a deep link must still get the
     app's navigation and sidebar (see ui/__init__.py)."""
     import data
@@ -96,7 +101,7 @@ def test_a_shared_link_is_the_first_visit_after_a_restart(page, tmp_path):
 
     db = tmp_path / "fresh.duckdb"
     data.connect(db, quiet=True).close()
-    proc, url = start_server(db, tmp_path / "fresh.log")
+    proc, url = start_server(db, tmp_path / "fresh.log", script=entry)
     try:
         goto(page, AppServer(url=url, db=db, log=tmp_path / "fresh.log"), "case_lookup", case="NO-SUCH-CASE")
         page.get_by_text("There is no case NO-SUCH-CASE").wait_for()
@@ -105,11 +110,13 @@ def test_a_shared_link_is_the_first_visit_after_a_restart(page, tmp_path):
         assert sidebar.get_by_text("Case lookup").count() == 1
         assert sidebar.get_by_text("case lookup", exact=True).count() == 0  # not the legacy page list
         assert "case=NO-SUCH-CASE" in page.url
+        assert "start-up: cannot import" not in (tmp_path / "fresh.log").read_text()
     finally:
         stop_server(proc)
 
 
-def test_the_first_load_after_a_start_never_shows_the_legacy_page_list(page, tmp_path):
+@ENTRIES
+def test_the_first_load_after_a_start_never_shows_the_legacy_page_list(page, tmp_path, entry):
     """Streamlit's legacy pages/ mode sends its own page list (app, case lookup, data page, ...)
     before app.py's st.navigation; with client.showSidebarNavigation = false it is never drawn
     (app.py draws the links). A DOM observer records anything that ever appears."""
@@ -118,7 +125,7 @@ def test_the_first_load_after_a_start_never_shows_the_legacy_page_list(page, tmp
 
     db = tmp_path / "fresh.duckdb"
     data.connect(db, quiet=True).close()
-    proc, url = start_server(db, tmp_path / "fresh.log")
+    proc, url = start_server(db, tmp_path / "fresh.log", script=entry)
     page.add_init_script("""
         window.__seen = new Set();
         new MutationObserver(() => {

@@ -1,0 +1,70 @@
+"""What a server can do once at start, before its first visitor, instead of in that visitor's
+first view: ``serve.py`` runs ``warm_up()`` in Streamlit's start-up hook (``st.App``'s lifespan).
+
+- Import every module app.py and the pages import (read from their source, so the list never
+  goes stale): pandas, pyarrow, DuckDB, plotly, the policy engine, ``data`` and ``ui``.
+- Build the shipped policy's working calendar (its holidays, ``policy.calendar_for``) and the
+  holidays package's country list (the What-if lab's and the Policy page's country choice), the
+  two lookups of the holidays data every page's first use pays otherwise.
+- Switch off Streamlit's legacy ``pages/`` mode, as the first run through ``ui`` would (see
+  ``ui/__init__``): a first visitor's deep link then runs app.py at once, not the page alone first.
+
+Nothing here reads the database or a session's choices: every visitor gets the same work done.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import logging
+from pathlib import Path
+
+log = logging.getLogger("returns_desk.ui")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = [REPO_ROOT / "app.py", *sorted((REPO_ROOT / "pages").glob("*.py"))]
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a parent that is not a package
+        return False
+
+
+def imported_modules(scripts=SCRIPTS) -> list[str]:
+    """The modules the scripts import at their top level or inside their functions, in order
+    (``from ui import display`` names ``ui`` and ``ui.display``)."""
+    names: dict[str, None] = {}
+    for script in scripts:
+        for node in ast.walk(ast.parse(Path(script).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update((alias.name, None) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level and node.module != "__future__":
+                names[node.module] = None
+                names.update((f"{node.module}.{a.name}", None) for a in node.names
+                             if _is_module(f"{node.module}.{a.name}"))
+    return list(names)
+
+
+def warm_up() -> list[str]:
+    """Do the start-up work; returns the modules that could not be imported (logged, not raised:
+    a page that cannot import says so to its visitor as before)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    failed = []
+    for name in imported_modules():
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the page shows its own error when visited
+            log.warning("start-up: cannot import %s", name, exc_info=True)
+            failed.append(name)
+    import holidays
+
+    from policy import calendar_for, default_policy
+
+    calendar_for(default_policy().calendar)
+    holidays.list_supported_countries()
+    return failed
