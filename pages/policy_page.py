@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import holidays
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from data.policy_versions import list_versions, version_changes
@@ -15,7 +14,15 @@ from policy.params import CalendarParams
 from policy.policy_text_view import annotate, clause_passage
 from ui import context
 from ui import display as d
-from ui.calendar_view import KIND_LABELS, KINDS, heatmap_grid, month_summary, special_days, year_table
+from ui.calendar_view import (
+    KIND_LABELS,
+    heatmap_cells,
+    heatmap_spec,
+    month_starts,
+    month_summary,
+    special_days,
+    year_table,
+)
 from ui.parameter_table import parameter_table
 from ui.whatif_view import parameter_label
 
@@ -92,21 +99,7 @@ with d.guard("Building the calendar", "Pick another country or year."):
                    f"runs to {cal.official_until}). This year is an estimate: holidays follow the usual rules, "
                    "and deadlines may move when the government publishes the dates.", icon=":material/warning:")
     days = year_table(cal, int(year))
-    grid = heatmap_grid(days)
-    colors = {"working": "#c8e6c9", "makeup": "#fb8c00", "weekend": "#e0e0e0", "holiday": "#e53935"}
-    n = len(KINDS)
-    scale = []
-    for i, kind in enumerate(KINDS):
-        scale += [[i / n, colors[kind]], [(i + 1) / n, colors[kind]]]
-    fig = go.Figure(go.Heatmap(
-        z=grid.z, y=grid.y, x=list(range(len(grid.x))), text=grid.text, hoverinfo="text",
-        colorscale=scale, zmin=-0.5, zmax=n - 0.5, showscale=False, xgap=3, ygap=3,
-    ))
-    fig.update_layout(height=260, margin=dict(l=10, r=10, t=10, b=10),
-                      yaxis=dict(autorange="reversed", title=None),
-                      xaxis=dict(tickvals=[w for w, _ in grid.month_ticks], ticktext=[m for _, m in grid.month_ticks],
-                                 title=None, side="top"))
-    st.plotly_chart(fig, key="policy_calendar", width="stretch")
+    st.vega_lite_chart(heatmap_cells(days), heatmap_spec(month_starts(days)), key="policy_calendar", width="stretch")
     st.markdown(" ".join(f":{c}-badge[{KIND_LABELS[k]}]" for k, c in
                          (("working", "green"), ("makeup", "orange"), ("weekend", "gray"), ("holiday", "red"))))
     summary = month_summary(days)

@@ -76,7 +76,7 @@ def test_calendar_of_this_year_and_its_counts(policies_dir):
     expected = month_summary(year_table(cal, year))
     summary = _frames(at)[1]
     assert list(summary["working days"]) == list(expected["working days"])
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 1
 
 
 def test_estimate_years_are_flagged(policies_dir):

@@ -82,8 +82,8 @@ def test_a_clause_opens_the_policy_page(page, app_server, app_facts):
     wait_idle(page)
     page.get_by_text("The policy text").wait_for()
     page.get_by_text("Working-day calendar").wait_for()
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()  # charts load after the text
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()  # charts load after the text
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 1
     no_exception_on_screen(page)
     screenshot(page, "policy_page")
 
