@@ -98,7 +98,7 @@ def heatmap_spec(ticks: list[tuple[int, str]], height: int = 220) -> dict:
         "encoding": {
             "x": {"field": "week", "type": "ordinal", "title": None,
                   "axis": {"orient": "top", "values": [w for w, _ in ticks], "labelExpr": label, "labelAngle": 0,
-                           "labelAlign": "left", "labelOverlap": False,
+                           "labelAlign": "left", "labelOverlap": False, "labelPadding": 4,
                            "ticks": False, "domain": False}},
             "y": {"field": "weekday", "type": "ordinal", "sort": list(WEEKDAYS), "title": None,
                   "axis": {"ticks": False, "domain": False}},
@@ -107,6 +107,7 @@ def heatmap_spec(ticks: list[tuple[int, str]], height: int = 220) -> dict:
             "tooltip": [{"field": "day", "title": "Day"}, {"field": "what", "title": "Kind"}],
         },
         "config": {"view": {"stroke": None}},
+        "padding": {"left": 8, "top": 5, "right": 5, "bottom": 5},  # without it the first month's name is dropped
     }
 
 
