@@ -18,6 +18,7 @@ PAGES = [
     ("Admin", "pages/data_page.py", "Data", ":material/database:"),
 ]
 
+context.begin_run()  # data_version checks the tables once per run
 role = access.gate()
 pages: dict[str, list] = {}
 for section, path, title, icon in PAGES:

@@ -154,6 +154,13 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     return rows[0][0] if rows else ""
 
 
+def data_version_token(con: duckdb.DuckDBPyConnection) -> str:
+    """Only the token every write in data/ bumps (the first part of ``data_version``): a one-row
+    read, for asking again cheaply whether this process has written since ``data_version``."""
+    rows = con.cursor().execute(sql.load("data_version_token")).fetchall()
+    return rows[0][0] if rows else ""
+
+
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """How many orders and cases the database holds."""
     row = sql.one(con, "table_counts")

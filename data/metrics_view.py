@@ -136,14 +136,14 @@ def csv_file_name(last_week: dt.date, weeks: int, category: str | None, country:
 
 def picked_point(points) -> tuple[str, dt.date] | None:
     """The (stage, week Monday) of the first point a user clicked on the attainment trend, from
-    the chart's selection (each point carries ``customdata = [stage, "YYYY-MM-DD"]``); None when
-    nothing usable is selected."""
+    the chart's selection (each picked point is ``{"stage_code": stage, "week_start":
+    "YYYY-MM-DD"}``); None when nothing usable is selected."""
     for point in points or ():
-        data = point.get("customdata") if hasattr(point, "get") else None
-        if not data or len(data) < 2 or data[0] not in MERCHANT_STAGES + CUSTOMER_STAGES:
+        stage = point.get("stage_code") if hasattr(point, "get") else None
+        if stage not in MERCHANT_STAGES + CUSTOMER_STAGES:
             continue
         try:
-            return str(data[0]), dt.date.fromisoformat(str(data[1])[:10])
+            return str(stage), dt.date.fromisoformat(str(point.get("week_start"))[:10])
         except ValueError:
             continue
     return None

@@ -309,10 +309,10 @@ def trend_section(stages: pd.DataFrame, week: dt.date, target: float, category: 
         left.caption(f"SLA attainment per stage: no deadline met or breached in the {WEEKS_SHOWN} weeks to "
                      f"{iso_week(week)}.")
     else:
-        fig = charts.attainment_trend(trend, week_order(trend["label"]), target,
-                                      f"SLA attainment per stage, {WEEKS_SHOWN} weeks")
-        clicked = picked_point(left.plotly_chart(fig, key="wm_trend", on_select="rerun",
-                                                 selection_mode="points").selection.points)
+        data, spec = charts.attainment_trend(trend, week_order(trend["label"]), target,
+                                             f"SLA attainment per stage, {WEEKS_SHOWN} weeks")
+        event = left.vega_lite_chart(data, spec, key="wm_trend", on_select="rerun", selection_mode=charts.PICK)
+        clicked = picked_point(event.selection.get(charts.PICK))
         left.caption("Click a point to list that stage's items of that week below.")
 
     dur = stages[stages["week"] == week][["stage", "p50_hours", "p90_hours"]].copy()
@@ -322,9 +322,9 @@ def trend_section(stages: pd.DataFrame, week: dt.date, target: float, category: 
     if _empty_chart(dur, "hours"):
         right.caption(f"Working hours to done: nothing was done in {iso_week(week)}.")
     else:
-        fig = charts.grouped_bars(dur, "stage", "hours", "percentile",
-                                  f"Working hours to done, {iso_week(week)} (p50 / p90)", "hours")
-        right.plotly_chart(fig, key="wm_durations")
+        right.vega_lite_chart(*charts.grouped_bars(dur, "stage", "hours", "percentile",
+                                                   f"Working hours to done, {iso_week(week)} (p50 / p90)", "hours"),
+                              key="wm_durations")
 
     # --- the items behind a clicked point ---------------------------------------------------------
     if clicked is not None:
@@ -363,24 +363,23 @@ for column, dimension, label_of, title in ((left, "outcome", ui.outcome_label, "
     if _empty_chart(part, "cases"):
         column.caption(f"{title}: no case in {iso_week(week)}.")
         continue
-    fig = charts.horizontal_bars(ui.chart_frame(part, "label").sort_values("cases"), "cases", "label",
-                                 f"{title}, {iso_week(week)}")
-    column.plotly_chart(fig, key=f"wm_mix_{dimension}")
+    column.vega_lite_chart(*charts.horizontal_bars(part.sort_values("cases"), "cases", "label",
+                                                   f"{title}, {iso_week(week)}"), key=f"wm_mix_{dimension}")
 
 left, right = st.columns(2)
 money_weeks = weeks.assign(label=weeks["week_label"]).sort_values("week")
 if not (money_weeks["refunds_full"].fillna(0) + money_weeks["refunds_partial"].fillna(0)).any():
     left.caption(f"Refunds paid: none in the {WEEKS_SHOWN} weeks to {iso_week(week)}.")
 else:
-    fig = charts.stacked_bars(money_weeks, "label", {"full": "refunds_full", "partial": "refunds_partial"},
-                              f"Refunds paid, full vs partial ({currency})", week_order(money_weeks["label"]))
-    left.plotly_chart(fig, key="wm_refunds")
+    left.vega_lite_chart(*charts.stacked_bars(money_weeks, "label", {"full": "refunds_full", "partial": "refunds_partial"},
+                                              f"Refunds paid, full vs partial ({currency})",
+                                              week_order(money_weeks["label"])), key="wm_refunds")
 if _empty_chart(rates, "return_rate"):
     right.caption(f"Return rate by category: no orders in the {WEEKS_SHOWN} weeks to {iso_week(week)}.")
 else:
-    fig = charts.rate_bars(ui.chart_frame(rates, "category"), "category", "return_rate", ["orders", "returns"],
-                           f"Return rate by category, {WEEKS_SHOWN} weeks to {iso_week(week)}", "returns / orders")
-    right.plotly_chart(fig, key="wm_return_rate")
+    right.vega_lite_chart(*charts.rate_bars(rates, "category", "return_rate", ["orders", "returns"],
+                                            f"Return rate by category, {WEEKS_SHOWN} weeks to {iso_week(week)}",
+                                            "returns / orders"), key="wm_return_rate")
 
 # --- the why: who, what and when breached ------------------------------------------------------
 BY_LABELS = {"agent": "Agent", "category": "Category", "reason": "Reason", "weekday": "Weekday"}

@@ -21,14 +21,21 @@ def policies_dir(sample_db, tmp_path, monkeypatch):
     return use_app_env(sample_db, tmp_path, monkeypatch)
 
 
-def _page(query: dict | None = None):
+def _page(query: dict | None = None, tab: str | None = None):
     at = app_test().run()
     at.switch_page(PAGE)
     if query:
         at.query_params.update(query)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    if tab:  # only the open tab is drawn
+        at.session_state["policy_tab"] = tab
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+CALENDAR, HISTORY = "Working-day calendar", "Policy history"
 
 
 def _frames(at):
@@ -69,18 +76,26 @@ def test_a_saved_policy_version_shows_its_changes(policies_dir):
     assert any("2 differ from the shipped default" in c.value for c in at.caption)
 
 
-def test_calendar_of_this_year_and_its_counts(policies_dir):
+def test_the_first_view_draws_the_text_and_parameters_only(policies_dir):
     at = _page()
+    assert [t.label for t in at.tabs] == ["Text and parameters", CALENDAR, HISTORY]
+    assert len(_frames(at)) == 1 and not at.get("vega_lite_chart")  # the calendar is built when opened
+    with pytest.raises(KeyError):
+        at.number_input(key="policy_cal_year")
+
+
+def test_calendar_of_this_year_and_its_counts(policies_dir):
+    at = _page(tab=CALENDAR)
     cal = calendar_for(default_policy().calendar)
     year = int(at.number_input(key="policy_cal_year").value)
     expected = month_summary(year_table(cal, year))
-    summary = _frames(at)[1]
+    summary = _frames(at)[0]
     assert list(summary["working days"]) == list(expected["working days"])
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 1
 
 
 def test_estimate_years_are_flagged(policies_dir):
-    at = _page()
+    at = _page(tab=CALENDAR)
     cal = calendar_for(default_policy().calendar)
     at.number_input(key="policy_cal_year").set_value(2025).run()
     assert not at.warning
@@ -91,14 +106,14 @@ def test_estimate_years_are_flagged(policies_dir):
 
 
 def test_another_country(policies_dir):
-    at = _page()
+    at = _page(tab=CALENDAR)
     at.number_input(key="policy_cal_year").set_value(2025).run()
     at.selectbox(key="policy_cal_country").set_value("US").run()
     assert not at.exception
     us = calendar_for(CalendarParams(country="US", timezone="Asia/Shanghai"))
     expected = year_table(us, 2025)
-    assert int(_frames(at)[1]["working days"].sum()) == int(expected["working"].sum())
-    special = _frames(at)[2]
+    assert int(_frames(at)[0]["working days"].sum()) == int(expected["working"].sum())
+    special = _frames(at)[1]
     assert "Independence Day" in " ".join(special["name"])
 
 
@@ -125,7 +140,7 @@ def test_the_history_lists_versions_and_what_each_changed(tmp_path, monkeypatch)
     patch_pages_dir_quirk(monkeypatch)
     monkeypatch.setenv("RETURNS_DESK_DB", str(db))
     monkeypatch.setattr(ui.context, "POLICIES_DIR", tmp_path / "policies")
-    at = _page()
+    at = _page(tab=HISTORY)
     versions = next(f for f in _frames(at) if "saved_by" in f.columns)
     assert versions[["version", "saved_by", "changed_keys"]].to_dict("records") == [
         {"version": 2, "saved_by": "bo@store", "changed_keys": 1},

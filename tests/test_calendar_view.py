@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pytest
 
 from policy import calendar_for, default_policy
 from policy.params import CalendarParams
-from ui.calendar_view import KINDS, heatmap_grid, month_summary, special_days, year_table
+from ui.calendar_view import KINDS, heatmap_cells, heatmap_spec, month_starts, month_summary, special_days, year_table
 
 
 @pytest.fixture(scope="module")
@@ -52,19 +51,32 @@ def test_holiday_names(t2025):
     assert (t2025.loc[t2025["kind"] == "working", "holiday_name"] == "").all()
 
 
-def test_grid_places_days_by_weekday_and_week(t2025):
-    g = heatmap_grid(t2025)
-    assert len(g.z) == 7 and len(g.x) == len(g.z[0]) == 53
+def test_heatmap_cells_place_days_by_weekday_and_week(t2025):
+    cells = heatmap_cells(t2025).set_index("day")
+    assert len(cells) == 365 and cells["week"].max() == 52
     # 2025-01-01 is a Wednesday (holiday), first column; Mon/Tue of that week are outside the year.
-    assert math.isnan(g.z[0][0]) and math.isnan(g.z[1][0])
-    assert g.z[2][0] == KINDS.index("holiday")
-    assert "2025-01-01" in g.text[2][0] and "Public holiday" in g.text[2][0]
-    assert g.x[0] == "2024-12-30"
-    # Sunday 2025-01-26: week column 3, weekday row 6.
-    assert g.z[6][3] == KINDS.index("makeup")
-    assert [m for _, m in g.month_ticks][:2] == ["Jan", "Feb"] and len(g.month_ticks) == 12
-    cells = sum(1 for row in g.z for v in row if not math.isnan(v))
-    assert cells == 365
+    first = cells.loc["Wed 2025-01-01"]
+    assert (first["week"], first["weekday"], first["kind"]) == (0, "Wed", "holiday")
+    assert first["what"].startswith("Public holiday: ")
+    assert not (cells["week"].eq(0) & cells["weekday"].isin(["Mon", "Tue"])).any()
+    # Sunday 2025-01-26: week column 3, a make-up working day.
+    assert tuple(cells.loc["Sun 2025-01-26", ["week", "weekday", "kind"]]) == (3, "Sun", "makeup")
+    assert cells.loc["Thu 2025-01-02", "what"] == "Working day"
+
+
+def test_month_starts_name_each_month_once(t2025):
+    ticks = month_starts(t2025)
+    assert [m for _, m in ticks][:2] == ["Jan", "Feb"] and len(ticks) == 12
+    assert ticks[0][0] == 0 and ticks[1][0] == 4  # 2025-02-01 is the Saturday of the fifth column
+
+
+def test_heatmap_spec_colours_every_kind_and_names_the_months(t2025):
+    spec = heatmap_spec(month_starts(t2025))
+    color = spec["encoding"]["color"]["scale"]
+    assert color["domain"] == list(KINDS) and len(set(color["range"])) == len(KINDS)
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["values"] == [w for w, _ in month_starts(t2025)]
+    assert "datum.value === 4 ? 'Feb'" in axis["labelExpr"] and axis["labelExpr"].endswith("''")
 
 
 def test_month_summary_adds_up(t2025):

@@ -110,13 +110,14 @@ def test_csv_file_name(weeks, category, country, expected):
 
 
 PICKS = {
-    "a reply point": ([{"customdata": ["reply", "2026-11-16"], "x": "2026-W47"}], ("reply", dt.date(2026, 11, 16))),
-    "first usable of two": ([{"x": "2026-W47"}, {"customdata": ["refund", "2026-11-09"]}],
+    "a reply point": ([{"stage_code": "reply", "week_start": "2026-11-16"}], ("reply", dt.date(2026, 11, 16))),
+    "first usable of two": ([{"week_start": "2026-11-16"}, {"stage_code": "refund", "week_start": "2026-11-09"}],
                             ("refund", dt.date(2026, 11, 9))),
     "nothing selected": ([], None),
-    "the target line": ([{"x": "2026-W47", "y": 0.95}], None),
-    "an unknown stage": ([{"customdata": ["<b>x</b>", "2026-11-16"]}], None),
-    "not a date": ([{"customdata": ["reply", "last week"]}], None),
+    "no selection at all": (None, None),
+    "an unknown stage": ([{"stage_code": "<b>x</b>", "week_start": "2026-11-16"}], None),
+    "not a date": ([{"stage_code": "reply", "week_start": "last week"}], None),
+    "no week": ([{"stage_code": "reply"}], None),
 }
 
 

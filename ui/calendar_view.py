@@ -8,22 +8,21 @@ the engines count deadlines with, so the picture and the deadlines cannot disagr
 - ``holiday``  a public holiday (not a working day), with its name;
 - ``weekend``  a weekend day that is not a make-up day.
 
-``heatmap_grid`` lays the days out as weekday rows x week columns (weeks start on Monday, the
-first column holds 1 January), with a numeric code per cell for the colour scale and a hover
-text; ``month_summary`` counts the kinds per month.
+``heatmap_cells`` lays the days out as weekday rows x week columns (weeks start on Monday, the
+first column holds 1 January) with a hover text, for the Vega-Lite spec ``heatmap_spec``;
+``month_summary`` counts the kinds per month.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from policy.calendar import WorkingCalendar
 
-KINDS = ("working", "makeup", "weekend", "holiday")  # the codes 0..3 of the heatmap
+KINDS = ("working", "makeup", "weekend", "holiday")  # the heatmap's colours, in this order
 KIND_LABELS = {
     "working": "Working day",
     "makeup": "Make-up working day (weekend)",
@@ -65,34 +64,51 @@ def year_table(cal: WorkingCalendar, year: int) -> pd.DataFrame:
     })
 
 
-@dataclass(frozen=True)
-class HeatmapGrid:
-    """``z[weekday][week]``: kind code (index in ``KINDS``) or NaN outside the year;
-    ``text`` the hover text of each cell; ``x`` the week columns' labels (their Monday's date);
-    ``y`` the weekday names; ``month_ticks`` (week column, month name) where each month starts."""
-
-    z: list[list[float]]
-    text: list[list[str]]
-    x: list[str]
-    y: list[str]
-    month_ticks: list[tuple[int, str]]
+KIND_COLORS = {"working": "#c8e6c9", "makeup": "#fb8c00", "weekend": "#e0e0e0", "holiday": "#e53935"}
 
 
-def heatmap_grid(table: pd.DataFrame) -> HeatmapGrid:
-    weeks = int(table["week"].max()) + 1
-    z = np.full((7, weeks), np.nan)
-    text = [["" for _ in range(weeks)] for _ in range(7)]
-    codes = {k: i for i, k in enumerate(KINDS)}
-    for row in table.itertuples(index=False):
-        z[row.weekday, row.week] = codes[row.kind]
-        label = KIND_LABELS[row.kind] + (f": {row.holiday_name}" if row.holiday_name else "")
-        text[row.weekday][row.week] = f"{row.date:%a %Y-%m-%d}<br>{label}"
-    first = table["date"].iloc[0]
-    monday = first - dt.timedelta(days=first.weekday())
-    x = [(monday + dt.timedelta(weeks=w)).isoformat() for w in range(weeks)]
+def heatmap_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per day for the heatmap: week (column), weekday name (row), kind (colour), and
+    the hover text: day (``Wed 2025-01-01``) and what (``Public holiday: New Year's Day``)."""
+    return pd.DataFrame({
+        "week": table["week"].to_numpy(),
+        "weekday": [WEEKDAYS[w] for w in table["weekday"]],
+        "kind": table["kind"].to_numpy(),
+        "day": [f"{d:%a %Y-%m-%d}" for d in table["date"]],
+        "what": [KIND_LABELS[k] + (f": {n}" if n else "") for k, n in zip(table["kind"], table["holiday_name"])],
+    })
+
+
+def month_starts(table: pd.DataFrame) -> list[tuple[int, str]]:
+    """(week column, month name) of each month's first day, for the heatmap's axis."""
     starts = table[table["date"].map(lambda d: d.day == 1)]
-    ticks = [(int(r.week), f"{r.date:%b}") for r in starts.itertuples(index=False)]
-    return HeatmapGrid(z=z.tolist(), text=text, x=x, y=list(WEEKDAYS), month_ticks=ticks)
+    return [(int(r.week), f"{r.date:%b}") for r in starts.itertuples(index=False)]
+
+
+def heatmap_spec(ticks: list[tuple[int, str]], height: int = 220) -> dict:
+    """The Vega-Lite spec of the calendar heatmap over ``heatmap_cells``: weekday rows x week
+    columns, one colour per kind, months named above their first week. (Vega-Lite, not Plotly:
+    its browser code is a sixth of Plotly's, which a new session otherwise loads for this one chart.)"""
+    label = "''"
+    for week, month in reversed(ticks):  # a lookup from week column to month name
+        label = f"datum.value === {week} ? '{month}' : {label}"
+    return {
+        "height": height,
+        "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+        "encoding": {
+            "x": {"field": "week", "type": "ordinal", "title": None,
+                  "axis": {"orient": "top", "values": [w for w, _ in ticks], "labelExpr": label, "labelAngle": 0,
+                           "labelAlign": "left", "labelOverlap": False, "labelPadding": 4,
+                           "ticks": False, "domain": False}},
+            "y": {"field": "weekday", "type": "ordinal", "sort": list(WEEKDAYS), "title": None,
+                  "axis": {"ticks": False, "domain": False}},
+            "color": {"field": "kind", "type": "nominal", "legend": None,
+                      "scale": {"domain": list(KINDS), "range": [KIND_COLORS[k] for k in KINDS]}},
+            "tooltip": [{"field": "day", "title": "Day"}, {"field": "what", "title": "Kind"}],
+        },
+        "config": {"view": {"stroke": None}},
+        "padding": {"left": 8, "top": 5, "right": 5, "bottom": 5},  # without it the first month's name is dropped
+    }
 
 
 def month_summary(table: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,8 @@ Safe text: values that come from data (case ids, names, categories, agents, reas
 policy names) are shown with ``st.text`` / ``st.code`` / dataframes, or passed through ``md()``
 before they go into anything Streamlit renders as markdown (markdown, captions, alerts, toasts,
 widget labels and help, page-link labels), or through ``chart_text()`` / ``chart_frame()`` before
-they become Plotly labels or hover text. Never ``unsafe_allow_html``.
+they become Plotly labels or hover text. Vega-Lite charts (st.vega_lite_chart) take data as it is:
+they draw labels as text and escape their tooltips. Never ``unsafe_allow_html``.
 
 Stable names (other pages import them): ``md``, ``chart_text``, ``chart_frame``, ``OUTCOME_LABELS``, ``outcome_label``,
 ``REASON_LABELS``, ``reason_label``, ``REQUEST_LABELS``, ``request_label``, ``stage_label``, ``PAYER_LABELS``,

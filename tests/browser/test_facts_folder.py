@@ -42,7 +42,7 @@ def test_weekly_metrics_from_a_facts_folder(page, tmp_path):
         sidebar.get_by_text(re.compile(r"Weekly metrics come from the facts folder .*Store policy")).wait_for()
         for tile in ("Orders", "Cases", "Ship the order (P1)"):
             assert main_area.locator('[data-testid="stMetric"]').filter(has_text=tile).count() >= 1, tile
-        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 4
+        assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 4
         no_exception_on_screen(page)
         page.wait_for_timeout(800)  # let the charts finish drawing before the picture
         full_screenshot(page, tmp_path / "facts_folder_metrics.png")

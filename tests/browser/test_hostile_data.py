@@ -178,15 +178,22 @@ def test_hostile_data_is_text_on_every_page(browser, hostile_server):
         assert f"policy: {PAYLOADS[0]} {PAYLOADS[3]}" in text  # shown as typed
         watch.check("weekly metrics, payload policy")
 
-        # the charts: hover the return-rate bars so Plotly draws its hover text
-        chart = page.locator(".st-key-wm_return_rate")
+        # the charts: each return-rate bar names its category in full (its aria-label, as Vega-Lite
+        # wrote it); hovering a bar shows its tooltip as text, never markup
+        chart = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="Return rate by category").first
         chart.scroll_into_view_if_needed()
-        box = chart.bounding_box()
-        for fraction in (0.2, 0.35, 0.5, 0.65, 0.8):
-            page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] * 0.75)
+        bars = chart.locator("g.mark-rect.role-mark path")
+        labels = " ".join(bars.evaluate_all("els => els.map(e => e.getAttribute('aria-label') || '')"))
+        assert '<a href="http://evil.example">Claim your refund here</a>' in labels, labels
+        tips = []
+        for bar in bars.all():
+            box = bar.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
             page.wait_for_timeout(150)
-        drawn = chart.evaluate("e => e.textContent")  # tick labels and hover text, as Plotly drew them
-        assert '<a href="http://evil.example">Claim your refund here</a>' in drawn, drawn
+            tip = page.locator("#vg-tooltip-element")
+            tips.append(tip.inner_text() if tip.count() else "")
+            assert not tip.locator("a, img, script").count(), tips[-1]  # shown as text, never markup
+        assert any(p in " ".join(tips) for p in PAYLOADS), tips
         watch.check("weekly metrics, charts hovered")
 
         # the page link to a breached case (its label is the case id)

@@ -22,7 +22,7 @@ def test_manager_opens_the_last_week_and_drills_into_a_breach(page, app_server):
     week = heading.inner_text().split(" · ")[0]
     for tile in ("Orders", "Cases", "Refunds paid", "Ship the order (P1)", "Reply to the request (RP1)"):
         assert main.locator('[data-testid="stMetric"]').filter(has_text=tile).count() >= 1, tile
-    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 6
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 6
     main.get_by_text(f"Breached in {week}").wait_for()
     no_exception_on_screen(page)
     link = main.get_by_role("link", name=re.compile(r"^Open case \S+ in Case lookup"))
@@ -80,11 +80,13 @@ def test_a_point_on_the_trend_opens_its_items(page, app_server):
     goto(page, app_server)
     main = page.locator('[data-testid="stMain"]')
     main.locator("h3").filter(has_text=re.compile(r"^\d{4}-W\d{2} · ")).first.wait_for()
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(1000)  # plotly draws its points after the frame appears
-    point = chart.locator(".scatterlayer .trace .points path").last  # the latest week of one stage
-    point.click(force=True)
+    point = chart.locator("g.mark-symbol.role-mark path").last  # the latest week of one stage (not the legend's)
+    point.wait_for(state="attached")
+    box = point.bounding_box()
+    # a click picks the nearest point (the chart's selection), so click where the point is drawn
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_idle(page)
     heading = main.locator("h3").filter(has_text=re.compile(r" in \d{4}-W\d{2}$")).first
     heading.wait_for()
