@@ -200,7 +200,7 @@ def cmd_facts(args) -> int:
     con = connect(args.db, create=False)
     try:
         t0 = time.perf_counter()
-        decisions(con, policy)
+        decisions(con, policy, progress=lambda fraction, text: print(f"{fraction:4.0%} {text}", file=sys.stderr))
     finally:
         con.close()
     print(f"facts of policy {fingerprint(policy)} stored and current ({time.perf_counter() - t0:.1f} s)")

@@ -54,3 +54,34 @@ def test_choosing_a_policy_not_yet_stored_shows_its_progress_then_the_figures(ap
     at.run()  # stored now: the next view reads them, no bar
     assert _bars(at) == [] and figures_shown(at)
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_click_while_deciding_stores_the_facts_first_then_reruns(app_db, monkeypatch):
+    """Streamlit stops a run at its next element when the user clicks meanwhile; the bar's
+    update is that element, so the store finishes (not decided again on the rerun), then the
+    rerun goes ahead."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
+
+    import data
+    import ui.context
+    from policy import load_policy
+
+    class Bar:
+        calls = 0
+
+        def progress(self, fraction, text):
+            Bar.calls += 1
+            if Bar.calls == 2:
+                raise RerunException(None)
+
+        def empty(self):
+            pass
+
+    monkeypatch.setattr(ui.context.st, "progress", lambda *a, **k: Bar())
+    con = data.connect(app_db, quiet=True)
+    policy = load_policy()
+    with pytest.raises(RerunException):
+        ui.context.decide_with_progress(con, policy)
+    assert Bar.calls == 2  # no update after the click
+    assert dec._current(con, dec.fingerprint(policy), data.db.data_version(con))  # stored before the rerun
+    con.close()

@@ -336,3 +336,20 @@ def test_decisions_pass_progress_on_only_when_they_decide(db, read_only):
     assert heard == []
     if read_only:
         con.close()
+
+
+def test_the_facts_command_prints_each_step_on_stderr(db, tmp_path, capsys):
+    """``python -m data facts`` of a policy not stored yet says how far it got, step by step."""
+    from data.__main__ import main
+
+    path = db.cursor().execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
+    db.close()
+    dec.clear_cache()
+    policy_file = tmp_path / "long.toml"
+    policy_file.write_text('name = "Long window"\n[returns]\nwindow_days = 45\n')
+    assert main(["facts", "--db", path, "--policy", str(policy_file)]) == 0
+    out, err = capsys.readouterr()
+    lines = err.rstrip().splitlines()
+    assert lines[0] == "  0% Reading the cases"
+    assert lines[-1].startswith("100% Decided and stored ") and "under 'Long window'" in lines[-1]
+    assert "stored and current" in out

@@ -168,26 +168,38 @@ def decide_with_progress(con, chosen: Policy) -> None:
     """Make sure ``chosen``'s facts are ready on ``con`` before the page reads them. A policy
     version whose facts are not stored yet (chosen for the first time, or the data changed
     under it) is decided and stored once, here, under a progress bar that says each step and
-    ends on what was done; when they are ready nothing is drawn. A case or order that cannot
-    be decided is said, and the page stops there."""
+    ends on what was done; when they are ready nothing is drawn. A click meanwhile (Streamlit
+    then stops the run at its next element) does not throw the deciding away: the facts are
+    stored first, then the page reruns. A case or order that cannot be decided is said, and the
+    page stops there."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
     from data.decisions import decisions
     from ui.display import show_error
 
     bar = None
+    interrupted: list[ScriptControlException] = []
 
     def show(fraction: float, text: str) -> None:
         nonlocal bar
-        if bar is None:
-            bar = st.progress(0.0, text="Deciding every case under this policy version (once; stored for later)")
-        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+        if interrupted:
+            return
+        try:
+            if bar is None:
+                bar = st.progress(0.0, text="Deciding every case under this policy version (once; stored for later)")
+            bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+        except ScriptControlException as exc:  # a click meanwhile: finish the store first, then rerun
+            interrupted.append(exc)
 
     try:
         decisions(con, chosen, progress=show)
     except data.DataError as exc:
-        if bar is not None:
+        if bar is not None and not interrupted:
             bar.empty()
         show_error(exc, "Fix the data on the Data page, or choose another database in the sidebar.")
         st.stop()
+    if interrupted:
+        raise interrupted[0]
 
 
 # --- facts folder (Weekly metrics under $RETURNS_DESK_FACTS) ---------------------------------
