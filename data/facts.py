@@ -129,9 +129,11 @@ def outside_calendar(table: pa.Table, key: str, policy) -> str:
     return ""
 
 
-def decide_orders_batch(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
-    """Processing stage (P1) rows (``STAGE_SCHEMA``, one per order; cancelled orders get no due
-    date) for ``orders`` with columns order_id, placed_at, shipped_at, cancelled, category, country."""
+def processing_due(orders: pa.Table, policy) -> tuple[np.ndarray, np.ndarray]:
+    """Each order's placing and its processing stage's (P1) due date, float UTC microseconds
+    (NaN unknown; a cancelled order has none), for ``orders`` with columns order_id (named when
+    one cannot be decided), placed_at and cancelled: ``decide_orders_batch`` without the stage
+    rows, for a caller that needs only the due dates (the what-if replay's SLA counts)."""
     from policy import CaseError, ship_by_us
 
     placed = orders.column("placed_at")
@@ -145,7 +147,13 @@ def decide_orders_batch(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
                         "fix it with an import") from None
     due = float_us(due_int)
     due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = np.nan
-    placed_us = float_us(placed_int)
+    return float_us(placed_int), due
+
+
+def decide_orders_batch(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
+    """Processing stage (P1) rows (``STAGE_SCHEMA``, one per order; cancelled orders get no due
+    date) for ``orders`` with columns order_id, placed_at, shipped_at, cancelled, category, country."""
+    placed_us, due = processing_due(orders, policy)
     return stage_table(clock, ORDER_STAGE, orders.column("order_id"), orders.column("category"),
                        orders.column("country"), clock.local_us(placed_us), placed_us, due,
                        utc_us(orders.column("shipped_at")), keep_all=True)
