@@ -159,11 +159,12 @@ def decide_orders_batch(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
                        utc_us(orders.column("shipped_at")), keep_all=True)
 
 
-def decide_cases_batch(cases: pa.Table, policy, clock: WorkClock) -> tuple[pa.Table, pa.Table, pa.Table]:
+def decide_cases_batch(cases: pa.Table, policy, clock: WorkClock,
+                       counts_only: bool = False) -> tuple[pa.Table, pa.Table, pa.Table]:
     """Decide ``cases`` (their own columns and their order's): the case stages' rows
-    (``STAGE_SCHEMA``), one case-facts row per case (``CASE_FACTS_SCHEMA``) and each case's
-    decision (``decision_schema()``). Column types may be Arrow dictionaries of the declared
-    text; ``conform`` decodes them."""
+    (``STAGE_SCHEMA``; with ``counts_only``, only its ``sla.COUNT_COLUMNS``), one case-facts row
+    per case (``CASE_FACTS_SCHEMA``) and each case's decision (``decision_schema()``). Column
+    types may be Arrow dictionaries of the declared text; ``conform`` decodes them."""
     from policy import CaseError, decide_frame
 
     try:
@@ -185,7 +186,8 @@ def decide_cases_batch(cases: pa.Table, policy, clock: WorkClock) -> tuple[pa.Ta
                                      [media, cols["return_received_at"]], cols["requested_at"])
     anchor = clock.local_us(cols["requested_at"])
     ids, cat, ctry = cases.column("case_id"), cases.column("category"), cases.column("country")
-    tables = [stage_table(clock, st, ids, cat, ctry, anchor, cols[st.start], dues[st.due], cols[st.done])
+    tables = [stage_table(clock, st, ids, cat, ctry, anchor, cols[st.start], dues[st.due], cols[st.done],
+                          counts_only=counts_only)
               for st in CASE_STAGES]
     stages = pa.concat_tables(tables, promote_options="permissive")
 

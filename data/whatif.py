@@ -56,7 +56,16 @@ from .facts import (
     processing_due,
     work_clock,
 )
-from .sla import CUSTOMER_STAGES, MERCHANT_STAGES, STAGE_NAMES, local_dates, masked, to_timestamps, utc_us
+from .sla import (
+    COUNT_COLUMNS,
+    CUSTOMER_STAGES,
+    MERCHANT_STAGES,
+    STAGE_NAMES,
+    local_dates,
+    masked,
+    stage_table,
+    utc_us,
+)
 
 Progress = Callable[[float, str], None]
 MAX_CHANGED_ROWS = 5_000  # rows of changed cases returned for display (the count is exact)
@@ -150,23 +159,16 @@ def _baseline_side(con: duckdb.DuckDBPyConnection, base, params: dict, keys: pa.
         cur.close()
 
 
-# The stage items' columns whatif_stages_after reads.
-SLA_COLUMNS = ["stage", "day", "due", "done"]
-
-
 def _decide_orders(con: duckdb.DuckDBPyConnection, scenario, clock, span: dict) -> pa.Table:
-    """The scenario's processing items (``SLA_COLUMNS``) for the orders placed in ``span``:
-    the due dates alone are decided (``processing_due``), not the stage rows the facts keep
-    (ids, category, country, week, working hours: the replay shows only the counts)."""
+    """The scenario's processing items (``COUNT_COLUMNS``: what whatif_stages_after counts)
+    for the orders placed in ``span``: their due dates (``processing_due``), not the stage rows
+    the facts keep (ids, category, country, week, working hours)."""
     orders = sql.arrow(con, "whatif_orders_input", **span)
     if not orders.num_rows:
-        return STAGE_SCHEMA.empty_table().select(SLA_COLUMNS)
+        return STAGE_SCHEMA.empty_table().select(COUNT_COLUMNS)
     placed_us, due = processing_due(orders, scenario)
-    day, _week = local_dates(clock.local_us(placed_us))
-    stage = pa.DictionaryArray.from_arrays(pa.array(np.full(len(due), STAGE_NAMES.index(ORDER_STAGE.name), np.int8)),
-                                           pa.array(STAGE_NAMES))
-    return pa.table({"stage": stage, "day": day, "due": to_timestamps(due),
-                     "done": to_timestamps(utc_us(orders.column("shipped_at")))})
+    return stage_table(clock, ORDER_STAGE, None, None, None, clock.local_us(placed_us), placed_us, due,
+                       utc_us(orders.column("shipped_at")), keep_all=True, counts_only=True)
 
 
 # The order fields a case reads (whatif_case_orders), and the value each takes when its order is unknown.
@@ -213,7 +215,7 @@ def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, p
         baseline = pool.submit(_baseline_side, con, base, params, keys)
         report(0.3, f"Deciding the period's {len(ids):,} cases under the scenario")
         if cases.num_rows:
-            stages, facts, decided = decide_cases_batch(cases, scenario, clock)
+            stages, facts, decided = decide_cases_batch(cases, scenario, clock, counts_only=True)
         else:
             stages, facts, decided = STAGE_SCHEMA.empty_table(), CASE_FACTS_SCHEMA.empty_table(), decision_schema().empty_table()
         cases = None
@@ -221,7 +223,7 @@ def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, p
         for name in ("order_id", "category", "country", "request", "reason", "freight_paid"):
             s_cases = s_cases.append_column(name, facts.column(name))
         s_cases = s_cases.append_column("b_day", b_day).filter(in_period)
-        stages = stages.select(SLA_COLUMNS)
+        stages = stages.select(COUNT_COLUMNS)
         if processing is not None:
             stages = pa.concat_tables([t for t in (processing.result(), stages) if t.num_rows] or [stages],
                                       promote_options="permissive")
