@@ -129,9 +129,11 @@ def outside_calendar(table: pa.Table, key: str, policy) -> str:
     return ""
 
 
-def decide_orders_batch(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
-    """Processing stage (P1) rows (``STAGE_SCHEMA``, one per order; cancelled orders get no due
-    date) for ``orders`` with columns order_id, placed_at, shipped_at, cancelled, category, country."""
+def processing_due(orders: pa.Table, policy) -> tuple[np.ndarray, np.ndarray]:
+    """Each order's placing and its processing stage's (P1) due date, float UTC microseconds
+    (NaN unknown; a cancelled order has none), for ``orders`` with columns order_id (named when
+    one cannot be decided), placed_at and cancelled: ``decide_orders_batch`` without the stage
+    rows, for a caller that needs only the due dates (the what-if replay's SLA counts)."""
     from policy import CaseError, ship_by_us
 
     placed = orders.column("placed_at")
@@ -145,17 +147,24 @@ def decide_orders_batch(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
                         "fix it with an import") from None
     due = float_us(due_int)
     due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = np.nan
-    placed_us = float_us(placed_int)
+    return float_us(placed_int), due
+
+
+def decide_orders_batch(orders: pa.Table, policy, clock: WorkClock) -> pa.Table:
+    """Processing stage (P1) rows (``STAGE_SCHEMA``, one per order; cancelled orders get no due
+    date) for ``orders`` with columns order_id, placed_at, shipped_at, cancelled, category, country."""
+    placed_us, due = processing_due(orders, policy)
     return stage_table(clock, ORDER_STAGE, orders.column("order_id"), orders.column("category"),
                        orders.column("country"), clock.local_us(placed_us), placed_us, due,
                        utc_us(orders.column("shipped_at")), keep_all=True)
 
 
-def decide_cases_batch(cases: pa.Table, policy, clock: WorkClock) -> tuple[pa.Table, pa.Table, pa.Table]:
+def decide_cases_batch(cases: pa.Table, policy, clock: WorkClock,
+                       counts_only: bool = False) -> tuple[pa.Table, pa.Table, pa.Table]:
     """Decide ``cases`` (their own columns and their order's): the case stages' rows
-    (``STAGE_SCHEMA``), one case-facts row per case (``CASE_FACTS_SCHEMA``) and each case's
-    decision (``decision_schema()``). Column types may be Arrow dictionaries of the declared
-    text; ``conform`` decodes them."""
+    (``STAGE_SCHEMA``; with ``counts_only``, only its ``sla.COUNT_COLUMNS``), one case-facts row
+    per case (``CASE_FACTS_SCHEMA``) and each case's decision (``decision_schema()``). Column
+    types may be Arrow dictionaries of the declared text; ``conform`` decodes them."""
     from policy import CaseError, decide_frame
 
     try:
@@ -177,7 +186,8 @@ def decide_cases_batch(cases: pa.Table, policy, clock: WorkClock) -> tuple[pa.Ta
                                      [media, cols["return_received_at"]], cols["requested_at"])
     anchor = clock.local_us(cols["requested_at"])
     ids, cat, ctry = cases.column("case_id"), cases.column("category"), cases.column("country")
-    tables = [stage_table(clock, st, ids, cat, ctry, anchor, cols[st.start], dues[st.due], cols[st.done])
+    tables = [stage_table(clock, st, ids, cat, ctry, anchor, cols[st.start], dues[st.due], cols[st.done],
+                          counts_only=counts_only)
               for st in CASE_STAGES]
     stages = pa.concat_tables(tables, promote_options="permissive")
 

@@ -185,28 +185,39 @@ def to_hours(hours: np.ndarray) -> pa.Array:
     return masked(hours, np.isnan(hours), pa.float64())
 
 
+# The stage rows' columns an SLA count reads (met / breached per stage over days): what
+# ``stage_table(..., counts_only=True)`` keeps.
+COUNT_COLUMNS = ["stage", "day", "due", "done"]
+
+
 def stage_table(
     clock: WorkClock,
     stage: Stage,
-    ids: pa.ChunkedArray | pa.Array,
+    ids: pa.ChunkedArray | pa.Array | None,
     category, country,
     anchor_local: np.ndarray,
     start_utc: np.ndarray, due_utc: np.ndarray, done_utc: np.ndarray,
     keep_all: bool = False,
+    counts_only: bool = False,
 ) -> pa.Table:
     """Stage rows for the items where the stage applies (due known); ``keep_all`` keeps every
-    item (due NULL where it does not apply) to spare copying millions of ids."""
+    item (due NULL where it does not apply) to spare copying millions of ids. ``counts_only``:
+    only ``COUNT_COLUMNS`` (no ids, category, country, week or working hours; ``ids``,
+    ``category``, ``country`` may be None), for a caller that only counts (the what-if replay)."""
     applies = ~np.isnan(due_utc)
     if not (keep_all or applies.all()):
         rows = np.flatnonzero(applies)
-        take = pa.array(rows)
-        ids, category, country = ids.take(take), category.take(take), country.take(take)
+        if not counts_only:
+            take = pa.array(rows)
+            ids, category, country = ids.take(take), category.take(take), country.take(take)
         anchor_local, start_utc, due_utc, done_utc = (a[rows] for a in (anchor_local, start_utc, due_utc, done_utc))
     n = len(due_utc)
     day, week = local_dates(anchor_local)
-    hours = clock.hours(clock.local_us(start_utc), clock.local_us(done_utc))
     code = STAGE_NAMES.index(stage.name)
     stage_col = pa.DictionaryArray.from_arrays(pa.array(np.full(n, code, np.int8)), pa.array(STAGE_NAMES))
+    if counts_only:
+        return pa.table({"stage": stage_col, "day": day, "due": to_timestamps(due_utc), "done": to_timestamps(done_utc)})
+    hours = clock.hours(clock.local_us(start_utc), clock.local_us(done_utc))
     return pa.table({
         "stage": stage_col, "item_id": ids, "category": category, "country": country,
         "week": week, "day": day, "due": to_timestamps(due_utc), "done": to_timestamps(done_utc),

@@ -52,11 +52,20 @@ from .facts import (
     ORDER_STAGE,
     STAGE_SCHEMA,
     decide_cases_batch,
-    decide_orders_batch,
     decision_schema,
+    processing_due,
     work_clock,
 )
-from .sla import CUSTOMER_STAGES, MERCHANT_STAGES, STAGE_NAMES, local_dates, masked, utc_us
+from .sla import (
+    COUNT_COLUMNS,
+    CUSTOMER_STAGES,
+    MERCHANT_STAGES,
+    STAGE_NAMES,
+    local_dates,
+    masked,
+    stage_table,
+    utc_us,
+)
 
 Progress = Callable[[float, str], None]
 MAX_CHANGED_ROWS = 5_000  # rows of changed cases returned for display (the count is exact)
@@ -151,9 +160,15 @@ def _baseline_side(con: duckdb.DuckDBPyConnection, base, params: dict, keys: pa.
 
 
 def _decide_orders(con: duckdb.DuckDBPyConnection, scenario, clock, span: dict) -> pa.Table:
-    """The scenario's processing items for the orders placed in ``span``."""
+    """The scenario's processing items (``COUNT_COLUMNS``: what whatif_stages_after counts)
+    for the orders placed in ``span``: their due dates (``processing_due``), not the stage rows
+    the facts keep (ids, category, country, week, working hours)."""
     orders = sql.arrow(con, "whatif_orders_input", **span)
-    return decide_orders_batch(orders, scenario, clock) if orders.num_rows else STAGE_SCHEMA.empty_table()
+    if not orders.num_rows:
+        return STAGE_SCHEMA.empty_table().select(COUNT_COLUMNS)
+    placed_us, due = processing_due(orders, scenario)
+    return stage_table(clock, ORDER_STAGE, None, None, None, clock.local_us(placed_us), placed_us, due,
+                       utc_us(orders.column("shipped_at")), keep_all=True, counts_only=True)
 
 
 # The order fields a case reads (whatif_case_orders), and the value each takes when its order is unknown.
@@ -200,7 +215,7 @@ def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, p
         baseline = pool.submit(_baseline_side, con, base, params, keys)
         report(0.3, f"Deciding the period's {len(ids):,} cases under the scenario")
         if cases.num_rows:
-            stages, facts, decided = decide_cases_batch(cases, scenario, clock)
+            stages, facts, decided = decide_cases_batch(cases, scenario, clock, counts_only=True)
         else:
             stages, facts, decided = STAGE_SCHEMA.empty_table(), CASE_FACTS_SCHEMA.empty_table(), decision_schema().empty_table()
         cases = None
@@ -208,6 +223,7 @@ def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, p
         for name in ("order_id", "category", "country", "request", "reason", "freight_paid"):
             s_cases = s_cases.append_column(name, facts.column(name))
         s_cases = s_cases.append_column("b_day", b_day).filter(in_period)
+        stages = stages.select(COUNT_COLUMNS)
         if processing is not None:
             stages = pa.concat_tables([t for t in (processing.result(), stages) if t.num_rows] or [stages],
                                       promote_options="permissive")
