@@ -16,9 +16,10 @@ running or loading (the last moment anything was busy; the 1 s of quiet used to 
 counted).
 
 Run: python bench/bench_pages.py [--sample DB] [--big DB] [--repeat N] [--pages weekly_metrics,...]
-[--entry serve.py] (without ``--sample`` a sample database pinned to 2026-11-26 is built in a
-temporary folder; ``--entry`` serves the app through another entry file, e.g. serve.py, which does
-its start-up work before the health check answers; the bare page is always served plainly).
+[--entry app.py] (without ``--sample`` a sample database pinned to 2026-11-26 is built in a
+temporary folder; the app is served as the README starts it, through serve.py, which does its
+start-up work before the health check answers; ``--entry app.py`` serves app.py directly; the bare
+page is always served plainly).
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def main() -> int:
     ap.add_argument("--big", type=Path, help="a large database to compare with the sample (e.g. 10M orders)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--pages", default=",".join(PAGES))
-    ap.add_argument("--entry", default="app.py", help="the file `streamlit run` serves (app.py, or serve.py)")
+    ap.add_argument("--entry", default="serve.py", help="the file `streamlit run` serves: serve.py (the README's start command) or app.py")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
