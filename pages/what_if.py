@@ -296,7 +296,7 @@ with results_col:
                 result = _baseline_replay(con, baseline, request[0], baseline.to_toml(), period[0], period[1], as_of)
             else:
                 result = compare(con, baseline, scenario, period, as_of=as_of,
-                                 progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
+                                 progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=ui.md(text)))
         except (DataError, PolicyError) as exc:
             bar.empty()
             ui.show_error(f"The replay failed: {exc}.", "Check the period and the scenario.")

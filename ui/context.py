@@ -175,7 +175,7 @@ def decide_with_progress(con, chosen: Policy) -> None:
     from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
     from data.decisions import decisions
-    from ui.display import show_error
+    from ui.display import md, show_error
 
     bar = None
     interrupted: list[ScriptControlException] = []
@@ -187,7 +187,7 @@ def decide_with_progress(con, chosen: Policy) -> None:
         try:
             if bar is None:
                 bar = st.progress(0.0, text="Deciding every case under this policy version (once; stored for later)")
-            bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+            bar.progress(min(max(fraction, 0.0), 1.0), text=md(text))  # names a policy: text, not Markdown
         except ScriptControlException as exc:  # a click meanwhile: finish the store first, then rerun
             interrupted.append(exc)
 
