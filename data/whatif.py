@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -45,7 +44,7 @@ import pyarrow.compute as pc
 from policy.decision import Outcome
 
 from . import sql
-from .decisions import decisions, fingerprint, rows_of
+from .decisions import Progress, decisions, fingerprint, rows_of
 from .facts import (
     CASE_FACTS_SCHEMA,
     DECISION_TEXT,
@@ -67,7 +66,6 @@ from .sla import (
     utc_us,
 )
 
-Progress = Callable[[float, str], None]
 MAX_CHANGED_ROWS = 5_000  # rows of changed cases returned for display (the count is exact)
 OUTCOMES = [o.value for o in Outcome]  # the contract's order
 DECISION_FIELDS = ["outcome", "refund_kind", "refund_due", "freight_payer", "other_costs_payer", "missing"]
