@@ -135,8 +135,12 @@ def _db_key(con: duckdb.DuckDBPyConnection) -> str:
     return path if path and path != "memory" else f"memory:{id(con)}"
 
 
-ORDER_FIELDS = ["placed_at", "shipped_at", "category", "country"]
-CASE_ORDER_FIELDS = ["order_rid", "delivered_at", "promised_delivery_at", "order_amount", "currency"]
+# The fields a case reads of its order, each with the value it takes when the order is unknown
+# (None: null): its rowid and the fields only cases need (decide_case_orders, by case rowid),
+# then the order's own (decide_orders_input, by order rowid).
+CASE_ORDER_FIELDS = {"order_rid": None, "delivered_at": None, "promised_delivery_at": None, "order_amount": 0.0,
+                     "currency": None}
+ORDER_FIELDS = {"placed_at": None, "shipped_at": None, "category": "unknown", "country": "unknown"}
 
 
 def rows_of(rid: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -160,6 +164,17 @@ def _take(table: pa.Table, name: str, rows: np.ndarray) -> pa.Array | pa.Chunked
     return table.column(name).take(masked(rows, rows < 0, pa.int64()))
 
 
+def attach(table: pa.Table, key: str, source: pa.Table, source_key: str, fields: dict) -> pa.Table:
+    """``table`` with ``source``'s columns ``fields`` appended, each row matched by rowid
+    (``table[key]`` equal to ``source[source_key]``: a sorted search, not a join on text); where
+    no row matches, a field takes its value in ``fields`` (None: null)."""
+    rows = rows_of(source.column(source_key).to_numpy(), pc.fill_null(table.column(key), -1).to_numpy())
+    for name, missing in fields.items():
+        col = _take(source, name, rows)
+        table = table.append_column(name, col if missing is None else pc.fill_null(col, missing))
+    return table
+
+
 def _query(con: duckdb.DuckDBPyConnection, name: str, tables: dict | None = None) -> pa.Table:
     return sql.arrow(con, name, tables=tables)
 
@@ -171,23 +186,12 @@ def _cases_input(con: duckdb.DuckDBPyConnection, scope: dict | None = None) -> p
     suffix = "_scope" if scope else ""
     cases = _query(con, "decide_cases_input" + suffix, scope)
     links = _query(con, "decide_case_orders" + suffix, scope)
-    rows = rows_of(links.column("case_rid").to_numpy(), cases.column("case_rid").to_numpy())
-    for name in CASE_ORDER_FIELDS:
-        col = _take(links, name, rows)
-        cases = cases.append_column(name, pc.fill_null(col, 0.0) if name == "order_amount" else col)
-    return cases.drop_columns(["case_rid"])
+    return attach(cases, "case_rid", links, "case_rid", CASE_ORDER_FIELDS).drop_columns(["case_rid"])
 
 
 def _with_orders(cases: pa.Table, orders: pa.Table) -> pa.Table:
-    """Attach each case's order fields by rowid (a sorted search, not a second join on text)."""
-    wanted = pc.fill_null(cases.column("order_rid"), -1).to_numpy()
-    rows = rows_of(orders.column("rid").to_numpy(), wanted)
-    for name in ORDER_FIELDS:
-        col = _take(orders, name, rows)
-        if name in ("category", "country"):
-            col = pc.fill_null(col, "unknown")
-        cases = cases.append_column(name, col)
-    return cases
+    """Attach each case's order fields by order rowid (not a second join on text)."""
+    return attach(cases, "order_rid", orders, "rid", ORDER_FIELDS)
 
 
 def _order_counts(con: duckdb.DuckDBPyConnection, processing: pa.Table) -> pa.Table:
@@ -300,7 +304,7 @@ STORE_BATCH = {"orders": 1_000_000, "cases": 500_000}
 READ_SHARE, ORDERS_SHARE, CASES_SHARE = 0.07, 0.38, 0.50
 
 
-def _quiet(fraction: float, text: str) -> None:
+def no_progress(fraction: float, text: str) -> None:
     """The progress callback when nobody watches."""
 
 
@@ -428,7 +432,7 @@ def store_facts(con: duckdb.DuckDBPyConnection, policy, progress: Progress | Non
     The orders and cases are decided and written a batch at a time (``STORE_BATCH``), the next
     batch decided while one is written, in one transaction: memory stays about the same
     whatever the number of orders. ``progress(fraction, text)`` hears of each step."""
-    report = progress or _quiet
+    report = progress or no_progress
     started = time.perf_counter()
     fp = fingerprint(policy)
     version = data_version(con)
@@ -552,7 +556,7 @@ def decisions(con: duckdb.DuckDBPyConnection, policy=None, *, store: bool = True
                 store_facts(con, policy, progress=progress)
         result = StoredDecisions(con, policy, key, fp)
     else:
-        report = progress or _quiet
+        report = progress or no_progress
         report(0.0, "Deciding every case and order in memory (the database is read-only: nothing is stored)")
         result = replace(compute(con, policy, state=key[:2]), key=key)
         report(1.0, f"Decided {result.case_facts.num_rows:,} cases in memory under {policy.name!r}")

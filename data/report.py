@@ -256,7 +256,8 @@ def attainment_by(
     policy = _policy(policy)
     params = _filters(policy, date_from, date_to, as_of, category, country)
     params.update(by=by, stages=list(stages) if stages is not None else list(MERCHANT_STAGES),
-                  **_request_bounds(params["date_from"], min(params["date_to"], params["as_of_day"])))
+                  **dict(zip(("request_from", "request_to"),
+                             utc_span(params["date_from"], min(params["date_to"], params["as_of_day"])))))
     out = sql.frame(con, "report_breakdown", prepare=decisions(con, policy).register, **params)
     decided = out["met"] + out["breached"]
     out["attainment"] = (out["met"] / decided.where(decided > 0)).round(4)
@@ -265,13 +266,14 @@ def attainment_by(
     return out
 
 
-def _request_bounds(first: dt.date, last: dt.date) -> dict:
+def utc_span(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """UTC instants around the local days ``first``..``last`` in any zone (UTC-12 to UTC+14 lie
-    within a day of UTC): a request on one of those days falls between them."""
+    within a day of UTC): an instant on one of those local days, in whatever zone, is at or after
+    the first and before the second."""
     day = dt.timedelta(days=1)
     low = dt.datetime.combine(max(first, dt.date.min + day) - day, dt.time(), dt.UTC)
     high = dt.datetime.combine(min(last, dt.date.max - 2 * day) + 2 * day, dt.time(), dt.UTC)
-    return {"request_from": low, "request_to": high}
+    return low, high
 
 
 def breached_and_at_risk(

@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 from policy.decision import Outcome
 
 from . import sql
-from .decisions import Progress, decisions, fingerprint, rows_of
+from .decisions import CASE_ORDER_FIELDS, ORDER_FIELDS, Progress, attach, decisions, fingerprint, no_progress
 from .facts import (
     CASE_FACTS_SCHEMA,
     DECISION_TEXT,
@@ -61,7 +61,6 @@ from .sla import (
     MERCHANT_STAGES,
     STAGE_NAMES,
     local_dates,
-    masked,
     stage_table,
     utc_us,
 )
@@ -69,11 +68,6 @@ from .sla import (
 MAX_CHANGED_ROWS = 5_000  # rows of changed cases returned for display (the count is exact)
 OUTCOMES = [o.value for o in Outcome]  # the contract's order
 DECISION_FIELDS = ["outcome", "refund_kind", "refund_due", "freight_payer", "other_costs_payer", "missing"]
-
-# Beyond the period's local dates, the scenario decides this much more on either side in UTC:
-# a local day lies within a day of the same UTC day in every zone (UTC-12 to UTC+14).
-SCOPE_MARGIN = dt.timedelta(days=1)
-
 
 @dataclass
 class WhatIfResult:
@@ -99,10 +93,6 @@ class WhatIfResult:
         return self.cases - self.changed
 
 
-def _noop(_fraction: float, _text: str) -> None:
-    pass
-
-
 def _period(period) -> tuple[dt.date, dt.date]:
     first, last = period
     first = pd.Timestamp(first).date()
@@ -120,9 +110,11 @@ def _as_of(as_of, policy) -> pd.Timestamp:
 
 
 def _span(first: dt.date, last: dt.date) -> dict:
-    """The UTC instants the scenario decides from and to (see the module's docstring)."""
-    return {"from": dt.datetime.combine(first - SCOPE_MARGIN, dt.time(), dt.UTC),
-            "to": dt.datetime.combine(last + dt.timedelta(days=1) + SCOPE_MARGIN, dt.time(), dt.UTC)}
+    """The UTC instants the scenario decides from and to: a day beyond the period's local dates
+    on either side (``report.utc_span``; see the module's docstring)."""
+    from .report import utc_span
+
+    return dict(zip(("from", "to"), utc_span(first, last)))
 
 
 def _run(cur: duckdb.DuckDBPyConnection, name: str, params: dict, arrow: bool = False) -> pd.DataFrame | pa.Table:
@@ -169,9 +161,9 @@ def _decide_orders(con: duckdb.DuckDBPyConnection, scenario, clock, span: dict) 
                        utc_us(orders.column("shipped_at")), keep_all=True, counts_only=True)
 
 
-# The order fields a case reads (whatif_case_orders), and the value each takes when its order is unknown.
-CASE_ORDER_FIELDS = {"delivered_at": None, "promised_delivery_at": None, "order_amount": 0.0, "currency": None,
-                     "placed_at": None, "shipped_at": None, "category": "unknown", "country": "unknown"}
+# The order fields a case reads, all from whatif_case_orders (no order rowid: no second step).
+ORDER_FIELDS_OF_CASES = {name: missing for name, missing in {**CASE_ORDER_FIELDS, **ORDER_FIELDS}.items()
+                         if name != "order_rid"}
 
 
 def _cases_input(con: duckdb.DuckDBPyConnection, span: dict, pool: ThreadPoolExecutor) -> pa.Table:
@@ -179,13 +171,7 @@ def _cases_input(con: duckdb.DuckDBPyConnection, span: dict, pool: ThreadPoolExe
     orders' in ``pool``) put together by case rowid."""
     links = pool.submit(sql.arrow, con, "whatif_case_orders", **span)
     cases = sql.arrow(con, "whatif_cases_input", **span)
-    links = links.result()
-    rows = rows_of(links.column("case_rid").to_numpy(), cases.column("case_rid").to_numpy())
-    absent = rows < 0
-    for name, missing in CASE_ORDER_FIELDS.items():
-        col = links.column(name).take(masked(rows, absent, pa.int64()))
-        cases = cases.append_column(name, col if missing is None else pc.fill_null(col, missing))
-    return cases.drop_columns(["case_rid"])
+    return attach(cases, "case_rid", links.result(), "case_rid", ORDER_FIELDS_OF_CASES).drop_columns(["case_rid"])
 
 
 def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, params: dict,
@@ -258,7 +244,7 @@ def compare(
     from policy import changed_keys
 
     t0 = time.perf_counter()
-    report = progress or _noop
+    report = progress or no_progress
     first, last = _period(period)
     report(0.05, "Reading the baseline's decisions")
     base = decisions(con, baseline)
