@@ -18,10 +18,17 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from policy.bulk import (
+    FREIGHT_PAYER_TEXT,
+    MISSING_TEXT,
+    OTHER_COSTS_PAYER_TEXT,
+    OUTCOME_TEXT,
+    REFUND_KIND_TEXT,
+    money_from_cents,
+)
 from policy.catalog import DEADLINE_NAMES, Deadline
 
 from .db import DataError
@@ -33,7 +40,6 @@ from .sla import (
     local_dates,
     masked,
     stage_table,
-    to_timestamps,
     utc_us,
 )
 
@@ -43,7 +49,9 @@ DECIDE_COLUMNS = [
     "media_received_at", "return_received_at", "freight_claimed_at", "placed_at", "shipped_at",
     "delivered_at", "promised_delivery_at", "order_amount", "currency", "category",
 ]
-DECISION_TEXT = ["outcome", "refund_kind", "freight_payer", "other_costs_payer", "missing"]
+# The decision's text fields, each with the texts its codes stand for (``policy.DecidedArrays``).
+DECISION_TEXT = {"outcome": OUTCOME_TEXT, "refund_kind": REFUND_KIND_TEXT, "freight_payer": FREIGHT_PAYER_TEXT,
+                 "other_costs_payer": OTHER_COSTS_PAYER_TEXT, "missing": MISSING_TEXT}
 DEADLINES = list(DEADLINE_NAMES)
 # P1 is decided per order (every order has one); every other stage per case.
 ORDER_STAGE = next(s for s in STAGES if s.deadline is Deadline.SHIP_BY)
@@ -100,13 +108,9 @@ def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.table({f.name: table.column(f.name).cast(f.type) for f in schema}, schema=schema)
 
 
-def _text(series: pd.Series) -> pa.Array:
-    """A categorical column as an Arrow dictionary (no per-row conversion); other text as is."""
-    if not isinstance(series.dtype, pd.CategoricalDtype):
-        return pa.array(series.astype(object), pa.string(), from_pandas=True)
-    codes = series.cat.codes.to_numpy()
-    return pa.DictionaryArray.from_arrays(masked(codes, codes < 0, pa.from_numpy_dtype(codes.dtype)),
-                                          pa.array(list(series.cat.categories), pa.string()))
+def _coded(codes: np.ndarray, texts: tuple[str, ...]) -> pa.Array:
+    """Codes into ``texts`` as an Arrow dictionary (no per-row text)."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(texts, pa.string()))
 
 
 def outside_calendar(table: pa.Table, key: str, policy) -> str:
@@ -165,21 +169,27 @@ def decide_cases_batch(cases: pa.Table, policy, clock: WorkClock,
     (``STAGE_SCHEMA``; with ``counts_only``, only its ``sla.COUNT_COLUMNS``), one case-facts row
     per case (``CASE_FACTS_SCHEMA``) and each case's decision (``decision_schema()``). Column
     types may be Arrow dictionaries of the declared text; ``conform`` decodes them."""
-    from policy import CaseError, decide_frame
+    from policy import CaseError, decide_arrays
 
     try:
         inputs = cases.select(DECIDE_COLUMNS)
-        decided = pd.concat(_in_parallel(lambda i: decide_frame(inputs.slice(i, CHUNK).to_pandas(), policy),
-                                         range(0, max(len(inputs), 1), CHUNK)), ignore_index=True)
+        parts = _in_parallel(lambda i: decide_arrays(inputs.slice(i, CHUNK).to_pandas(), policy),
+                             range(0, max(len(inputs), 1), CHUNK))
         inputs = None  # free the input copy before the stages are built
     except CaseError as exc:
         raise DataError(f"a stored case cannot be decided ({outside_calendar(cases, 'case_id', policy) or exc}); "
                         "fix it with an import") from None
+
+    def joined(values) -> np.ndarray:
+        return np.concatenate(list(values))
+
     cols = {name: utc_us(cases.column(name)) for name in CASE_EVENTS}
-    dues = {name: utc_us(decided[name]) for name in DEADLINES}
+    due_us = {name: joined(p.deadlines[name] for p in parts) for name in DEADLINES}
+    dues = {name: float_us(us) for name, us in due_us.items()}
+    outcome = joined(p.outcome for p in parts)
 
     def is_(value: str) -> np.ndarray:
-        return (decided["outcome"] == value).to_numpy(dtype=bool)
+        return outcome == OUTCOME_TEXT.index(value)
 
     media = np.where(np.isnan(cols["media_received_at"]), cols["requested_at"], cols["media_received_at"])
     cols["refund_start"] = np.select([is_("partial_refund"), is_("return_refund")],
@@ -191,8 +201,8 @@ def decide_cases_batch(cases: pa.Table, policy, clock: WorkClock,
               for st in CASE_STAGES]
     stages = pa.concat_tables(tables, promote_options="permissive")
 
-    text = {name: _text(decided[name]) for name in DECISION_TEXT}
-    refund_due = pa.array(decided["refund_amount"])
+    text = {name: _coded(joined(getattr(p, name) for p in parts), texts) for name, texts in DECISION_TEXT.items()}
+    refund_due = money_from_cents(joined(p.refund_cents for p in parts))
     day, week = local_dates(anchor)
     case_facts = pa.table({
         "case_id": ids, "order_id": cases.column("order_id"), "category": cat, "country": ctry,
@@ -203,7 +213,7 @@ def decide_cases_batch(cases: pa.Table, policy, clock: WorkClock,
         "refund_paid": cases.column("refund_paid"), "freight_paid": cases.column("freight_paid"),
         "refund_due": refund_due,
     })
-    deadline_cols = {name: to_timestamps(dues[name]) for name in DEADLINES}
+    deadline_cols = {name: masked(us, us == NAT_US, TS) for name, us in due_us.items()}
     decision_table = pa.table({"case_id": ids, **text, "refund_due": refund_due, **deadline_cols,
                                "deadlines": pa.StructArray.from_arrays(list(deadline_cols.values()),
                                                                        names=list(deadline_cols))})

@@ -31,6 +31,7 @@ full-history replay filtered to the period.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,7 +45,8 @@ import pyarrow.compute as pc
 from policy.decision import Outcome
 
 from . import sql
-from .decisions import CASE_ORDER_FIELDS, ORDER_FIELDS, Progress, attach, decisions, fingerprint, no_progress
+from .db import data_version
+from .decisions import CASE_ORDER_FIELDS, ORDER_FIELDS, Progress, _db_key, attach, decisions, fingerprint, no_progress
 from .facts import (
     CASE_FACTS_SCHEMA,
     DECISION_TEXT,
@@ -129,6 +131,33 @@ def _attainment(stages: pd.DataFrame) -> pd.DataFrame:
     return got.reindex(STAGE_NAMES).fillna(0).astype("int64")
 
 
+# What a replay reads that the scenario does not change, kept for the next replay of the same
+# period on the same data (a policy owner tries one scenario after another): the period's cases
+# with their orders' fields, its orders (for processing scenarios), and the baseline's side.
+# One entry of each kind (about 0.6 GB at 1M cases); a write to the data (a new data_version)
+# or another period replaces it.
+_kept: dict[str, tuple[tuple, object]] = {}
+_kept_lock = threading.Lock()
+
+
+def _reused(kind: str, key: tuple, make):
+    """``make()``, or what it returned for the same ``kind`` and ``key`` last time."""
+    with _kept_lock:
+        found = _kept.get(kind)
+        if found is not None and found[0] == key:
+            return found[1]
+    value = make()
+    with _kept_lock:
+        _kept[kind] = (key, value)
+    return value
+
+
+def clear_kept() -> None:
+    """Forget the kept period inputs (a test's fresh start)."""
+    with _kept_lock:
+        _kept.clear()
+
+
 def _baseline_side(con: duckdb.DuckDBPyConnection, base, params: dict, keys: pa.Table | None = None) -> dict:
     """What the replay reads of the baseline alone: with ``keys`` (case_id, pos: the period's
     cases) their baseline decisions (whatif_baseline_decisions, the comparison's one join on text
@@ -139,7 +168,8 @@ def _baseline_side(con: duckdb.DuckDBPyConnection, base, params: dict, keys: pa.
         side = {}
         if keys is not None:
             cur.register("s_keys", keys)
-            side["decisions"] = _run(cur, "whatif_baseline_decisions", params, arrow=True)
+            side["decisions"], side["paired"] = _line_up(_run(cur, "whatif_baseline_decisions", params, arrow=True),
+                                                         keys.num_rows)
         side["before"] = _attainment(_run(cur, "whatif_stages_before", params))
         side["orders"] = int(_run(cur, "whatif_orders", params)["orders"].iloc[0])
         # Priced to the cent, as shown: every estimated case costs exactly the unit the page names.
@@ -149,11 +179,12 @@ def _baseline_side(con: duckdb.DuckDBPyConnection, base, params: dict, keys: pa.
         cur.close()
 
 
-def _decide_orders(con: duckdb.DuckDBPyConnection, scenario, clock, span: dict) -> pa.Table:
+def _decide_orders(con: duckdb.DuckDBPyConnection, scenario, clock, span: dict, state: tuple) -> pa.Table:
     """The scenario's processing items (``COUNT_COLUMNS``: what whatif_stages_after counts)
     for the orders placed in ``span``: their due dates (``processing_due``), not the stage rows
     the facts keep (ids, category, country, week, working hours)."""
-    orders = sql.arrow(con, "whatif_orders_input", **span)
+    orders = _reused("orders", (*state, span["from"], span["to"]),
+                     lambda: sql.arrow(con, "whatif_orders_input", **span))
     if not orders.num_rows:
         return STAGE_SCHEMA.empty_table().select(COUNT_COLUMNS)
     placed_us, due = processing_due(orders, scenario)
@@ -174,6 +205,16 @@ def _cases_input(con: duckdb.DuckDBPyConnection, span: dict, pool: ThreadPoolExe
     return attach(cases, "case_rid", links.result(), "case_rid", ORDER_FIELDS_OF_CASES).drop_columns(["case_rid"])
 
 
+def _period_keys(cases: pa.Table, baseline, first: dt.date, last: dt.date) -> tuple[pa.Array, pa.Table]:
+    """The baseline's local day of each case's request (b_day) and the keys of those on a
+    period day (case_id, and pos: the case's position among them)."""
+    b_day, _week = local_dates(work_clock(baseline).local_us(utc_us(cases.column("requested_at"))))
+    in_period = pc.fill_null(pc.and_(pc.greater_equal(b_day, pa.scalar(first, pa.date32())),
+                                     pc.less_equal(b_day, pa.scalar(last, pa.date32()))), False)
+    ids = cases.column("case_id").filter(in_period)
+    return b_day, in_period, pa.table({"case_id": ids, "pos": np.arange(len(ids), dtype=np.int64)})
+
+
 def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, params: dict,
                      orders_too: bool, report: Progress) -> tuple[pa.Table, pa.Table, dict]:
     """The scenario's decisions for the cases requested on the period's local days in the
@@ -188,16 +229,14 @@ def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, p
     first, last = params["first"], params["last"]
     span = _span(first, last)
     clock = work_clock(scenario)
+    state = (_db_key(con), data_version(con))
     with ThreadPoolExecutor(max_workers=3) as pool:
-        processing = pool.submit(_decide_orders, con, scenario, clock, span) if orders_too else None
-        cases = _cases_input(con, span, pool)
-        b_day, _week = local_dates(work_clock(baseline).local_us(utc_us(cases.column("requested_at"))))
-        in_period = pc.fill_null(pc.and_(pc.greater_equal(b_day, pa.scalar(first, pa.date32())),
-                                         pc.less_equal(b_day, pa.scalar(last, pa.date32()))), False)
-        ids = cases.column("case_id").filter(in_period)
-        keys = pa.table({"case_id": ids, "pos": np.arange(len(ids), dtype=np.int64)})
-        baseline = pool.submit(_baseline_side, con, base, params, keys)
-        report(0.3, f"Deciding the period's {len(ids):,} cases under the scenario")
+        processing = pool.submit(_decide_orders, con, scenario, clock, span, state) if orders_too else None
+        cases = _reused("cases", (*state, span["from"], span["to"]), lambda: _cases_input(con, span, pool))
+        b_day, in_period, keys = _period_keys(cases, baseline, first, last)
+        side_key = (*state, fingerprint(baseline), *sorted(params.items()))
+        baseline = pool.submit(_reused, "baseline", side_key, lambda: _baseline_side(con, base, params, keys))
+        report(0.3, f"Deciding the period's {keys.num_rows:,} cases under the scenario")
         if cases.num_rows:
             stages, facts, decided = decide_cases_batch(cases, scenario, clock, counts_only=True)
         else:
@@ -214,20 +253,57 @@ def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, p
         return s_cases, stages, baseline.result()
 
 
-def _pair(cur: duckdb.DuckDBPyConnection, s_cases: pa.Table, found: pa.Table) -> None:
-    """Register the view pairs (whatif_pairs) on ``cur``: each of ``s_cases`` beside its baseline
-    decision (``found``: whatif_baseline_decisions, by position pos in ``s_cases``), put in
-    ``s_cases``' order. Every case decided has a baseline decision (both come from the same
-    data version); one without would be left out, as an inner join leaves it."""
-    where = np.full(s_cases.num_rows, -1, np.int64)
+def _line_up(found: pa.Table, cases: int) -> tuple[pa.Table, np.ndarray | None]:
+    """The baseline decisions ``found`` (whatif_baseline_decisions: by position pos among the
+    scenario's ``cases`` decisions) put in the scenario's order, and which of those cases have
+    one (None: all). Every case decided has a baseline decision (both come from the same data
+    version); one without would be left out, as an inner join leaves it. Runs in the baseline's
+    helper thread, off the replay's critical path."""
+    where = np.full(cases, -1, np.int64)
     where[found.column("pos").to_numpy()] = np.arange(found.num_rows)
     paired = where >= 0
-    if not paired.all():
-        s_cases, where = s_cases.filter(paired), where[paired]
-    cur.register("s_cases", s_cases)
+    if paired.all():
+        paired = None
+    else:
+        where = where[paired]
     # One chunk first: a take across the join's many result chunks costs three times as much.
-    cur.register("b_cases", found.drop_columns(["pos"]).combine_chunks().take(where))
+    return found.drop_columns(["pos"]).combine_chunks().take(where), paired
+
+
+def _pair(cur: duckdb.DuckDBPyConnection, s_cases: pa.Table, b_cases: pa.Table, paired: np.ndarray | None) -> None:
+    """Register the view pairs (whatif_pairs) on ``cur``: each of ``s_cases`` beside its baseline
+    decision (``b_cases``, lined up by ``_line_up``; ``paired``: which of ``s_cases`` have one)."""
+    cur.register("s_cases", s_cases if paired is None else s_cases.filter(paired))
+    cur.register("b_cases", b_cases)
     cur.execute(sql.load("whatif_pairs"))
+
+
+def _compare(con: duckdb.DuckDBPyConnection, base, s_cases: pa.Table, side: dict, s_stages: pa.Table,
+             params: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The scenario's groups (whatif_groups), changed rows (whatif_changed) and SLA attainment
+    (whatif_stages_after): three queries at once, each on its own cursor (the pairs' positional
+    join runs on one thread, so one query alone leaves the second core idle)."""
+
+    def on_pairs(name: str) -> pd.DataFrame:
+        cur = base.register(con.cursor())
+        try:
+            _pair(cur, s_cases, side["decisions"], side["paired"])
+            return _run(cur, name, params)
+        finally:
+            cur.close()
+
+    def attainment_after() -> pd.DataFrame:
+        cur = base.register(con.cursor())
+        try:
+            cur.register("s_stages", s_stages)
+            return _attainment(_run(cur, "whatif_stages_after", params))
+        finally:
+            cur.close()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        groups, changed = pool.submit(on_pairs, "whatif_groups"), pool.submit(on_pairs, "whatif_changed")
+        after = pool.submit(attainment_after)
+        return groups.result(), changed.result(), after.result()
 
 
 def compare(
@@ -256,33 +332,28 @@ def compare(
     # the scenario keeps them, its processing items are the baseline's and no order is decided.
     same_policy = fingerprint(baseline) == fingerprint(scenario)
     same_orders = (baseline.calendar, baseline.processing) == (scenario.calendar, scenario.processing)
-    scen_stages = STAGE_SCHEMA.empty_table()
     if same_policy:
         baseline_side = _baseline_side(con, base, params)
     else:
         report(0.15, "Finding the period's cases")
         scen_cases, scen_stages, baseline_side = _decide_scenario(con, base, baseline, scenario, params,
                                                                   orders_too=not same_orders, report=report)
-    report(0.75, "Comparing the decisions")
-    cur = base.register(con.cursor())
-    try:
-        if same_policy:
-            cur.register("pairs", _run(cur, "whatif_pairs_same", params, arrow=True))
-        else:
-            _pair(cur, scen_cases, baseline_side.pop("decisions"))
-            scen_cases = None
-        groups = _run(cur, "whatif_groups", params)
-        changed_rows = _run(cur, "whatif_changed", params)
-        report(0.9, "Comparing SLA attainment")
-        cur.register("s_stages", scen_stages)
-        after = _attainment(_run(cur, "whatif_stages_after", {**params, "same_orders": same_orders}))
-    finally:
-        cur.close()
+    report(0.75, "Comparing the decisions and SLA attainment")
     before = baseline_side["before"]
     if same_policy:
+        cur = base.register(con.cursor())
+        try:
+            cur.register("pairs", _run(cur, "whatif_pairs_same", params, arrow=True))
+            groups, changed_rows = _run(cur, "whatif_groups", params), _run(cur, "whatif_changed", params)
+        finally:
+            cur.close()
         after = before.copy()
-    elif same_orders:
-        after.loc[ORDER_STAGE.name] = before.loc[ORDER_STAGE.name]
+    else:
+        groups, changed_rows, after = _compare(con, base, scen_cases, baseline_side, scen_stages,
+                                               {**params, "same_orders": same_orders})
+        scen_cases = None
+        if same_orders:
+            after.loc[ORDER_STAGE.name] = before.loc[ORDER_STAGE.name]
     unit = baseline_side["unit"]
 
     matrix = _matrix(groups)

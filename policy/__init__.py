@@ -5,7 +5,15 @@ read the same calendar table and deadline code.
 """
 
 
-from policy.bulk import deadline_after, decide_frame, ship_by_frame, ship_by_us, working_hours_between
+from policy.bulk import (
+    DecidedArrays,
+    deadline_after,
+    decide_arrays,
+    decide_frame,
+    ship_by_frame,
+    ship_by_us,
+    working_hours_between,
+)
 from policy.calendar import WorkingCalendar, calendar_for
 from policy.case import CaseError
 from policy.catalog import Deadline, Side
@@ -15,8 +23,8 @@ from policy.params import Policy, PolicyError, changed_keys, default_policy, loa
 from policy.rules import decide
 
 __all__ = [
-    "DEADLINE_NAMES", "CaseError", "Clause", "Deadline", "Decision", "Outcome", "Policy", "PolicyError",
+    "DEADLINE_NAMES", "CaseError", "Clause", "Deadline", "DecidedArrays", "Decision", "Outcome", "Policy", "PolicyError",
     "Reason", "Request", "Side", "WorkingCalendar", "calendar_for", "changed_keys", "deadline_after",
-    "decide", "decide_frame", "default_policy", "load_policy", "parse_policy", "policy_text",
+    "decide", "decide_arrays", "decide_frame", "default_policy", "load_policy", "parse_policy", "policy_text",
     "ship_by_frame", "ship_by_us", "working_hours_between",
 ]
