@@ -17,8 +17,9 @@ os.environ[UNTIL_ENV] = SAMPLE_UNTIL
 
 # pytest-xdist (pyproject's addopts: two workers, --dist loadfile): each test module is one work
 # unit, so its module-scoped fixtures (a sample database, the Spark session) are built once. The
-# modules here run first, each while no other test runs: they measure the app under load, and
-# another worker's tests would add load of their own (tests/solo_scheduling.py).
+# modules here run first, while no other browser or slow test runs: they measure the app under
+# load, and another server, Chromium or Spark job would add load of their own; the other worker
+# runs the quick in-process modules meanwhile (tests/solo_scheduling.py).
 SOLO_MODULES = ("tests/browser/test_concurrent_sessions.py",)
 
 

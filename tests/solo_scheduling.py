@@ -1,7 +1,14 @@
 """pytest-xdist's ``loadfile`` scheduling (one test module at a time to whichever worker runs low,
-in collection order) with one exception: the solo modules (tests/conftest.py) run first, one at a
-time on one worker, and no other work is handed out until they are done. Their tests measure how
-the app behaves under load, so another worker's tests must not load the machine meanwhile."""
+in collection order) with one exception: a solo module (tests/conftest.py) runs first, on one
+worker, and while it runs the other workers take modules from the end of the queue only. The
+collection order puts the browser and ``slow`` modules first, so the end holds the quick
+in-process tests: the solo module's tests measure how the app behaves under load, and another
+browser test (its own server and Chromium) or the Spark job would add load of their own, while
+the quick tests use the core the server leaves idle.
+
+Not ``--dist loadgroup`` with ``xdist_group`` marks: pytest-xdist 3.8 tags a grouped test by
+assigning ``item._nodeid``, which pytest 9.2's ``nodeid`` no longer reads, so every test became its
+own group and modules (with their module-scoped fixtures) were split across workers."""
 
 from __future__ import annotations
 
@@ -24,9 +31,13 @@ class SoloFirstScheduling(LoadFileScheduling):
 
     def _assign_work_unit(self, node) -> None:
         """A solo module (with the module after it) to the first worker asking while no other test
-        is pending anywhere; nothing to anyone while one runs; otherwise the next module."""
+        is pending anywhere; the last module of the queue while one runs; otherwise the next."""
         self.assigned_work.setdefault(node, {})
         if self._solo_running():
+            last = next((module for module in reversed(self.workqueue) if module not in self.solo_modules), None)
+            if last is not None:
+                self.workqueue.move_to_end(last, last=False)
+                super()._assign_work_unit(node)
             return
         solo = next((module for module in self.workqueue if module in self.solo_modules), None)
         if solo is not None:
@@ -44,9 +55,7 @@ class SoloFirstScheduling(LoadFileScheduling):
         super()._reschedule(node)
 
     def mark_test_complete(self, node, item_index: int, duration: float = 0) -> None:
-        solo_was_running = self._solo_running()
         super().mark_test_complete(node, item_index, duration)
-        if solo_was_running and not self._solo_running():  # every worker gets work again
-            for other in self.nodes:
-                if other is not node:
-                    self._reschedule(other)
+        for other in self.nodes:  # a worker left without work while a solo module ran gets some now
+            if other is not node:
+                self._reschedule(other)
