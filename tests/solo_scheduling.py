@@ -1,8 +1,8 @@
 """pytest-xdist's ``loadfile`` scheduling (one test module at a time to whichever worker runs low,
 in collection order) with one exception: a solo module (tests/conftest.py) runs first, on one
-worker, and while it runs the other workers take modules from the end of the queue only. The
-collection order puts the browser and ``slow`` modules first, so the end holds the quick
-in-process tests: the solo module's tests measure how the app behaves under load, and another
+worker, and while it runs one other worker (the rest wait) takes modules from the end of the
+queue only. The collection order puts the browser and ``slow`` modules first, so the end holds the
+quick in-process tests: the solo module's tests measure how the app behaves under load, and another
 browser test (its own server and Chromium) or the Spark job would add load of their own, while
 the quick tests use the core the server leaves idle.
 
@@ -25,15 +25,21 @@ class SoloFirstScheduling(LoadFileScheduling):
         # of the module with the most tests first
         config.option.loadscopereorder = False
 
+    def _runs_solo(self, work) -> bool:
+        return any(module in self.solo_modules and not all(tests.values()) for module, tests in work.items())
+
     def _solo_running(self) -> bool:
-        return any(not all(tests.values()) for work in self.assigned_work.values()
-                   for module, tests in work.items() if module in self.solo_modules)
+        return any(self._runs_solo(work) for work in self.assigned_work.values())
 
     def _assign_work_unit(self, node) -> None:
         """A solo module (with the module after it) to the first worker asking while no other test
-        is pending anywhere; the last module of the queue while one runs; otherwise the next."""
+        is pending anywhere; while one runs, the last module of the queue to one worker at most;
+        otherwise the next."""
         self.assigned_work.setdefault(node, {})
         if self._solo_running():
+            if any(other is not node and self._pending_of(work) and not self._runs_solo(work)
+                   for other, work in self.assigned_work.items()):
+                return  # one worker beside the solo module at most
             last = next((module for module in reversed(self.workqueue) if module not in self.solo_modules), None)
             if last is not None:
                 self.workqueue.move_to_end(last, last=False)
