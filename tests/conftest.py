@@ -15,6 +15,30 @@ from tests.app_support import build_sample_db
 SAMPLE_UNTIL = "2026-11-26T00:00:00+08:00"
 os.environ[UNTIL_ENV] = SAMPLE_UNTIL
 
+# pytest-xdist (pyproject's addopts: two workers, --dist loadfile): each test module is one work
+# unit, so its module-scoped fixtures (a sample database, the Spark session) are built once. The
+# modules here run first, while no other browser or slow test runs: they measure the app under
+# load, and another server, Chromium or Spark job would add load of their own; the other worker
+# runs the quick in-process modules meanwhile (tests/solo_scheduling.py).
+SOLO_MODULES = ("tests/browser/test_concurrent_sessions.py",)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Solo modules first, then the slow ones (browser tests, ``slow`` marks), so that a long module
+    does not start last and keep one worker busy alone at the end; otherwise collection order."""
+    root = config.rootpath
+    slow = {item.path for item in items if item.get_closest_marker("browser") or item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (item.path.relative_to(root).as_posix() not in SOLO_MODULES, item.path not in slow))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from tests.solo_scheduling import SoloFirstScheduling
+
+    return SoloFirstScheduling(config, log, SOLO_MODULES)
+
 
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory, request) -> Path:
