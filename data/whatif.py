@@ -134,7 +134,7 @@ def _attainment(stages: pd.DataFrame) -> pd.DataFrame:
 # What a replay reads that the scenario does not change, kept for the next replay of the same
 # period on the same data (a policy owner tries one scenario after another): the period's cases
 # with their orders' fields, its orders (for processing scenarios), and the baseline's side.
-# One entry of each kind (about 0.6 GB at 1M cases); a write to the data (a new data_version)
+# One entry of each kind (0.55 GB at 1M cases and 5.5M orders); a write to the data (a new data_version)
 # or another period replaces it.
 _kept: dict[str, tuple[tuple, object]] = {}
 _kept_lock = threading.Lock()
@@ -205,9 +205,9 @@ def _cases_input(con: duckdb.DuckDBPyConnection, span: dict, pool: ThreadPoolExe
     return attach(cases, "case_rid", links.result(), "case_rid", ORDER_FIELDS_OF_CASES).drop_columns(["case_rid"])
 
 
-def _period_keys(cases: pa.Table, baseline, first: dt.date, last: dt.date) -> tuple[pa.Array, pa.Table]:
-    """The baseline's local day of each case's request (b_day) and the keys of those on a
-    period day (case_id, and pos: the case's position among them)."""
+def _period_keys(cases: pa.Table, baseline, first: dt.date, last: dt.date) -> tuple[pa.Array, pa.Array, pa.Table]:
+    """The baseline's local day of each case's request (b_day), whether it is a period day, and
+    the keys of the cases on one (case_id, and pos: the case's position among them)."""
     b_day, _week = local_dates(work_clock(baseline).local_us(utc_us(cases.column("requested_at"))))
     in_period = pc.fill_null(pc.and_(pc.greater_equal(b_day, pa.scalar(first, pa.date32())),
                                      pc.less_equal(b_day, pa.scalar(last, pa.date32()))), False)
