@@ -51,6 +51,7 @@ from .facts import (  # noqa: F401  (CASE_STAGES, DECIDE_COLUMNS, DEADLINES, ORD
     work_clock,
 )
 from .facts_files import WholeTables, bound_folder
+from .memo import StateMemo
 from .sla import define_rule, masked
 
 CACHE_SIZE = 2
@@ -218,8 +219,8 @@ def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None,
     orders_query = "decide_orders_scope" if scope else "decide_orders_input"
     with ThreadPoolExecutor(max_workers=2) as pool:
         cases_f = pool.submit(_cases_input, con, scope)
-        orders = _reuse(("orders", state), lambda: _query(con, orders_query, scope), state)
-        order_key = ("processing", state, policy.calendar, policy.processing)
+        orders = _order_side.get("orders", lambda: _query(con, orders_query, scope), state)
+        order_key = ("processing", policy.calendar, policy.processing)
 
         def order_side(orders: pa.Table = orders) -> tuple[pa.Table, pa.Table]:
             if scope:  # the orders read only for their cases keep their stored processing fact
@@ -231,7 +232,7 @@ def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None,
 
         # The order side (10M orders) and the case side (2M cases) are independent: each runs
         # on its own core.
-        order_side_f = pool.submit(_reuse, order_key, order_side, state)
+        order_side_f = pool.submit(_order_side.get, order_key, order_side, state)
         cases = _with_orders(cases_f.result(), orders)
         orders = None  # the cases carry what they need of it now
         if scope and not cases.num_rows:  # e.g. an import of new orders no case names yet
@@ -250,25 +251,8 @@ def compute(con: duckdb.DuckDBPyConnection, policy, state: tuple | None = None,
 
 # The order side, kept for the latest data state: the orders as read, and their processing
 # stage for up to two (calendar, processing) settings.
-_order_side: OrderedDict[tuple, object] = OrderedDict()
 ORDER_SIDE_SIZE = 3
-
-
-def _reuse(key: tuple, make, state: tuple | None):
-    if state is None:
-        return make()
-    with _lock:
-        for stale in [k for k in _order_side if k[1] != state]:
-            del _order_side[stale]
-        if key in _order_side:
-            _order_side.move_to_end(key)
-            return _order_side[key]
-    value = make()
-    with _lock:
-        _order_side[key] = value
-        while len(_order_side) > ORDER_SIDE_SIZE:
-            _order_side.popitem(last=False)
-    return value
+_order_side = StateMemo(ORDER_SIDE_SIZE)
 
 
 # --- stored facts ---------------------------------------------------------------------------

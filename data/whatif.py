@@ -31,7 +31,6 @@ full-history replay filtered to the period.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -57,6 +56,7 @@ from .facts import (
     processing_due,
     work_clock,
 )
+from .memo import StateMemo
 from .sla import (
     COUNT_COLUMNS,
     CUSTOMER_STAGES,
@@ -134,28 +134,16 @@ def _attainment(stages: pd.DataFrame) -> pd.DataFrame:
 # What a replay reads that the scenario does not change, kept for the next replay of the same
 # period on the same data (a policy owner tries one scenario after another): the period's cases
 # with their orders' fields, its orders (for processing scenarios), and the baseline's side.
-# One entry of each kind (0.55 GB at 1M cases and 5.5M orders); a write to the data (a new data_version)
-# or another period replaces it.
-_kept: dict[str, tuple[tuple, object]] = {}
-_kept_lock = threading.Lock()
-
-
-def _reused(kind: str, key: tuple, make):
-    """``make()``, or what it returned for the same ``kind`` and ``key`` last time."""
-    with _kept_lock:
-        found = _kept.get(kind)
-        if found is not None and found[0] == key:
-            return found[1]
-    value = make()
-    with _kept_lock:
-        _kept[kind] = (key, value)
-    return value
+# One value of each (0.55 GB at 1M cases and 5.5M orders); a write to the data (a new
+# data_version) or another period replaces it.
+PERIOD_INPUTS = ("cases", "orders", "baseline")
+_period_inputs = {kind: StateMemo(1) for kind in PERIOD_INPUTS}
 
 
 def clear_kept() -> None:
     """Forget the kept period inputs (a test's fresh start)."""
-    with _kept_lock:
-        _kept.clear()
+    for memo in _period_inputs.values():
+        memo.clear()
 
 
 def _baseline_side(con: duckdb.DuckDBPyConnection, base, params: dict, keys: pa.Table | None = None) -> dict:
@@ -183,8 +171,8 @@ def _decide_orders(con: duckdb.DuckDBPyConnection, scenario, clock, span: dict, 
     """The scenario's processing items (``COUNT_COLUMNS``: what whatif_stages_after counts)
     for the orders placed in ``span``: their due dates (``processing_due``), not the stage rows
     the facts keep (ids, category, country, week, working hours)."""
-    orders = _reused("orders", (*state, span["from"], span["to"]),
-                     lambda: sql.arrow(con, "whatif_orders_input", **span))
+    orders = _period_inputs["orders"].get((span["from"], span["to"]),
+                                          lambda: sql.arrow(con, "whatif_orders_input", **span), state)
     if not orders.num_rows:
         return STAGE_SCHEMA.empty_table().select(COUNT_COLUMNS)
     placed_us, due = processing_due(orders, scenario)
@@ -232,10 +220,11 @@ def _decide_scenario(con: duckdb.DuckDBPyConnection, base, baseline, scenario, p
     state = (_db_key(con), data_version(con))
     with ThreadPoolExecutor(max_workers=3) as pool:
         processing = pool.submit(_decide_orders, con, scenario, clock, span, state) if orders_too else None
-        cases = _reused("cases", (*state, span["from"], span["to"]), lambda: _cases_input(con, span, pool))
+        cases = _period_inputs["cases"].get((span["from"], span["to"]), lambda: _cases_input(con, span, pool), state)
         b_day, in_period, keys = _period_keys(cases, baseline, first, last)
-        side_key = (*state, fingerprint(baseline), *sorted(params.items()))
-        baseline = pool.submit(_reused, "baseline", side_key, lambda: _baseline_side(con, base, params, keys))
+        side_key = (fingerprint(baseline), *sorted(params.items()))
+        baseline = pool.submit(_period_inputs["baseline"].get, side_key,
+                               lambda: _baseline_side(con, base, params, keys), state)
         report(0.3, f"Deciding the period's {keys.num_rows:,} cases under the scenario")
         if cases.num_rows:
             stages, facts, decided = decide_cases_batch(cases, scenario, clock, counts_only=True)
@@ -270,10 +259,10 @@ def _line_up(found: pa.Table, cases: int) -> tuple[pa.Table, np.ndarray | None]:
     return found.drop_columns(["pos"]).combine_chunks().take(where), paired
 
 
-def _pair(cur: duckdb.DuckDBPyConnection, s_cases: pa.Table, b_cases: pa.Table, paired: np.ndarray | None) -> None:
+def _pair(cur: duckdb.DuckDBPyConnection, s_cases: pa.Table, b_cases: pa.Table) -> None:
     """Register the view pairs (whatif_pairs) on ``cur``: each of ``s_cases`` beside its baseline
-    decision (``b_cases``, lined up by ``_line_up``; ``paired``: which of ``s_cases`` have one)."""
-    cur.register("s_cases", s_cases if paired is None else s_cases.filter(paired))
+    decision (``b_cases``, lined up by ``_line_up``, row for row)."""
+    cur.register("s_cases", s_cases)
     cur.register("b_cases", b_cases)
     cur.execute(sql.load("whatif_pairs"))
 
@@ -283,11 +272,13 @@ def _compare(con: duckdb.DuckDBPyConnection, base, s_cases: pa.Table, side: dict
     """The scenario's groups (whatif_groups), changed rows (whatif_changed) and SLA attainment
     (whatif_stages_after): three queries at once, each on its own cursor (the pairs' positional
     join runs on one thread, so one query alone leaves the second core idle)."""
+    if side["paired"] is not None:  # the cases with a baseline decision (``_line_up``)
+        s_cases = s_cases.filter(side["paired"])
 
     def on_pairs(name: str) -> pd.DataFrame:
         cur = base.register(con.cursor())
         try:
-            _pair(cur, s_cases, side["decisions"], side["paired"])
+            _pair(cur, s_cases, side["decisions"])
             return _run(cur, name, params)
         finally:
             cur.close()
