@@ -26,6 +26,8 @@ SCENARIOS = {
     "processing 24 h": {"processing.hours": 24},
     "New York calendar and zone": {"calendar.country": "US", "calendar.timezone": "America/New_York"},
     "partial rate 30%": {"partial_refund_rates.slight_defect": 0.30},
+    # Chile's clocks change at midnight (a local day starting at 01:00), within the sample's years
+    "Santiago calendar and zone": {"calendar.country": "CL", "calendar.timezone": "America/Santiago"},
 }
 
 
@@ -64,6 +66,7 @@ def fresh(con, base, scenario, period) -> dict:
     ("return window 45 days", "processing 24 h"),
     ("partial rate 30%", "New York calendar and zone"),
     ("New York calendar and zone", "partial rate 30%"),
+    ("processing 24 h", "Santiago calendar and zone"),
 ], ids=lambda name: name)
 def test_a_second_scenario_on_the_same_period_reuses_the_input_and_agrees(db, period, first, second):
     base = default_policy()
