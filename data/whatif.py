@@ -175,7 +175,8 @@ def _decide_orders(con: duckdb.DuckDBPyConnection, scenario, clock, span: dict, 
                                           lambda: sql.arrow(con, "whatif_orders_input", **span), state)
     if not orders.num_rows:
         return STAGE_SCHEMA.empty_table().select(COUNT_COLUMNS)
-    placed_us, due = processing_due(orders, scenario)
+    placed_us, due = processing_due(orders, scenario, ids_of=lambda rids: [
+        row["order_id"] for row in sql.rows(con, "order_ids_of_rowids", rids=rids)])
     return stage_table(clock, ORDER_STAGE, None, None, None, clock.local_us(placed_us), placed_us, due,
                        utc_us(orders.column("shipped_at")), keep_all=True, counts_only=True)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data import decisions as dec
 from data.db import connect, insert_frame
@@ -57,12 +59,24 @@ def test_case_order_fields_equal_the_plain_join(tmp_path, upsert_again):
     ([7, 2, 9, 4], [4, 9, 8, 2, 7], [3, 2, -1, 1, 0]),  # rowids out of order
     ([], [1, 2], [-1, -1]),
     ([3], [3, 4, 2], [0, -1, -1]),
-], ids=["ascending", "out-of-order", "empty-table", "one-row"])
+    ([1], [], []),
+    ([900, 4, 7000], [7000, 5, 4, -1, 900], [2, -1, 1, -1, 0]),  # sparse: searched, not a lookup table
+], ids=["ascending", "out-of-order", "empty-table", "one-row", "nothing-wanted", "sparse-out-of-order"])
 def test_rows_of(rid, wanted, expected):
     import numpy as np
 
     got = dec.rows_of(np.array(rid, np.int64), np.array(wanted, np.int64))
     assert got.tolist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 5000), unique=True), st.lists(st.integers(-1, 5000)))
+def test_rows_of_finds_each_wanted_rowid_dense_or_sparse(rid, wanted):
+    import numpy as np
+
+    got = dec.rows_of(np.array(rid, np.int64), np.array(wanted, np.int64))
+    position = {r: i for i, r in enumerate(rid)}
+    assert got.tolist() == [position.get(w, -1) for w in wanted]
 
 
 def test_an_empty_orders_table_leaves_order_fields_null(tmp_path):

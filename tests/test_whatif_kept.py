@@ -103,3 +103,20 @@ def test_a_write_between_replays_is_seen(db):
     after = figures(compare(db, base, scenario, FOUR_WEEKS, as_of=AS_OF))
     assert after["counts"][2] == before.cases + 30
     assert after == fresh(db, base, scenario, FOUR_WEEKS)
+
+
+def test_an_order_the_scenario_cannot_decide_is_named_by_its_id(db):
+    """The replay reads the period's orders by rowid (lighter than millions of ids), yet an order
+    whose placing falls outside the scenario calendar's years is named by its id: placed
+    2069-12-31 15:00 UTC is 23:00 in Shanghai (the baseline's last calendar year) but already
+    2070 in Auckland."""
+    base = default_policy()
+    order = db.cursor().sql("SELECT * FROM orders ORDER BY order_id LIMIT 1").df()
+    order["order_id"] = "LATE-2069"
+    order["placed_at"] = pd.Timestamp("2069-12-31 15:00", tz="UTC")
+    order[["shipped_at", "delivered_at", "promised_delivery_at"]] = pd.NaT
+    insert_frame(db, "orders", pa.Table.from_pandas(order, preserve_index=False))
+    dec.decisions(db, base)
+    scenario = base.replace({"calendar.country": "NZ", "calendar.timezone": "Pacific/Auckland"})
+    with pytest.raises(data.DataError, match=r"order_id LATE-2069: placed_at 2070-01-01 04:00 in Pacific/Auckland"):
+        compare(db, base, scenario, (dt.date(2069, 12, 25), dt.date(2069, 12, 31)), as_of=AS_OF)
