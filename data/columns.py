@@ -27,6 +27,11 @@ TABLES = {"orders": ORDERS, "cases": CASES}
 KEYS = {"orders": "order_id", "cases": "case_id"}
 REQUIRED = {"orders": ("order_id", "placed_at"), "cases": ("case_id", "order_id", "request", "requested_at")}
 
+# An order whose status is one of these (any letter case) was cancelled: it has no processing
+# stage (P1; data-contract.md, orders.status). Bound as $cancelled_statuses in every query that
+# reads it (data.sql.SHARED_PARAMS), :cancelled_statuses in Spark's.
+CANCELLED_STATUSES = ("cancelled", "canceled")
+
 # The codes a file may hold: the engine's own enums (policy.decision), never a copy.
 REQUESTS = tuple(r.value for r in Request)
 REASONS = tuple(r.value for r in Reason)

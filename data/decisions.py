@@ -369,7 +369,8 @@ def _order_batches(con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[pa.Tab
     """Every order (decide_orders_input), about ``rows`` at a time (at least one table)."""
     cur = con.cursor()
     try:
-        reader = cur.sql(sql.load("decide_orders_input")).to_arrow_reader(rows)
+        text = sql.load("decide_orders_input")
+        reader = cur.sql(text, params=sql.params_for(text, {})).to_arrow_reader(rows)
         batches, count, sent = [], 0, False
         for batch in reader:  # DuckDB hands over a row group at a time: gathered into ``rows``
             batches.append(batch)

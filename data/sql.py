@@ -10,7 +10,13 @@ import re
 from functools import cache
 from pathlib import Path
 
+from .columns import CANCELLED_STATUSES
+
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+# Values any query may name, bound like the caller's own: one source for a rule several queries
+# share (which order statuses mean cancelled).
+SHARED_PARAMS = {"cancelled_statuses": list(CANCELLED_STATUSES)}
 
 
 @cache
@@ -28,8 +34,10 @@ def names() -> list[str]:
 
 
 def params_for(query: str, values: dict) -> dict:
-    """The subset of ``values`` a query names as ``$name`` (DuckDB rejects unused ones)."""
+    """The subset of ``values`` (and of ``SHARED_PARAMS``) a query names as ``$name`` (DuckDB
+    rejects unused ones)."""
     code = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("--"))
+    values = {**SHARED_PARAMS, **values}
     return {k: values[k] for k in set(re.findall(r"\$(\w+)", code))}
 
 

@@ -4,6 +4,7 @@ equal to the report on the database. One Spark session for the whole module."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -20,7 +21,8 @@ import pytest
 import data
 from data import decisions as dec
 from data import report as report_module
-from data.db import DataError
+from data import sql
+from data.db import DataError, insert_frame
 from data.facts import CASE_FACTS_SCHEMA, STAGE_SCHEMA, STAGES, conform, decision_schema
 from data.report import weekly_report
 from data.sample import load_sample
@@ -265,3 +267,42 @@ def test_the_project_zip_imports_and_decides_outside_the_checkout(tmp_path):
                           capture_output=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(archive)})
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.decode().strip()
+
+
+# Which order statuses mean cancelled (data.columns.CANCELLED_STATUSES, any letter case): a
+# cancelled order has no processing due date in either engine; other words, a stray space and
+# no status at all leave the order in the processing SLA.
+STATUS_SPELLINGS = {"cancelled": True, "Canceled": True, "CANCELLED": True, "cancelled ": False,
+                    "shipped": False, None: False}
+
+
+def test_a_cancelled_status_in_any_letter_case_drops_the_processing_due_in_both_engines(spark, store, tmp_path):
+    _, folder = store
+    spellings = list(STATUS_SPELLINGS)
+    spelled = ("CASE row_number() OVER (ORDER BY order_id) % 6 "
+               + " ".join(f"WHEN {i} THEN {'NULL' if s is None else repr(s)}" for i, s in enumerate(spellings)) + " END")
+    small(folder, tmp_path, cases=80, orders_sql=f"* REPLACE ({spelled} AS status)")
+    orders = pq.read_table(tmp_path / "orders.parquet")
+    expected = {o: STATUS_SPELLINGS[s] for o, s in zip(orders.column("order_id").to_pylist(),
+                                                       orders.column("status").to_pylist(), strict=True)}
+    assert set(orders.column("status").to_pylist()) == set(spellings)
+
+    out = tmp_path / "facts"
+    spark_facts.write_facts(tmp_path / "orders.parquet", tmp_path / "cases.parquet", load_policy(), out, spark)
+    con = data.connect(tmp_path / "small.duckdb", create_sample=False, quiet=True)
+    try:
+        for table in ("orders", "cases"):
+            insert_frame(con, table, pq.read_table(tmp_path / f"{table}.parquet"))
+        duck = dec.compute(con, load_policy()).stage_facts
+        whatif_input = sql.arrow(con, "whatif_orders_input", **{"from": dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
+                                                                "to": dt.datetime(2069, 1, 1, tzinfo=dt.UTC)})
+        rowids = sql.arrow(con, "order_ids_of_rowids", rids=whatif_input.column("order_rid").to_pylist())
+    finally:
+        con.close()
+    assert dict(zip(rowids.column("order_id").to_pylist(), whatif_input.column("cancelled").to_pylist(),
+                    strict=True)) == expected
+    for engine, stages in (("spark", read_folder(out)["stage_facts"]), ("duckdb", duck)):
+        processing = stages.filter(pc.equal(stages.column("stage").cast(pa.string()), "processing"))
+        got = dict(zip(processing.column("item_id").to_pylist(), processing.column("due").is_null().to_pylist(),
+                       strict=True))
+        assert got == expected, engine
