@@ -61,3 +61,10 @@ def save_map(con: duckdb.DuckDBPyConnection, table: str, name: str, spec: Mappin
 def saved_maps(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     """The maps saved for ``table``: ``{name: TOML text}``, by name."""
     return {row["name"]: row["map_toml"] for row in sql.rows(con, "saved_maps_list", table_name=table)}
+
+
+def delete_map(con: duckdb.DuckDBPyConnection, table: str, name: str) -> None:
+    """Forget the map saved for ``table`` under ``name`` (the ready-made maps in data/maps/ are
+    files, not deleted here). A DataError when there is none, e.g. another session deleted it."""
+    if not sql.rows(con, "saved_maps_delete", table_name=table, name=name):
+        raise DataError(f"no map named {name!r} is saved for {table} (deleted already?)")

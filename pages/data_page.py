@@ -25,7 +25,7 @@ from data.export import to_safe_csv
 from data.importer import ImportFailed, import_file
 from data.mapping import parse_map, read_map_text, ready_maps, suggest_decimal, suggest_mapping
 from data.quality import data_quality_findings
-from data.saved_maps import map_to_toml, save_map, saved_maps
+from data.saved_maps import delete_map, map_to_toml, save_map, saved_maps
 from data.timestamp_formats import FormatGuess, detect_format
 from data.upload_staging import UploadShelf, safe_name
 from ui import context as ctx
@@ -191,6 +191,19 @@ if uploaded is not None:
                                       "the maps saved on this page; each box below can still be changed.")
     map_file = upload_box.file_uploader("...or a map file (.map.toml)", type=["toml"], key=f"dp_map_file:{table_name}",
                                         help="The file python -m data import --map takes (data-contract.md, Import).")
+    deleted = st.session_state.pop("dp_map_deleted", None)
+    if deleted:
+        pick.success(f"Map {ui.md(deleted)} deleted.", icon=":material/delete:")
+    if map_file is None and ready_title.startswith(SAVED) and pick.button(
+            "Delete this saved map", key="dp_delete_map", icon=":material/delete:",
+            help="Removes it from the database for everyone; the ready-made maps stay."):
+        try:
+            delete_map(con, table_name, ready_title[len(SAVED):])
+        except DataError as exc:
+            ui.show_error(exc, "Choose another map.")
+        else:
+            st.session_state["dp_map_deleted"] = ready_title[len(SAVED):]
+            st.rerun()
     ready_spec: dict = {}
     try:
         if map_file is not None:

@@ -164,3 +164,21 @@ def test_header_counts_follow_an_import(db, tmp_path, monkeypatch):
     app.button(key="dp_import").click().run()
     assert not app.error, _text(app.error)
     assert any(f"{before + 3:,} orders" in c for c in _text(app.caption)), [c for c in _text(app.caption) if "orders" in c]
+
+
+def test_a_saved_map_can_be_deleted_and_is_no_longer_offered(db, tmp_path, monkeypatch):
+    app = _upload(_session(db, tmp_path, monkeypatch))
+    _map_boxes(app, COLUMNS)
+    _box(app, "dp_save_name").input("Old layout")
+    app.run()
+    app.button(key="dp_save_map").click().run()
+    app.run()  # the map list is drawn before the button saves: the next run offers it
+    assert not any(b.key == "dp_delete_map" for b in app.button)  # no saved map chosen: nothing to delete
+    _box(app, "dp_ready").set_value("saved: Old layout").run()
+    app.button(key="dp_delete_map").click().run()
+    assert not app.error, _text(app.error)
+    assert any("Old layout" in s and "deleted" in s for s in _text(app.success)), _text(app.success)
+    assert "Old layout" not in saved_maps(data.connect(db, quiet=True), "orders")
+    chooser = _box(app, "dp_ready")
+    assert "saved: Old layout" not in chooser.options and not chooser.value.startswith("saved:")
+    assert not any(b.key == "dp_delete_map" for b in app.button)

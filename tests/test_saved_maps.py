@@ -10,7 +10,7 @@ import pytest
 import data
 from data import DataError
 from data.mapping import parse_map, read_map_text
-from data.saved_maps import map_to_toml, save_map, saved_maps
+from data.saved_maps import delete_map, map_to_toml, save_map, saved_maps
 
 OLIST = {"columns": {"order_id": "order_id", "placed_at": "order_purchase_timestamp", "order_amount": "payment_value"},
          "timestamps": {"format": "%m/%d/%Y %H:%M", "timezone": "America/Sao_Paulo"},
@@ -77,3 +77,14 @@ def test_uploaded_map_text_is_checked(text, words):
 
 def test_uploaded_map_with_bom_reads():
     assert read_map_text('\ufeff[defaults]\ncurrency = "BRL"\n'.encode(), "orders", "x") == {"defaults": {"currency": "BRL"}}
+
+
+def test_a_deleted_map_is_gone_for_its_table_only(con):
+    save_map(con, "orders", "monthly", OLIST)
+    save_map(con, "orders", "weekly", OLIST)
+    save_map(con, "cases", "monthly", {"columns": {"case_id": "ticket"}})
+    delete_map(con, "orders", "monthly")
+    assert list(saved_maps(con, "orders")) == ["weekly"] and list(saved_maps(con, "cases")) == ["monthly"]
+    with pytest.raises(DataError, match="no map named 'monthly' is saved for orders"):
+        delete_map(con, "orders", "monthly")
+    assert list(saved_maps(con, "orders")) == ["weekly"]
