@@ -96,14 +96,48 @@ def test_filters_change_the_figures(at, con):
     assert metric(at, "Cases").value == f"{int(weeks.at[WEEK, 'cases']) if WEEK in weeks.index else 0:,}"
 
 
+BREACH_TABS = "wm_breach_tabs"
+
+
+def _open_tab(app, name: str):
+    """Open the breaches tab whose label starts with ``name`` (its label carries a count), as a
+    click would: AppTest cannot click a tab, so its state is set by its key."""
+    app.session_state[BREACH_TABS] = next(t.label for t in app.tabs if t.label.startswith(name))
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _week_breaches(con, week: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The week's breached case deadlines and late orders, from every item filtered here."""
+    items = stage_status(con, default_policy(), AS_OF)
+    breached = items[(pd.to_datetime(items["week"]).dt.date == week) & (items["status"] == "breached")]
+    return breached[breached["stage"] != "processing"], breached[breached["stage"] == "processing"]
+
+
+def _drawn_tables(app) -> set[str]:
+    """Which of the breaches' tables are drawn, named by their keys (AppTest has no key for a
+    dataframe: each is told by its columns)."""
+    drawn = set()
+    for columns in (set(d.value.columns) for d in app.dataframe):
+        if {"value", "breached", "attainment"} <= columns:
+            drawn.add("wm_why")
+        elif {"open", "due", "late_by_hours"} <= columns:
+            drawn.add("wm_breaches")
+        elif {"order_id", "due", "late_by_hours"} <= columns:
+            drawn.add("wm_late_orders")
+    return drawn
+
+
 def test_breaches_link_to_the_case_lookup(at, con):
     _at_june(at)
-    items = stage_status(con, default_policy(), AS_OF)  # every item, filtered here independently
-    week_items = items[(pd.to_datetime(items["week"]).dt.date == WEEK) & (items["status"] == "breached")]
-    cases = week_items[week_items["stage"] != "processing"]
-    assert len(cases) > 0
+    cases, orders = _week_breaches(con, WEEK)
+    assert len(cases) > 0 and len(orders) > 0
     caption = next(c.value for c in at.caption if "item(s):" in c.value)
-    assert caption.startswith(f"{len(week_items):,} item(s): {len(cases):,} case deadline(s)")
+    assert caption.startswith(f"{len(cases) + len(orders):,} item(s): {len(cases):,} case deadline(s)")
+    assert [t.label for t in at.tabs] == ["Where it breached", f"Breached cases ({len(cases):,})",
+                                          f"Late orders ({len(orders):,})"]
+    _open_tab(at, "Breached cases")
     box = at.selectbox(key="wm_breach_case")
     assert set(box.options) == set(cases["item_id"])
     link = next(p for p in at.get("page_link") if "Open case" in p.proto.label)
@@ -112,8 +146,56 @@ def test_breaches_link_to_the_case_lookup(at, con):
     frames = [d.value for d in at.dataframe]
     breaches = next(f for f in frames if "open" in f.columns)
     assert set(breaches["open"]) == {f"case_lookup?case={c}&as_of={AS_OF_DAY}" for c in cases["item_id"]}
+    _open_tab(at, "Late orders")
+    frames = [d.value for d in at.dataframe]
     late_orders = next(f for f in frames if "order_id" in f.columns and "open" not in f.columns and "stage" in f.columns)
-    assert set(late_orders["order_id"]) == set(week_items.loc[week_items["stage"] == "processing", "item_id"])
+    assert set(late_orders["order_id"]) == set(orders["item_id"])
+
+
+@pytest.mark.parametrize(("tab", "drawn"), [
+    ("Breached cases", {"wm_breaches"}),
+    ("Late orders", {"wm_late_orders"}),
+    ("Where it breached", {"wm_why"}),
+], ids=["breached-cases", "late-orders", "back-to-where"])
+def test_only_the_open_breaches_tab_is_built(at, tab, drawn):
+    """The first view draws the breakdown alone (one table, not three); another tab's table is
+    built when that tab is opened, and the one left is no longer drawn."""
+    _at_june(at)
+    assert at.session_state[BREACH_TABS] == "Where it breached"
+    assert _drawn_tables(at) == {"wm_why"}
+    assert not [b for b in at.selectbox if b.key == "wm_breach_case"]  # the case picker too
+    if tab == "Where it breached":
+        _open_tab(at, "Late orders")
+    assert _drawn_tables(_open_tab(at, tab)) == drawn
+
+
+def test_the_open_breaches_tab_stays_open_for_another_week(at, con):
+    """Its label carries a count that changes with the week; the tab chosen stays the one open."""
+    _at_june(at)
+    _open_tab(at, "Breached cases")
+    other = WEEK - dt.timedelta(weeks=1)
+    cases, _ = _week_breaches(con, other)
+    assert 0 < len(cases) != len(_week_breaches(con, WEEK)[0])  # another count: another label
+    at.selectbox(key="wm_week").set_value(other).run()
+    assert at.session_state[BREACH_TABS] == f"Breached cases ({len(cases):,})"
+    assert set(at.selectbox(key="wm_breach_case").options) == set(cases["item_id"])
+
+
+def test_a_week_without_breaches_says_so_and_every_tab_too(at, con):
+    _at_june(at)
+    items = stage_status(con, default_policy(), AS_OF)
+    items["week"] = pd.to_datetime(items["week"]).dt.date
+    breached = items[items["week"] < WEEK].groupby(["week", "category"])["status"].agg(lambda s: (s == "breached").sum())
+    week, category = breached[breached == 0].index[-1]  # the latest week and category with items, none breached
+    at.selectbox(key="wm_week").set_value(week).run()
+    at.selectbox(key="wm_category").set_value(category).run()
+    assert [s.value for s in at.success] == ["No breached deadline this week."]
+    assert [t.label for t in at.tabs] == ["Where it breached", "Breached cases (0)", "Late orders (0)"]
+    assert _why(at)["breached"].sum() == 0 and _why(at)["items"].sum() > 0  # what did start, met or pending
+    assert f"No case deadline breached in {iso_week(week)}." in [c.value for c in _open_tab(at, "Breached cases").caption]
+    assert f"Every order of {iso_week(week)} shipped within the processing time (P1)." in [
+        c.value for c in _open_tab(at, "Late orders").caption]
+    assert _drawn_tables(at) == set()
 
 
 def test_week_download_is_formula_safe_csv(at, con, downloads):
@@ -272,7 +354,7 @@ def test_a_week_without_change_shows_no_delta(at):
 
 
 def test_breached_table_late_by_working_hours_one_case_column_no_none(at, con):
-    _at_june(at)
+    _open_tab(_at_june(at), "Breached cases")
     frames = [d.value for d in at.dataframe]
     breaches = next(f for f in frames if "open" in f.columns)
     assert "case_id" not in breaches.columns and "item_id" not in breaches.columns  # one case column: the link
