@@ -387,6 +387,10 @@ BY_LABELS = {"agent": "Agent", "category": "Category", "reason": "Reason", "week
 NO_VALUE = {"agent": "No agent (orders before any case)", "reason": "No reason (orders, cancellations, status)",
             "category": "No category", "weekday": "—"}
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WHY_HEADERS = {"items": "Items", "met": "Met", "breached": "Breached", "pending": "Pending",
+               "attainment": "Attainment"}
+WHY_ROWS_SHOWN = 15
+ATTAINMENT_BAR = "#ff4b4b40"  # the theme's red, light enough to read the figure over it
 
 
 
@@ -415,16 +419,16 @@ def why_tab(stages: pd.DataFrame, week: dt.date, category: str | None, country: 
         else:
             why["value"] = [str(v) if v is not None and pd.notna(v) else NO_VALUE[by] for v in why["value"]]  # cells are text
         st.caption(f"{int(why['breached'].sum()):,} breached of {int(why['items'].sum()):,} item(s); most breaches "
-                   "first. Click a column header to sort.")
-        st.dataframe(why, hide_index=True, key="wm_why", width="stretch", height=min(38 + 35 * len(why), 560),
-                     column_config={
-            "value": st.column_config.TextColumn(BY_LABELS[by]),
-            "items": st.column_config.NumberColumn("Items", format="%d"),
-            "met": st.column_config.NumberColumn("Met", format="%d"),
-            "breached": st.column_config.NumberColumn("Breached", format="%d"),
-            "pending": st.column_config.NumberColumn("Pending", format="%d"),
-            "attainment": st.column_config.ProgressColumn("Attainment", format="percent", min_value=0, max_value=1),
-        })
+                   "first.")
+        # A static table, not a data grid: a row per agent, category, reason or weekday, already in
+        # the order a manager reads it; the first view then loads no grid (a data grid's code is the
+        # largest part of what the browser loads for this page).
+        shown = why.assign(value=[ui.md(v) for v in why["value"]])  # table cells are Markdown
+        shown = shown.rename(columns={"value": BY_LABELS[by], **WHY_HEADERS})
+        st.table(shown.style.format({h: "{:,}" for h in ("Items", "Met", "Breached", "Pending")})
+                 .format("{:.1%}", subset=["Attainment"], na_rep="—")
+                 .bar(subset=["Attainment"], vmin=0, vmax=1, color=ATTAINMENT_BAR), hide_index=True,
+                 height="content" if len(shown) <= WHY_ROWS_SHOWN else 560)  # longer: it scrolls
 
 
 # --- breached items ---------------------------------------------------------------------------

@@ -116,13 +116,11 @@ def _week_breaches(con, week: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _drawn_tables(app) -> set[str]:
-    """Which of the breaches' tables are drawn, named by their keys (AppTest has no key for a
-    dataframe: each is told by its columns)."""
-    drawn = set()
+    """Which of the breaches' tables are drawn: "why" (the breakdown, a static table), and the
+    data grids by their keys (AppTest has no key for a dataframe: each is told by its columns)."""
+    drawn = {"why"} if any({"Breached", "Attainment"} <= set(t.value.columns) for t in app.table) else set()
     for columns in (set(d.value.columns) for d in app.dataframe):
-        if {"value", "breached", "attainment"} <= columns:
-            drawn.add("wm_why")
-        elif {"open", "due", "late_by_hours"} <= columns:
+        if {"open", "due", "late_by_hours"} <= columns:
             drawn.add("wm_breaches")
         elif {"order_id", "due", "late_by_hours"} <= columns:
             drawn.add("wm_late_orders")
@@ -155,14 +153,14 @@ def test_breaches_link_to_the_case_lookup(at, con):
 @pytest.mark.parametrize(("tab", "drawn"), [
     ("Breached cases", {"wm_breaches"}),
     ("Late orders", {"wm_late_orders"}),
-    ("Where it breached", {"wm_why"}),
+    ("Where it breached", {"why"}),
 ], ids=["breached-cases", "late-orders", "back-to-where"])
 def test_only_the_open_breaches_tab_is_built(at, tab, drawn):
-    """The first view draws the breakdown alone (one table, not three); another tab's table is
-    built when that tab is opened, and the one left is no longer drawn."""
+    """The first view draws the breakdown alone, as a static table: no data grid at all; another
+    tab's grid is built when that tab is opened, and the one left is no longer drawn."""
     _at_june(at)
     assert at.session_state[BREACH_TABS] == "Where it breached"
-    assert _drawn_tables(at) == {"wm_why"}
+    assert _drawn_tables(at) == {"why"} and not at.dataframe
     assert not [b for b in at.selectbox if b.key == "wm_breach_case"]  # the case picker too
     if tab == "Where it breached":
         _open_tab(at, "Late orders")
@@ -191,7 +189,7 @@ def test_a_week_without_breaches_says_so_and_every_tab_too(at, con):
     at.selectbox(key="wm_category").set_value(category).run()
     assert [s.value for s in at.success] == ["No breached deadline this week."]
     assert [t.label for t in at.tabs] == ["Where it breached", "Breached cases (0)", "Late orders (0)"]
-    assert _why(at)["breached"].sum() == 0 and _why(at)["items"].sum() > 0  # what did start, met or pending
+    assert _why(at)["Breached"].sum() == 0 and _why(at)["Items"].sum() > 0  # what did start, met or pending
     assert f"No case deadline breached in {iso_week(week)}." in [c.value for c in _open_tab(at, "Breached cases").caption]
     assert f"Every order of {iso_week(week)} shipped within the processing time (P1)." in [
         c.value for c in _open_tab(at, "Late orders").caption]
@@ -235,10 +233,9 @@ def test_an_empty_database_says_so(tmp_path, monkeypatch):
 
 
 def _why(app) -> pd.DataFrame:
-    """The breakdown table (AppTest finds dataframes by position, not key): the one with 'breached'
-    and 'attainment' columns and no 'due' column."""
-    return next(d.value for d in app.dataframe
-                if {"value", "breached", "attainment"} <= set(d.value.columns) and "due" not in d.value.columns)
+    """The breakdown (a static table; AppTest finds tables by position, not key): the one with
+    Breached and Attainment columns."""
+    return next(t.value for t in app.table if {"Breached", "Attainment"} <= set(t.value.columns))
 
 
 def test_the_why_opens_on_the_worst_stage_by_agent(at, con):
@@ -251,13 +248,13 @@ def test_the_why_opens_on_the_worst_stage_by_agent(at, con):
     assert at.selectbox(key=f"wm_why_stage_{iso_week(WEEK)}").value == store["stage"].iloc[0]
     table = _why(at)
     worst = store.iloc[0]
-    assert table["breached"].sum() == worst["breached"] and table["met"].sum() == worst["met"]
-    assert list(table.columns[:1]) == ["value"] and table["breached"].is_monotonic_decreasing
+    assert table["Breached"].sum() == worst["breached"] and table["Met"].sum() == worst["met"]
+    assert list(table.columns[:1]) == ["Agent"] and table["Breached"].is_monotonic_decreasing
     at.segmented_control(key="wm_why_by").set_value("weekday").run()
-    days = _why(at)["value"]
+    days = _why(at)["Weekday"]
     assert set(days) <= {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
     at.selectbox(key=f"wm_why_stage_{iso_week(WEEK)}").set_value("all").run()
-    assert _why(at)["items"].sum() == store[["met", "breached", "pending"]].sum().sum()
+    assert _why(at)["Items"].sum() == store[["met", "breached", "pending"]].sum().sum()
 
 
 LINKS = {
