@@ -171,6 +171,10 @@ def test_hostile_data_is_text_on_every_page(browser, hostile_server):
         wait_idle(page)
         page.get_by_role("heading", name="Weekly metrics", exact=True).wait_for()
         watch.check("weekly metrics, shipped policy")
+        # where the week breached, by agent: a static table of Markdown cells, each agent as typed
+        table = page.locator('[data-testid="stTable"]').filter(has_text="Attainment")
+        shown = table.inner_text().replace("\u2060", "")
+        assert all(p in shown for p in PAYLOADS), shown
 
         # the policy whose name is a payload, chosen in the sidebar: every page shows its name
         _choose_payload_policy(page)
