@@ -46,6 +46,7 @@ from policy import Policy
 from ui import context as ctx
 from ui import display as ui
 from ui import weekly_charts as charts
+from ui.tabs import lazy_tabs
 
 WEEKS_SHOWN = 12
 HASH = {Policy: hash}
@@ -381,18 +382,20 @@ else:
                                             f"Return rate by category, {WEEKS_SHOWN} weeks to {iso_week(week)}",
                                             "returns / orders"), key="wm_return_rate")
 
-# --- the why: who, what and when breached ------------------------------------------------------
+# --- the week's breaches, in tabs: where (who, what, when), which cases, which orders -------
 BY_LABELS = {"agent": "Agent", "category": "Category", "reason": "Reason", "weekday": "Weekday"}
 NO_VALUE = {"agent": "No agent (orders before any case)", "reason": "No reason (orders, cancellations, status)",
             "category": "No category", "weekday": "—"}
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WHY_HEADERS = {"items": "Items", "met": "Met", "breached": "Breached", "pending": "Pending",
+               "attainment": "Attainment"}
+WHY_ROWS_SHOWN = 15
+ATTAINMENT_BAR = "#ff4b4b40"  # the theme's red, light enough to read the figure over it
 
 
 
-@st.fragment
-def why_section(stages: pd.DataFrame, week: dt.date, category: str | None, country: str | None) -> None:
-    """The week's breaches broken down (its own fragment: a choice reruns this table only)."""
-    st.subheader(f"Where {iso_week(week)} breached")
+def why_tab(stages: pd.DataFrame, week: dt.date, category: str | None, country: str | None) -> None:
+    """The week's items of a stage (the worst one first) broken down by agent, category, reason or weekday."""
     week_stages = stages[(stages["week"] == week) & stages["stage"].isin(MERCHANT_STAGES)]
     worst = week_stages.sort_values(["attainment", "breached"], ascending=[True, False], na_position="last")
     worst_stage = worst["stage"].iloc[0] if not worst.empty and worst["breached"].iloc[0] > 0 else None
@@ -416,18 +419,17 @@ def why_section(stages: pd.DataFrame, week: dt.date, category: str | None, count
         else:
             why["value"] = [str(v) if v is not None and pd.notna(v) else NO_VALUE[by] for v in why["value"]]  # cells are text
         st.caption(f"{int(why['breached'].sum()):,} breached of {int(why['items'].sum()):,} item(s); most breaches "
-                   "first. Click a column header to sort.")
-        st.dataframe(why, hide_index=True, key="wm_why", width="stretch", height=min(38 + 35 * len(why), 560),
-                     column_config={
-            "value": st.column_config.TextColumn(BY_LABELS[by]),
-            "items": st.column_config.NumberColumn("Items", format="%d"),
-            "met": st.column_config.NumberColumn("Met", format="%d"),
-            "breached": st.column_config.NumberColumn("Breached", format="%d"),
-            "pending": st.column_config.NumberColumn("Pending", format="%d"),
-            "attainment": st.column_config.ProgressColumn("Attainment", format="percent", min_value=0, max_value=1),
-        })
+                   "first.")
+        # A static table, not a data grid: a row per agent, category, reason or weekday, already in
+        # the order a manager reads it; the first view then loads no grid (a data grid's code is the
+        # largest part of what the browser loads for this page).
+        shown = why.assign(value=[ui.md(v) for v in why["value"]])  # table cells are Markdown
+        shown = shown.rename(columns={"value": BY_LABELS[by], **WHY_HEADERS})
+        st.table(shown.style.format({h: "{:,}" for h in ("Items", "Met", "Breached", "Pending")})
+                 .format("{:.1%}", subset=["Attainment"], na_rep="—")
+                 .bar(subset=["Attainment"], vmin=0, vmax=1, color=ATTAINMENT_BAR), hide_index=True,
+                 height="content" if len(shown) <= WHY_ROWS_SHOWN else 560)  # longer: it scrolls
 
-why_section(stages, week, category, country)
 
 # --- breached items ---------------------------------------------------------------------------
 BREACH_COLUMNS = {
@@ -468,37 +470,62 @@ def _breach_page_table(week: dt.date, cases: bool, total: int, category: str | N
     return table.sort_values("late_by_hours", ascending=False, kind="stable", ignore_index=True)
 
 
+def breached_cases_tab(week: dt.date, total: int, category: str | None, country: str | None) -> None:
+    """The week's breached case deadlines, a page at a time, each opening its case."""
+    if not total:
+        st.caption(f"No case deadline breached in {iso_week(week)}.")
+        return
+    st.caption("Open a case from the first column, or pick it below.")
+    cases_part = _breach_page_table(week, True, total, category, country)
+    cases_part.insert(0, "open", ui.case_urls(cases_part["item_id"]))
+    st.dataframe(cases_part.drop(columns="item_id"), hide_index=True, key="wm_breaches",
+                 column_config={**BREACH_COLUMNS, "open": st.column_config.LinkColumn(
+                     "Case", display_text=r"case_lookup\?case=([^&]*)", help="Opens the case on the Case lookup page")})
+    pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
+    chosen = pick.selectbox("Breached case", list(cases_part["item_id"]), key="wm_breach_case")
+    with go_to:
+        ui.case_link(chosen)
+
+
+def late_orders_tab(week: dt.date, total: int, category: str | None, country: str | None) -> None:
+    """The week's orders not shipped within the processing time (P1), a page at a time."""
+    if not total:
+        st.caption(f"Every order of {iso_week(week)} shipped within the processing time (P1).")
+        return
+    st.caption("Orders not shipped within the processing time (P1), shipped late or not yet.")
+    orders_part = _breach_page_table(week, False, total, category, country)
+    st.dataframe(orders_part.rename(columns={"item_id": "order_id"}), hide_index=True, key="wm_late_orders",
+                 column_config=BREACH_COLUMNS)
+
+
 @st.fragment
-def breached_section(week: dt.date, category: str | None, country: str | None) -> None:
-    """The week's breached items, a page at a time (paged in SQL: a 10M-order week has thousands);
-    its own fragment, so turning a page reruns this section only."""
+def breaches_section(stages: pd.DataFrame, week: dt.date, category: str | None, country: str | None) -> None:
+    """Where the week breached, its breached cases and its late orders, in tabs built when opened
+    (the first view draws the breakdown, a static table, and no data grid); its own fragment, so choosing a tab, a stage, a
+    breakdown or a page reruns this section only. The lists are paged in SQL (a 10M-order week has
+    thousands); their totals are the first page's."""
     st.subheader(f"Breached in {iso_week(week)}")
     cases_total = _breached_page(con, token, policy, as_of, week, True, category, country, 0)[1]
     orders_total = _breached_page(con, token, policy, as_of, week, False, category, country, 0)[1]
-    if not cases_total + orders_total:
+    if cases_total + orders_total:
+        st.caption(f"{cases_total + orders_total:,} item(s): {cases_total:,} case deadline(s), "
+                   f"{orders_total:,} order(s) shipped late or not yet; most late first.")
+    else:
         st.success("No breached deadline this week.", icon=":material/check_circle:")
-        return
-    st.caption(f"{cases_total + orders_total:,} item(s): {cases_total:,} case deadline(s), "
-               f"{orders_total:,} order(s) shipped late or not yet; most late first.")
-    if cases_total:
-        st.markdown(f"**Case deadlines breached ({cases_total:,})** · open a case from the first column")
-        cases_part = _breach_page_table(week, True, cases_total, category, country)
-        cases_part.insert(0, "open", ui.case_urls(cases_part["item_id"]))
-        st.dataframe(cases_part.drop(columns="item_id"), hide_index=True, key="wm_breaches",
-                     column_config={**BREACH_COLUMNS, "open": st.column_config.LinkColumn(
-                         "Case", display_text=r"case_lookup\?case=([^&]*)", help="Opens the case on the Case lookup page")})
-        pick, go_to = st.columns([3, 2], vertical_alignment="bottom")
-        chosen = pick.selectbox("Breached case", list(cases_part["item_id"]), key="wm_breach_case")
-        with go_to:
-            ui.case_link(chosen)
-    if orders_total:
-        st.markdown(f"**Orders not shipped within the processing time (P1) ({orders_total:,})**")
-        orders_part = _breach_page_table(week, False, orders_total, category, country)
-        st.dataframe(orders_part.rename(columns={"item_id": "order_id"}), hide_index=True, key="wm_late_orders",
-                     column_config=BREACH_COLUMNS)
+    why, cases, orders = lazy_tabs(["Where it breached", f"Breached cases ({cases_total:,})",
+                                    f"Late orders ({orders_total:,})"], key="wm_breach_tabs")
+    if why.open:
+        with why:
+            why_tab(stages, week, category, country)
+    if cases.open:
+        with cases:
+            breached_cases_tab(week, cases_total, category, country)
+    if orders.open:
+        with orders:
+            late_orders_tab(week, orders_total, category, country)
 
 
-breached_section(week, category, country)
+breaches_section(stages, week, category, country)
 
 # --- download -------------------------------------------------------------------------------
 d1, d2 = st.columns(2)

@@ -96,14 +96,46 @@ def test_filters_change_the_figures(at, con):
     assert metric(at, "Cases").value == f"{int(weeks.at[WEEK, 'cases']) if WEEK in weeks.index else 0:,}"
 
 
+BREACH_TABS = "wm_breach_tabs"
+
+
+def _open_tab(app, name: str):
+    """Open the breaches tab whose label starts with ``name`` (its label carries a count), as a
+    click would: AppTest cannot click a tab, so its state is set by its key."""
+    app.session_state[BREACH_TABS] = next(t.label for t in app.tabs if t.label.startswith(name))
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _week_breaches(con, week: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The week's breached case deadlines and late orders, from every item filtered here."""
+    items = stage_status(con, default_policy(), AS_OF)
+    breached = items[(pd.to_datetime(items["week"]).dt.date == week) & (items["status"] == "breached")]
+    return breached[breached["stage"] != "processing"], breached[breached["stage"] == "processing"]
+
+
+def _drawn_tables(app) -> set[str]:
+    """Which of the breaches' tables are drawn: "why" (the breakdown, a static table), and the
+    data grids by their keys (AppTest has no key for a dataframe: each is told by its columns)."""
+    drawn = {"why"} if any({"Breached", "Attainment"} <= set(t.value.columns) for t in app.table) else set()
+    for columns in (set(d.value.columns) for d in app.dataframe):
+        if {"open", "due", "late_by_hours"} <= columns:
+            drawn.add("wm_breaches")
+        elif {"order_id", "due", "late_by_hours"} <= columns:
+            drawn.add("wm_late_orders")
+    return drawn
+
+
 def test_breaches_link_to_the_case_lookup(at, con):
     _at_june(at)
-    items = stage_status(con, default_policy(), AS_OF)  # every item, filtered here independently
-    week_items = items[(pd.to_datetime(items["week"]).dt.date == WEEK) & (items["status"] == "breached")]
-    cases = week_items[week_items["stage"] != "processing"]
-    assert len(cases) > 0
+    cases, orders = _week_breaches(con, WEEK)
+    assert len(cases) > 0 and len(orders) > 0
     caption = next(c.value for c in at.caption if "item(s):" in c.value)
-    assert caption.startswith(f"{len(week_items):,} item(s): {len(cases):,} case deadline(s)")
+    assert caption.startswith(f"{len(cases) + len(orders):,} item(s): {len(cases):,} case deadline(s)")
+    assert [t.label for t in at.tabs] == ["Where it breached", f"Breached cases ({len(cases):,})",
+                                          f"Late orders ({len(orders):,})"]
+    _open_tab(at, "Breached cases")
     box = at.selectbox(key="wm_breach_case")
     assert set(box.options) == set(cases["item_id"])
     link = next(p for p in at.get("page_link") if "Open case" in p.proto.label)
@@ -112,8 +144,56 @@ def test_breaches_link_to_the_case_lookup(at, con):
     frames = [d.value for d in at.dataframe]
     breaches = next(f for f in frames if "open" in f.columns)
     assert set(breaches["open"]) == {f"case_lookup?case={c}&as_of={AS_OF_DAY}" for c in cases["item_id"]}
+    _open_tab(at, "Late orders")
+    frames = [d.value for d in at.dataframe]
     late_orders = next(f for f in frames if "order_id" in f.columns and "open" not in f.columns and "stage" in f.columns)
-    assert set(late_orders["order_id"]) == set(week_items.loc[week_items["stage"] == "processing", "item_id"])
+    assert set(late_orders["order_id"]) == set(orders["item_id"])
+
+
+@pytest.mark.parametrize(("tab", "drawn"), [
+    ("Breached cases", {"wm_breaches"}),
+    ("Late orders", {"wm_late_orders"}),
+    ("Where it breached", {"why"}),
+], ids=["breached-cases", "late-orders", "back-to-where"])
+def test_only_the_open_breaches_tab_is_built(at, tab, drawn):
+    """The first view draws the breakdown alone, as a static table: no data grid at all; another
+    tab's grid is built when that tab is opened, and the one left is no longer drawn."""
+    _at_june(at)
+    assert at.session_state[BREACH_TABS] == "Where it breached"
+    assert _drawn_tables(at) == {"why"} and not at.dataframe
+    assert not [b for b in at.selectbox if b.key == "wm_breach_case"]  # the case picker too
+    if tab == "Where it breached":
+        _open_tab(at, "Late orders")
+    assert _drawn_tables(_open_tab(at, tab)) == drawn
+
+
+def test_the_open_breaches_tab_stays_open_for_another_week(at, con):
+    """Its label carries a count that changes with the week; the tab chosen stays the one open."""
+    _at_june(at)
+    _open_tab(at, "Breached cases")
+    other = WEEK - dt.timedelta(weeks=1)
+    cases, _ = _week_breaches(con, other)
+    assert 0 < len(cases) != len(_week_breaches(con, WEEK)[0])  # another count: another label
+    at.selectbox(key="wm_week").set_value(other).run()
+    assert at.session_state[BREACH_TABS] == f"Breached cases ({len(cases):,})"
+    assert set(at.selectbox(key="wm_breach_case").options) == set(cases["item_id"])
+
+
+def test_a_week_without_breaches_says_so_and_every_tab_too(at, con):
+    _at_june(at)
+    items = stage_status(con, default_policy(), AS_OF)
+    items["week"] = pd.to_datetime(items["week"]).dt.date
+    breached = items[items["week"] < WEEK].groupby(["week", "category"])["status"].agg(lambda s: (s == "breached").sum())
+    week, category = breached[breached == 0].index[-1]  # the latest week and category with items, none breached
+    at.selectbox(key="wm_week").set_value(week).run()
+    at.selectbox(key="wm_category").set_value(category).run()
+    assert [s.value for s in at.success] == ["No breached deadline this week."]
+    assert [t.label for t in at.tabs] == ["Where it breached", "Breached cases (0)", "Late orders (0)"]
+    assert _why(at)["Breached"].sum() == 0 and _why(at)["Items"].sum() > 0  # what did start, met or pending
+    assert f"No case deadline breached in {iso_week(week)}." in [c.value for c in _open_tab(at, "Breached cases").caption]
+    assert f"Every order of {iso_week(week)} shipped within the processing time (P1)." in [
+        c.value for c in _open_tab(at, "Late orders").caption]
+    assert _drawn_tables(at) == set()
 
 
 def test_week_download_is_formula_safe_csv(at, con, downloads):
@@ -153,10 +233,9 @@ def test_an_empty_database_says_so(tmp_path, monkeypatch):
 
 
 def _why(app) -> pd.DataFrame:
-    """The breakdown table (AppTest finds dataframes by position, not key): the one with 'breached'
-    and 'attainment' columns and no 'due' column."""
-    return next(d.value for d in app.dataframe
-                if {"value", "breached", "attainment"} <= set(d.value.columns) and "due" not in d.value.columns)
+    """The breakdown (a static table; AppTest finds tables by position, not key): the one with
+    Breached and Attainment columns."""
+    return next(t.value for t in app.table if {"Breached", "Attainment"} <= set(t.value.columns))
 
 
 def test_the_why_opens_on_the_worst_stage_by_agent(at, con):
@@ -169,13 +248,13 @@ def test_the_why_opens_on_the_worst_stage_by_agent(at, con):
     assert at.selectbox(key=f"wm_why_stage_{iso_week(WEEK)}").value == store["stage"].iloc[0]
     table = _why(at)
     worst = store.iloc[0]
-    assert table["breached"].sum() == worst["breached"] and table["met"].sum() == worst["met"]
-    assert list(table.columns[:1]) == ["value"] and table["breached"].is_monotonic_decreasing
+    assert table["Breached"].sum() == worst["breached"] and table["Met"].sum() == worst["met"]
+    assert list(table.columns[:1]) == ["Agent"] and table["Breached"].is_monotonic_decreasing
     at.segmented_control(key="wm_why_by").set_value("weekday").run()
-    days = _why(at)["value"]
+    days = _why(at)["Weekday"]
     assert set(days) <= {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
     at.selectbox(key=f"wm_why_stage_{iso_week(WEEK)}").set_value("all").run()
-    assert _why(at)["items"].sum() == store[["met", "breached", "pending"]].sum().sum()
+    assert _why(at)["Items"].sum() == store[["met", "breached", "pending"]].sum().sum()
 
 
 LINKS = {
@@ -272,7 +351,7 @@ def test_a_week_without_change_shows_no_delta(at):
 
 
 def test_breached_table_late_by_working_hours_one_case_column_no_none(at, con):
-    _at_june(at)
+    _open_tab(_at_june(at), "Breached cases")
     frames = [d.value for d in at.dataframe]
     breaches = next(f for f in frames if "open" in f.columns)
     assert "case_id" not in breaches.columns and "item_id" not in breaches.columns  # one case column: the link

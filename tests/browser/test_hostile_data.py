@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import socket
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
@@ -170,6 +171,10 @@ def test_hostile_data_is_text_on_every_page(browser, hostile_server):
         wait_idle(page)
         page.get_by_role("heading", name="Weekly metrics", exact=True).wait_for()
         watch.check("weekly metrics, shipped policy")
+        # where the week breached, by agent: a static table of Markdown cells, each agent as typed
+        table = page.locator('[data-testid="stTable"]').filter(has_text="Attainment")
+        shown = table.inner_text().replace("\u2060", "")
+        assert all(p in shown for p in PAYLOADS), shown
 
         # the policy whose name is a payload, chosen in the sidebar: every page shows its name
         _choose_payload_policy(page)
@@ -196,8 +201,11 @@ def test_hostile_data_is_text_on_every_page(browser, hostile_server):
         assert any(p in " ".join(tips) for p in PAYLOADS), tips
         watch.check("weekly metrics, charts hovered")
 
-        # the page link to a breached case (its label is the case id)
+        # the page link to a breached case (its label is the case id), in the breached cases' tab
+        page.get_by_role("tab", name=re.compile(r"^Breached cases \(")).click()
+        wait_idle(page)
         link = page.locator('[data-testid="stPageLink"] a', has_text="Open case")
+        link.first.wait_for()
         assert link.count() == 1
         assert any(p in link.inner_text().replace("\u2060", "") for p in PAYLOADS)
         link.click()

@@ -13,6 +13,14 @@ from tests.browser.shots import full_screenshot
 pytestmark = pytest.mark.browser
 
 
+def open_tab(page, name: re.Pattern) -> None:
+    """Click a tab of the page, as a user would, and wait for its content (built when opened)."""
+    tab = page.locator('[data-testid="stMain"]').get_by_role("tab", name=name)
+    tab.click()
+    wait_idle(page)
+    assert tab.get_attribute("aria-selected") == "true"
+
+
 def test_manager_opens_the_last_week_and_drills_into_a_breach(page, app_server):
     goto(page, app_server)  # the app's home is the weekly metrics
     main = page.locator('[data-testid="stMain"]')
@@ -26,6 +34,13 @@ def test_manager_opens_the_last_week_and_drills_into_a_breach(page, app_server):
     main.get_by_text(f"Breached in {week}").wait_for()
     no_exception_on_screen(page)
     link = main.get_by_role("link", name=re.compile(r"^Open case \S+ in Case lookup"))
+    # the breaches open on where they happened, a static table: no data grid on the first view;
+    # the breached cases' grid is built when their tab is opened
+    assert main.get_by_role("tab", selected=True).inner_text() == "Where it breached"
+    assert main.locator('[data-testid="stTable"]').filter(has_text="Attainment").count() == 1
+    assert main.locator('[data-testid="stDataFrame"]').count() == 0 and link.count() == 0
+    open_tab(page, re.compile(r"^Breached cases \([\d,]+\)$"))
+    assert main.locator('[data-testid="stDataFrame"]').count() == 1
     link.first.scroll_into_view_if_needed()
     page.wait_for_timeout(800)  # let the charts finish drawing before the picture
     full_screenshot(page, SCREENSHOTS / "manager_flow.png")
@@ -45,7 +60,8 @@ def test_manager_finds_the_worst_stage_by_agent_opens_a_breach_and_reopens_the_v
     heading = main.locator("h3").filter(has_text=re.compile(r"^\d{4}-W\d{2} · ")).first
     heading.wait_for()
     week = heading.inner_text().split(" · ")[0]
-    main.get_by_text(f"Where {week} breached").wait_for()
+    main.get_by_text(f"Breached in {week}").wait_for()
+    assert main.get_by_role("tab", selected=True).inner_text() == "Where it breached"
     stage = main.get_by_role("combobox", name="Stage")
     assert "All the store's stages" not in stage.input_value()  # opens on the worst stage
     main.get_by_text(re.compile(r"breached of [\d,]+ item\(s\)")).first.wait_for()  # by agent: the default
@@ -54,6 +70,7 @@ def test_manager_finds_the_worst_stage_by_agent_opens_a_breach_and_reopens_the_v
     wait_idle(page)
     page.wait_for_url(re.compile(r"weeks=4"))
     view = page.url
+    open_tab(page, re.compile(r"^Breached cases \([\d,]+\)$"))
     link = main.get_by_role("link", name=re.compile(r"^Open case \S+ in Case lookup"))
     link.first.scroll_into_view_if_needed()
     case_id = re.search(r"Open case (\S+) in Case lookup", link.first.inner_text()).group(1)
