@@ -38,7 +38,9 @@ def test_an_address_opens_its_page_without_page_not_found(page, app_server, path
     no_exception_on_screen(page)
 
 
-def test_an_unknown_address_says_so_and_opens_the_first_page(page, app_server):
+def test_an_unknown_address_opens_the_first_page_at_its_own_address(page, app_server):
+    """(Streamlit may also say "Page not found" for a moment: its dialog, not asserted here.)"""
     goto(page, app_server, "no_such_page")
-    assert page.get_by_text("Page not found").count() == 1
     page.locator('[data-testid="stMain"]').get_by_role("heading", name="Weekly metrics", exact=True).wait_for()
+    assert urlsplit(page.url).path == "/weekly_metrics", page.url
+    no_exception_on_screen(page)
