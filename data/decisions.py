@@ -278,6 +278,11 @@ def _current(con: duckdb.DuckDBPyConnection, fp: str, version: str) -> bool:
         return False
 
 
+def facts_ready(con: duckdb.DuckDBPyConnection, policy) -> bool:
+    """Whether ``policy``'s facts are stored and current on ``con`` (reading them decides nothing)."""
+    return _current(con, fingerprint(policy), data_version(con))
+
+
 def _execute_each(cur: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
     """Run a multi-statement query whose statements bind parameters, one statement at a time
     (DuckDB binds parameters per statement)."""

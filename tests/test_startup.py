@@ -63,3 +63,50 @@ print(json.dumps({"failed": failed, "missing": [m for m in imported_modules() if
     assert out.returncode == 0, out.stderr
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got == {"failed": [], "missing": [], "legacy_pages": False, "calendars": 1}
+
+
+@pytest.fixture()
+def default_db(sample_db, tmp_path, monkeypatch):
+    """A copy of the sample as the default database ($RETURNS_DESK_DB)."""
+    target = tmp_path / "default.duckdb"
+    target.write_bytes(sample_db.read_bytes())
+    monkeypatch.setenv("RETURNS_DESK_DB", str(target))
+    return target
+
+
+def test_warm_data_reads_the_default_database_through_the_pages_connection(default_db):
+    import data
+    from data.decisions import decisions, facts_ready
+    from policy import load_policy
+    from ui.context import _connection_for
+    from ui.startup import warm_data
+
+    con = _connection_for(str(default_db))
+    decisions(con, load_policy())  # the facts stored, as a first page view leaves them
+    assert facts_ready(con, load_policy())
+    assert warm_data() == ["freshness", "weekly report"]
+    assert _connection_for(str(data.default_path())) is con  # the pages' one connection, warm
+
+
+def test_warm_data_decides_nothing(default_db):
+    from data.decisions import facts_ready
+    from policy import load_policy
+    from ui.context import _connection_for
+    from ui.startup import warm_data
+
+    con = _connection_for(str(default_db))
+    assert not facts_ready(con, load_policy())  # no stored facts: the page's progress bar decides them
+    assert warm_data() == ["freshness"]
+    assert not facts_ready(con, load_policy())
+
+
+@pytest.mark.parametrize("content", [None, b"not a database at all\n" * 100], ids=["no-file", "not-duckdb"])
+def test_warm_data_without_a_readable_database_reads_nothing_and_creates_nothing(tmp_path, monkeypatch, content):
+    from ui.startup import warm_data
+
+    target = tmp_path / "missing.duckdb"
+    if content is not None:
+        target.write_bytes(content)
+    monkeypatch.setenv("RETURNS_DESK_DB", str(target))
+    assert warm_data() == []
+    assert (target.read_bytes() == content) if content is not None else not target.exists()
