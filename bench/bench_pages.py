@@ -5,6 +5,8 @@ Streamlit page served the same way in the same run:
 
 - **cold**: the first view of a page after a server start (a new server per page, fresh caches),
   what the first user after a restart waits for. Target: within 3x of the bare page's first view.
+  Every page is set against a bare page served and viewed beside it (a fresh bare server per page,
+  views taken in turns), not against one bare figure taken at the start of a run of minutes.
 - **warm**: the same page in a new browser session afterwards (median of ``--repeat``), what
   everyone else waits for. Target: within 2x of the bare page, warm.
 - **big / sample**: with ``--big DB`` (e.g. 10M orders: ``python -m data sample --db big.duckdb
@@ -121,16 +123,20 @@ def view_seconds(browser, url: str, timeout_s: float = 300) -> float:
         context.close()
 
 
-def measure(browser, script: Path, cwd: Path, env: dict, path: str, repeat: int, log: Path) -> tuple[float, float]:
-    """(cold, warm median) of one page: a fresh server, its first view, then ``repeat`` views."""
-    server = serve(script, cwd, env, log)
+def measure(browser, script: Path, cwd: Path, env: dict, path: str, repeat: int, log: Path,
+            bare: Path) -> tuple[float, float, float, float]:
+    """(cold, warm median) of one page and of the bare page measured beside it: a fresh server
+    each, their first views one after the other, then ``repeat`` views of each, taken in turns,
+    so a machine that speeds up or slows down during the run moves both alike."""
+    server, bare_server = serve(script, cwd, env, log), serve(bare, bare.parent, {}, log)
     try:
-        url = f"{server.url}/{path}"
-        cold = view_seconds(browser, url)
-        warm = statistics.median(view_seconds(browser, url) for _ in range(repeat))
+        url, bare_url = f"{server.url}/{path}", f"{bare_server.url}/"
+        bare_cold, cold = view_seconds(browser, bare_url), view_seconds(browser, url)
+        pairs = [(view_seconds(browser, bare_url), view_seconds(browser, url)) for _ in range(repeat)]
     finally:
         server.stop()
-    return cold, warm
+        bare_server.stop()
+    return cold, statistics.median(w for _, w in pairs), bare_cold, statistics.median(b for b, _ in pairs)
 
 
 def _sample_db(folder: Path) -> Path:
@@ -169,21 +175,20 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
-                bare_cold, bare_warm = measure(browser, bare, tmp, {}, "", args.repeat, log)
-                print(f"bare page: cold {bare_cold:.2f} s, warm {bare_warm:.2f} s", flush=True)
-                results: dict[tuple[str, str], tuple[float, float]] = {}
+                results: dict[tuple[str, str], tuple[float, float, float, float]] = {}
                 for name, db in dbs.items():
                     env = {"RETURNS_DESK_DB": str(db), "RETURNS_DESK_POLICIES": str(policies)}
                     for path in pages:
-                        results[name, path] = measure(browser, REPO / args.entry, REPO, env, path, args.repeat, log)
-                        cold, warm = results[name, path]
-                        print(f"{name:>6} {path:<15} cold {cold:6.2f} s  warm {warm:6.2f} s", flush=True)
+                        results[name, path] = measure(browser, REPO / args.entry, REPO, env, path, args.repeat, log, bare)
+                        cold, warm, bare_cold, bare_warm = results[name, path]
+                        print(f"{name:>6} {path:<15} cold {cold:6.2f} s  warm {warm:6.2f} s   "
+                              f"(bare page beside it: cold {bare_cold:.2f} s, warm {bare_warm:.2f} s)", flush=True)
             finally:
                 browser.close()
     print()
     print(f"{'page':<15} {'db':>6} {'warm/bare':>10} {'cold/bare':>10}" + (f" {'big/sample':>11}" if args.big else ""))
     failed = 0
-    for (name, path), (cold, warm) in results.items():
+    for (name, path), (cold, warm, bare_cold, bare_warm) in results.items():
         ratios = [warm / bare_warm, cold / bare_cold]
         line = f"{path:<15} {name:>6} {ratios[0]:>9.2f}x {ratios[1]:>9.2f}x"
         ok = ratios[0] <= TARGETS["warm / bare"] and ratios[1] <= TARGETS["cold / bare cold"]
