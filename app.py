@@ -19,7 +19,6 @@ PAGES = [
 ]
 
 
-
 def home() -> None:
     """The address "/" opens the first page the user may open, at its own address, keeping the
     query: Streamlit serves its default page at "/" only, so a shared link such as

@@ -36,7 +36,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import sql
-from .columns import BOOL, CANCELLED_STATUSES, KEYS, MONEY, REQUIRED, TEXT, TS, table_columns
+from .columns import BOOL, KEYS, MONEY, REQUIRED, TEXT, TS, table_columns
 from .db import DataError
 from .facts import (
     CASE_FACTS_SCHEMA,
@@ -336,7 +336,7 @@ def decide(spark, orders_path, cases_path, policy) -> SparkFacts:
     check_table(cases, cases_path, "cases")
     orders.createOrReplaceTempView("orders")
     cases.createOrReplaceTempView("cases")
-    order_rows = spark.sql(sql.load("spark_orders_input"), args={"cancelled_statuses": list(CANCELLED_STATUSES)})
+    order_rows = spark.sql(sql.load("spark_orders_input"), args=sql.SHARED_PARAMS)
     case_rows = spark.sql(sql.load("spark_cases_input"))
     processing = order_rows.mapInArrow(functools.partial(decide_orders_partition, policy=policy),
                                        _spark_schema(STAGE_SCHEMA)).persist()
