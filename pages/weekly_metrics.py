@@ -24,6 +24,7 @@ from data.metrics_view import (
     change,
     csv_file_name,
     late_by_working_hours,
+    opening_week,
     period_totals,
     period_weeks,
     picked_point,
@@ -166,9 +167,8 @@ if weeks_all.empty:
     st.stop()
 week_options = [pd.Timestamp(w).date() for w in weeks_all["week"]][::-1]
 incomplete_weeks = {pd.Timestamp(w).date() for w in weeks_all.loc[~weeks_all["complete"], "week"]}
-complete_options = [w for w in week_options if w not in incomplete_weeks]
 last_complete = _monday(as_of.date()) - dt.timedelta(days=7)
-default_week = complete_options[0] if complete_options else week_options[0]
+default_week = opening_week(weeks_all)
 if default_week != last_complete:
     st.caption(f"The last calendar week ({iso_week(last_complete)}) has no data or the data stops in it; "
                f"showing the latest complete week with data, {iso_week(default_week)}.")
