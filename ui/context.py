@@ -547,7 +547,7 @@ def sidebar(role=None) -> None:
             st.session_state[_AS_OF_START] = today()
             st.session_state[_AS_OF_KEY] = _as_of_from_url() or today()
         bad = policy_file_errors()
-        _settings_in_force(bool(bad))
+        _settings_in_force(len(bad))
         with st.popover("Settings", icon=":material/tune:", width="stretch"):
             st.text_input(
                 "Database file", key=_DB_KEY, on_change=_choose_db,
@@ -574,7 +574,7 @@ def sidebar(role=None) -> None:
             st.caption(_md(facts_sentence()))
 
 
-def _settings_in_force(bad_policy_files: bool) -> None:
+def _settings_in_force(bad_policy_files: int) -> None:
     """The sidebar's summary of what every page works with: one line each."""
     day = _chosen_day()
     when = f"now, {as_of():%Y-%m-%d %H:%M}" if day is None else f"end of {day:%Y-%m-%d}"
@@ -582,7 +582,7 @@ def _settings_in_force(bad_policy_files: bool) -> None:
              f"**As of:** {when} ({_md(policy().calendar.timezone)})",
              f"**Database:** {_md(db_path().name)}"]
     if bad_policy_files:
-        lines.append("Some saved policy files could not be read: see Settings.")
+        lines.append(f"{bad_policy_files} saved policy file(s) could not be read: see Settings.")
     st.markdown("  \n".join(lines), help=f"Database file: {_md(db_path())}")
 
 

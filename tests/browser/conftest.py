@@ -232,6 +232,7 @@ def open_expander(page, expander) -> None:
 def open_settings(page):
     """Open the sidebar's Settings popover (database file, policy version, as-of date) and
     return its body: the browser builds a popover's content only when it is opened."""
+    wait_idle(page)  # a run still drawing the sidebar would close the popover again
     body = page.locator('[data-testid="stPopoverBody"]')
     if not body.count():
         page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Settings").click()

@@ -16,7 +16,7 @@ def test_app_starts_and_shows_the_sidebar(page, app_server):
     goto(page, app_server)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Database:").first.wait_for()  # what is in force, one line each
-    assert open_settings(page).get_by_text("Database file").count() == 1
+    open_settings(page).get_by_text("Database file").wait_for()
     no_exception_on_screen(page)
 
 
