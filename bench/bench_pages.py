@@ -9,6 +9,9 @@ Streamlit page served the same way in the same run:
   views taken in turns), not against one bare figure taken at the start of a run of minutes.
 - **warm**: the same page in a new browser session afterwards (median of ``--repeat``), what
   everyone else waits for. Target: within 2x of the bare page, warm.
+- ``--rounds N`` (default 3) starts the servers N times per page: a first view is one sample per
+  start, and on a two-core machine one sample moves by a quarter either way, so each figure is
+  the median of the rounds (warm: of every warm view of every round).
 - **big / sample**: with ``--big DB`` (e.g. 10M orders: ``python -m data sample --db big.duckdb
   --orders 10000000 --cases 2000000``) every page on it against the same page on the sample.
   Target: within 2x.
@@ -17,7 +20,7 @@ A view lasts from navigation until the script run has finished and nothing on th
 running or loading (the last moment anything was busy; the 1 s of quiet used to be sure is not
 counted).
 
-Run: python bench/bench_pages.py [--sample DB] [--big DB] [--repeat N] [--pages weekly_metrics,...]
+Run: python bench/bench_pages.py [--sample DB] [--big DB] [--repeat N] [--rounds N] [--pages weekly_metrics,...]
 [--entry app.py] (without ``--sample`` a sample database pinned to 2026-11-26 is built in a
 temporary folder; the app is served as the README starts it, through serve.py, which does its
 start-up work before the health check answers; ``--entry app.py`` serves app.py directly; the bare
@@ -123,9 +126,9 @@ def view_seconds(browser, url: str, timeout_s: float = 300) -> float:
         context.close()
 
 
-def measure(browser, script: Path, cwd: Path, env: dict, path: str, repeat: int, log: Path,
-            bare: Path) -> tuple[float, float, float, float]:
-    """(cold, warm median) of one page and of the bare page measured beside it: a fresh server
+def measure_round(browser, script: Path, cwd: Path, env: dict, path: str, repeat: int, log: Path,
+                  bare: Path) -> tuple[float, list[float], float, list[float]]:
+    """(cold, warm views) of one page and of the bare page measured beside it: a fresh server
     each, their first views one after the other, then ``repeat`` views of each, taken in turns,
     so a machine that speeds up or slows down during the run moves both alike."""
     server, bare_server = serve(script, cwd, env, log), serve(bare, bare.parent, {}, log)
@@ -136,7 +139,15 @@ def measure(browser, script: Path, cwd: Path, env: dict, path: str, repeat: int,
     finally:
         server.stop()
         bare_server.stop()
-    return cold, statistics.median(w for _, w in pairs), bare_cold, statistics.median(b for b, _ in pairs)
+    return cold, [w for _, w in pairs], bare_cold, [b for b, _ in pairs]
+
+
+def measure(browser, script: Path, cwd: Path, env: dict, path: str, repeat: int, log: Path,
+            bare: Path, rounds: int) -> tuple[float, float, float, float]:
+    """Medians over ``rounds`` server starts: (cold, warm, bare cold, bare warm)."""
+    runs = [measure_round(browser, script, cwd, env, path, repeat, log, bare) for _ in range(rounds)]
+    return (statistics.median(r[0] for r in runs), statistics.median(w for r in runs for w in r[1]),
+            statistics.median(r[2] for r in runs), statistics.median(b for r in runs for b in r[3]))
 
 
 def _sample_db(folder: Path) -> Path:
@@ -156,7 +167,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sample", type=Path, help="the sample database (default: built in a temp folder)")
     ap.add_argument("--big", type=Path, help="a large database to compare with the sample (e.g. 10M orders)")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=3, help="warm views per server start")
+    ap.add_argument("--rounds", type=int, default=3, help="server starts per page (figures are their medians)")
     ap.add_argument("--pages", default=",".join(PAGES))
     ap.add_argument("--entry", default="serve.py", help="the file `streamlit run` serves: serve.py (the README's start command) or app.py")
     args = ap.parse_args()
@@ -179,7 +191,8 @@ def main() -> int:
                 for name, db in dbs.items():
                     env = {"RETURNS_DESK_DB": str(db), "RETURNS_DESK_POLICIES": str(policies)}
                     for path in pages:
-                        results[name, path] = measure(browser, REPO / args.entry, REPO, env, path, args.repeat, log, bare)
+                        results[name, path] = measure(browser, REPO / args.entry, REPO, env, path, args.repeat, log, bare,
+                                                        args.rounds)
                         cold, warm, bare_cold, bare_warm = results[name, path]
                         print(f"{name:>6} {path:<15} cold {cold:6.2f} s  warm {warm:6.2f} s   "
                               f"(bare page beside it: cold {bare_cold:.2f} s, warm {bare_warm:.2f} s)", flush=True)

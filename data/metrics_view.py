@@ -23,6 +23,16 @@ PERIODS = (1, 4, 12)  # weeks a manager compares: a week, a month, a quarter
 MONEY = ("refunds_full", "refunds_partial", "refunds_other", "merchant_freight")
 
 
+def opening_week(weeks: pd.DataFrame) -> dt.date | None:
+    """The week Weekly metrics opens on: the latest complete week (over, and the data reaches
+    its end), else the latest week with data; None when there is none. ``weeks`` is
+    ``report_week_list``'s frame (week, complete)."""
+    if weeks.empty:
+        return None
+    complete = weeks.loc[weeks["complete"].astype(bool), "week"]
+    return pd.Timestamp((complete if len(complete) else weeks["week"]).max()).date()
+
+
 def period_weeks(last_week: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
     """The Mondays of the first and last week of the ``weeks``-week period ending with ``last_week``."""
     return last_week - dt.timedelta(weeks=weeks - 1), last_week

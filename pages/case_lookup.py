@@ -113,8 +113,8 @@ def case_table(frame: pd.DataFrame, key: str, columns: list[str] | None = None) 
     """A table of cases; selecting a row opens that case."""
     shown = (frame[columns] if columns else frame).copy()
     for col, label in (("request", d.request_label), ("reason", d.reason_label)):
-        if col in shown:
-            shown[col] = shown[col].map(lambda v, f=label: f(v) if isinstance(v, str) else None)
+        if col in shown:  # a cancellation has no reason: a dash, not the grid's grey "None"
+            shown[col] = shown[col].map(lambda v, f=label: f(v) if isinstance(v, str) else "—")
     event = st.dataframe(shown, hide_index=True, key=_key(key), on_select="rerun", selection_mode="single-row",
                          column_config=CASE_COLUMNS, width="stretch")
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []

@@ -24,6 +24,7 @@ from data.metrics_view import (
     change,
     csv_file_name,
     late_by_working_hours,
+    opening_week,
     period_totals,
     period_weeks,
     picked_point,
@@ -166,9 +167,8 @@ if weeks_all.empty:
     st.stop()
 week_options = [pd.Timestamp(w).date() for w in weeks_all["week"]][::-1]
 incomplete_weeks = {pd.Timestamp(w).date() for w in weeks_all.loc[~weeks_all["complete"], "week"]}
-complete_options = [w for w in week_options if w not in incomplete_weeks]
 last_complete = _monday(as_of.date()) - dt.timedelta(days=7)
-default_week = complete_options[0] if complete_options else week_options[0]
+default_week = opening_week(weeks_all)
 if default_week != last_complete:
     st.caption(f"The last calendar week ({iso_week(last_complete)}) has no data or the data stops in it; "
                f"showing the latest complete week with data, {iso_week(default_week)}.")
@@ -390,7 +390,6 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 WHY_HEADERS = {"items": "Items", "met": "Met", "breached": "Breached", "pending": "Pending",
                "attainment": "Attainment"}
 WHY_ROWS_SHOWN = 15
-ATTAINMENT_BAR = "#1c83e133"  # the charts' blue, light enough to read the figure over it (red would read as bad at 100%)
 
 
 
@@ -420,15 +419,25 @@ def why_tab(stages: pd.DataFrame, week: dt.date, category: str | None, country: 
             why["value"] = [str(v) if v is not None and pd.notna(v) else NO_VALUE[by] for v in why["value"]]  # cells are text
         st.caption(f"{int(why['breached'].sum()):,} breached of {int(why['items'].sum()):,} item(s); most breaches "
                    "first.")
-        # A static table, not a data grid: a row per agent, category, reason or weekday, already in
-        # the order a manager reads it; the first view then loads no grid (a data grid's code is the
-        # largest part of what the browser loads for this page).
-        shown = why.assign(value=[ui.md(v) for v in why["value"]])  # table cells are Markdown
-        shown = shown.rename(columns={"value": BY_LABELS[by], **WHY_HEADERS})
-        st.table(shown.style.format({h: "{:,}" for h in ("Items", "Met", "Breached", "Pending")})
-                 .format("{:.1%}", subset=["Attainment"], na_rep="—")
-                 .bar(subset=["Attainment"], vmin=0, vmax=1, color=ATTAINMENT_BAR), hide_index=True,
-                 height="content" if len(shown) <= WHY_ROWS_SHOWN else 560)  # longer: it scrolls
+        # A Markdown table, not a data grid or a table element: a row per agent, category, reason
+        # or weekday, already in the order a manager reads it, drawn with the page's text, so
+        # the first view loads neither's code (bench/bench_pages.py); below the target in red.
+        shown = pd.DataFrame({
+            BY_LABELS[by]: why["value"],
+            **{WHY_HEADERS[c]: [f"{int(v):,}" for v in why[c]] for c in ("items", "met", "breached", "pending")},
+            WHY_HEADERS["attainment"]: [_attainment_cell(v, target) for v in why["attainment"]],
+        })
+        box = st.container(height=560) if len(shown) > WHY_ROWS_SHOWN else st.container()  # longer: it scrolls
+        box.markdown(ui.markdown_table(shown, right=tuple(WHY_HEADERS.values()),
+                                       markdown=(WHY_HEADERS["attainment"],)))
+
+
+def _attainment_cell(value, target: float) -> str:
+    """An attainment as Markdown: "—" when nothing was decided yet, red below the SLA target."""
+    if value is None or pd.isna(value):
+        return "—"
+    text = ui.md(f"{value:.1%}")
+    return f":red[{text}]" if value * 100 < target else text
 
 
 # --- breached items ---------------------------------------------------------------------------
@@ -527,13 +536,15 @@ def breaches_section(stages: pd.DataFrame, week: dt.date, category: str | None, 
 
 breaches_section(stages, week, category, country)
 
-# --- download -------------------------------------------------------------------------------
-d1, d2 = st.columns(2)
-d1.download_button("Download the week's figures (CSV)", _week_csv(con, token, policy, as_of, week, category, country),
-                   key="wm_dl_week", file_name=csv_file_name(week, 1, category, country), mime="text/csv",
-                   icon=":material/download:")
-breaches = sum(_breached_page(con, token, policy, as_of, week, cases, category, country, 0)[1] for cases in (True, False))
-d2.download_button("Download the week's breached items (CSV)",
-                   functools.partial(_breaches_csv, con, token, policy, as_of, week, category, country),
-                   key="wm_dl_breaches", file_name=csv_file_name(week, 1, category, country, "breaches"),
-                   mime="text/csv", icon=":material/download:", disabled=not breaches)
+# --- download: in a popover, whose buttons the browser builds only when it is opened ---------------
+with st.popover("Download CSV", icon=":material/download:"):
+    st.download_button("The week's figures", _week_csv(con, token, policy, as_of, week, category, country),
+                       key="wm_dl_week", file_name=csv_file_name(week, 1, category, country), mime="text/csv",
+                       icon=":material/download:", width="stretch")
+    breaches = sum(_breached_page(con, token, policy, as_of, week, cases, category, country, 0)[1]
+                   for cases in (True, False))
+    st.download_button("The week's breached items",
+                       functools.partial(_breaches_csv, con, token, policy, as_of, week, category, country),
+                       key="wm_dl_breaches", file_name=csv_file_name(week, 1, category, country, "breaches"),
+                       mime="text/csv", icon=":material/download:", disabled=not breaches, width="stretch",
+                       help=None if breaches else "No deadline breached this week.")

@@ -91,6 +91,10 @@ def test_first_load_shows_queues_and_latest_cases(env, facts):
     assert "Latest cases" in md
     latest = _table(at, "lookup_latest").value
     assert list(latest["case_id"]) == list(facts["latest"]["case_id"])
+    assert latest["reason"].notna().all() and latest["request"].notna().all()  # no grey "None" cell
+    no_reason = facts["latest"]["reason"].isna().to_numpy()
+    assert no_reason.any(), "the sample's latest cases include a cancellation without a reason"
+    assert set(latest["reason"][no_reason]) == {"—"}
     # As of today the queue either lists what is due within a working day or says that nothing
     # is (which one depends on how far today is past the sample's last day).
     import re

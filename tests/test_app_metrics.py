@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -118,7 +119,7 @@ def _week_breaches(con, week: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _drawn_tables(app) -> set[str]:
     """Which of the breaches' tables are drawn: "why" (the breakdown, a static table), and the
     data grids by their keys (AppTest has no key for a dataframe: each is told by its columns)."""
-    drawn = {"why"} if any({"Breached", "Attainment"} <= set(t.value.columns) for t in app.table) else set()
+    drawn = {"why"} if _why_markdown(app) is not None else set()
     for columns in (set(d.value.columns) for d in app.dataframe):
         if {"open", "due", "late_by_hours"} <= columns:
             drawn.add("wm_breaches")
@@ -232,10 +233,23 @@ def test_an_empty_database_says_so(tmp_path, monkeypatch):
     assert any("no orders or cases" in i.value for i in app.info)
 
 
+def _why_markdown(app) -> str | None:
+    """The breakdown's Markdown table (drawn with st.markdown: its header has Breached and
+    Attainment), or None when it is not drawn."""
+    return next((m.value for m in app.markdown if m.value.startswith("| ") and "| Attainment |" in m.value), None)
+
+
 def _why(app) -> pd.DataFrame:
-    """The breakdown (a static table; AppTest finds tables by position, not key): the one with
-    Breached and Attainment columns."""
-    return next(t.value for t in app.table if {"Breached", "Attainment"} <= set(t.value.columns))
+    """The breakdown as a frame: its Markdown table read back (escapes undone, counts as numbers)."""
+    lines = _why_markdown(app).split("\n")
+
+    def cells(line: str) -> list[str]:
+        return [re.sub(r"\\(.)", r"\1", c.strip()) for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+
+    table = pd.DataFrame([cells(line) for line in lines[2:]], columns=cells(lines[0]))
+    for column in ("Items", "Met", "Breached", "Pending"):
+        table[column] = table[column].str.replace(",", "").astype(int)
+    return table
 
 
 def test_the_why_opens_on_the_worst_stage_by_agent(at, con):

@@ -108,3 +108,29 @@ def test_case_urls_encode_the_id(case_id, url):
     (shown,) = case_urls(pd.Series([case_id]))
     assert shown == url
     assert parse_qs(urlparse(shown).query)["case"] == [case_id]
+
+
+MARKDOWN_TABLES = {  # (cells of a one-row table, what the row must read) : every cell is text
+    "a pipe stays in its cell": ("a|b", r"a\|b"),
+    "emphasis is not applied": ("**B**", r"\*\*B\*\*"),
+    "a link is not made": ("[x](javascript:alert(1))", r"\[x\]\(javascript\:alert\(1\)\)"),
+    "a newline does not end the row": ("one\ntwo", "one two"),
+}
+
+
+@pytest.mark.parametrize("cell, shown", MARKDOWN_TABLES.values(), ids=MARKDOWN_TABLES.keys())
+def test_a_markdown_table_cell_is_text(cell, shown):
+    from ui.display import markdown_table
+
+    table = markdown_table(pd.DataFrame({"Agent": [cell], "Items": ["1,234"]}), right=("Items",))
+    head, rule, row = table.split("\n")
+    assert head == "| Agent | Items |" and rule == "| --- | ---: |"
+    assert row == f"| {shown} | 1\\,234 |"  # md escapes every punctuation mark; it reads "1,234"
+
+
+def test_markdown_columns_are_kept_as_written_and_an_empty_frame_is_a_header():
+    from ui.display import markdown_table
+
+    table = markdown_table(pd.DataFrame({"Stage": ["P1"], "Attainment": [":red[80.0%]"]}), markdown=("Attainment",))
+    assert table.split("\n")[-1] == "| P1 | :red[80.0%] |"
+    assert markdown_table(pd.DataFrame({"A": []})).split("\n") == ["| A |", "| --- |"]

@@ -12,6 +12,7 @@ from data.metrics_view import (
     change,
     csv_file_name,
     late_by_working_hours,
+    opening_week,
     period_totals,
     period_weeks,
     previous_period,
@@ -126,3 +127,23 @@ def test_picked_point(points, expected):
     from data.metrics_view import picked_point
 
     assert picked_point(points) == expected
+
+
+OPENING = {  # (complete flags of W45..W48 in the week list's order, the week the page opens on)
+    "the latest week is complete": ([True, True, True, True], W[3]),
+    "the latest week is still going": ([True, True, True, False], W[2]),
+    "a gap of incomplete weeks": ([True, False, True, False], W[2]),
+    "only the first week is complete": ([True, False, False, False], W[0]),
+    "no week is complete: the latest": ([False, False, False, False], W[3]),
+}
+
+
+@pytest.mark.parametrize("complete, expected", OPENING.values(), ids=OPENING.keys())
+def test_the_page_opens_on_the_latest_complete_week(complete, expected):
+    weeks = pd.DataFrame({"week": pd.to_datetime(W), "complete": complete})
+    assert opening_week(weeks) == expected
+    assert opening_week(weeks.iloc[::-1]) == expected  # whatever order the list comes in
+
+
+def test_no_week_no_opening_week():
+    assert opening_week(pd.DataFrame({"week": pd.to_datetime([]), "complete": pd.Series([], dtype=bool)})) is None

@@ -84,7 +84,7 @@ def test_warm_data_reads_the_default_database_through_the_pages_connection(defau
     con = _connection_for(str(default_db))
     decisions(con, load_policy())  # the facts stored, as a first page view leaves them
     assert facts_ready(con, load_policy())
-    assert warm_data() == ["freshness", "weekly report"]
+    assert warm_data() == ["freshness", "weekly report", "breaches"]
     assert _connection_for(str(data.default_path())) is con  # the pages' one connection, warm
 
 

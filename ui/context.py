@@ -515,8 +515,14 @@ def _md(value) -> str:
 
 
 def sidebar(role=None) -> None:
-    """Draw the shared sidebar: who is signed in, database file (admins may switch to another
-    existing file), policy version, as-of date. Called by app.py."""
+    """Draw the shared sidebar: who is signed in, the database file, policy version and as-of
+    time in force (one line each), and a "Settings" popover to change them (admins may switch
+    to another existing database file). Called by app.py.
+
+    The three controls sit in a popover because a browser builds a popover's content only when
+    it is opened: drawn in the sidebar itself, a text box, a select box and a date picker cost
+    every page's first view about 0.2 s of the browser's time (bench/bench_pages.py), for
+    settings most visits never change. What is in force is always on screen."""
     from access import Permission
     from ui import access
 
@@ -526,12 +532,6 @@ def sidebar(role=None) -> None:
             st.caption(access.describe(role))
         if _DB_KEY not in st.session_state:
             st.session_state[_DB_KEY] = str(db_path())
-        st.text_input(
-            "Database file", key=_DB_KEY, on_change=_choose_db,
-            disabled=role is not None and not role.can(Permission.IMPORT),
-            help="The DuckDB file with orders and cases (set RETURNS_DESK_DB to change the default; the "
-                 "default is created from the built-in sample data). Admins may switch to another existing file.",
-        )
         try:
             connection()
         except data.DataError as exc:
@@ -539,36 +539,51 @@ def sidebar(role=None) -> None:
 
             show_error(exc)
         if st.session_state.get(_DB_ERROR):
-            from ui.display import md
-
-            st.error(md(st.session_state[_DB_ERROR]), icon=":material/error:")
+            st.error(_md(st.session_state[_DB_ERROR]), icon=":material/error:")
         versions = list(policy_versions())
         if st.session_state.get(_POLICY_KEY) not in versions:
             st.session_state[_POLICY_KEY] = versions[0]
-        st.selectbox(
-            "Policy version", versions, key=_POLICY_KEY,
-            help="The shipped policy, a version saved in the database's policy history, or a policy file saved "
-                 f"under {_md(POLICIES_DIR)}.",
-        )
-        bad = policy_file_errors()
-        if bad:
-            from ui.display import md
-
-            st.caption(f"{len(bad)} saved policy file(s) could not be read and are not offered: "
-                       + md(", ".join(sorted(bad))))
         if _AS_OF_KEY not in st.session_state:
             st.session_state[_AS_OF_START] = today()
             st.session_state[_AS_OF_KEY] = _as_of_from_url() or today()
-        st.date_input(
-            "As of", key=_AS_OF_KEY, format="YYYY-MM-DD",
-            help="Deadlines are met, breached or pending as of this date: today means now; "
-                 "another date means the end of that day.",
-        )
-        st.caption(f"Times in {policy().calendar.timezone}. As of {as_of():%Y-%m-%d %H:%M}.")
+        bad = policy_file_errors()
+        _settings_in_force(len(bad))
+        with st.popover("Settings", icon=":material/tune:", width="stretch"):
+            st.text_input(
+                "Database file", key=_DB_KEY, on_change=_choose_db,
+                disabled=role is not None and not role.can(Permission.IMPORT),
+                help="The DuckDB file with orders and cases (set RETURNS_DESK_DB to change the default; the "
+                     "default is created from the built-in sample data). Admins may switch to another existing file.",
+            )
+            st.selectbox(
+                "Policy version", versions, key=_POLICY_KEY,
+                help="The shipped policy, a version saved in the database's policy history, or a policy file "
+                     f"saved under {_md(POLICIES_DIR)}.",
+            )
+            if bad:
+                st.caption(f"{len(bad)} saved policy file(s) could not be read and are not offered: "
+                           + _md(", ".join(sorted(bad))))
+            st.date_input(
+                "As of", key=_AS_OF_KEY, format="YYYY-MM-DD",
+                help="Deadlines are met, breached or pending as of this date: today means now; "
+                     "another date means the end of that day.",
+            )
         _as_of_to_url()
         st.caption(freshness_sentence())
         if facts_dir() is not None:
             st.caption(_md(facts_sentence()))
+
+
+def _settings_in_force(bad_policy_files: int) -> None:
+    """The sidebar's summary of what every page works with: one line each."""
+    day = _chosen_day()
+    when = f"now, {as_of():%Y-%m-%d %H:%M}" if day is None else f"end of {day:%Y-%m-%d}"
+    lines = [f"**Policy:** {_md(st.session_state[_POLICY_KEY])}",
+             f"**As of:** {when} ({_md(policy().calendar.timezone)})",
+             f"**Database:** {_md(db_path().name)}"]
+    if bad_policy_files:
+        lines.append(f"{bad_policy_files} saved policy file(s) could not be read: see Settings.")
+    st.markdown("  \n".join(lines), help=f"Database file: {_md(db_path())}")
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

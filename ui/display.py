@@ -83,6 +83,21 @@ def md(value: Any) -> str:
     return "".join("\\" + ch if ch in _PUNCT else ch for ch in text)
 
 
+def markdown_table(frame: pd.DataFrame, right: tuple[str, ...] = (), markdown: tuple[str, ...] = ()) -> str:
+    """``frame`` as a Markdown table for ``st.markdown``: a short, already ordered table drawn
+    with the page's text, without the data grid's or the table element's code (each a chain of
+    scripts the browser loads before the first view is done). Cells are text (``md``), except the
+    ``markdown`` columns, which the caller has written as Markdown; ``right`` columns align right."""
+    def row(cells) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    head = row(md(c) for c in frame.columns)
+    rule = row("---:" if c in right else "---" for c in frame.columns)
+    body = [row(str(v) if c in markdown else md(v) for c, v in zip(frame.columns, values, strict=True))
+            for values in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
 def chart_text(value: Any) -> Any:
     """``value`` as literal text in a Plotly chart (axis labels, legends, hover text), which
     renders a subset of HTML (``<a href>``, ``<b>``, ``<br>``) and decodes entities: ``&``, ``<``

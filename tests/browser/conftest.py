@@ -229,6 +229,17 @@ def open_expander(page, expander) -> None:
     raise TimeoutError("the expander kept changing size for 5 s")
 
 
+def open_settings(page):
+    """Open the sidebar's Settings popover (database file, policy version, as-of date) and
+    return its body: the browser builds a popover's content only when it is opened."""
+    wait_idle(page)  # a run still drawing the sidebar would close the popover again
+    body = page.locator('[data-testid="stPopoverBody"]')
+    if not body.count():
+        page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Settings").click()
+    body.get_by_text("Policy version").first.wait_for()
+    return body
+
+
 def goto(page, server: AppServer, path: str = "", **query: str):
     """Open ``server.url/<path>?<query>`` and wait until the page has rendered."""
     from urllib.parse import urlencode

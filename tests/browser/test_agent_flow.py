@@ -7,14 +7,16 @@ import re
 
 import pytest
 
-from tests.browser.conftest import goto, no_exception_on_screen, open_expander, screenshot, wait_idle
+from tests.browser.conftest import goto, no_exception_on_screen, open_expander, open_settings, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
 def test_app_starts_and_shows_the_sidebar(page, app_server):
     goto(page, app_server)
-    page.get_by_text("Database file").first.wait_for()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Database:").first.wait_for()  # what is in force, one line each
+    open_settings(page).get_by_text("Database file").wait_for()
     no_exception_on_screen(page)
 
 
@@ -108,7 +110,7 @@ def test_a_shared_link_is_the_first_visit_after_a_restart(page, tmp_path, entry)
         goto(page, AppServer(url=url, db=db, log=tmp_path / "fresh.log"), "case_lookup", case="NO-SUCH-CASE")
         page.get_by_text("There is no case NO-SUCH-CASE").wait_for()
         sidebar = page.locator('[data-testid="stSidebar"]')
-        assert sidebar.get_by_text("Database file").count() == 1
+        assert sidebar.get_by_text("Database:").count() == 1
         assert sidebar.get_by_text("Case lookup").count() == 1
         assert sidebar.get_by_text("case lookup", exact=True).count() == 0  # not the legacy page list
         assert "case=NO-SUCH-CASE" in page.url

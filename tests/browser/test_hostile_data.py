@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.conftest import no_exception_on_screen, start_server, stop_server, wait_idle
+from tests.browser.conftest import no_exception_on_screen, open_settings, start_server, stop_server, wait_idle
 from tests.test_odd_policy_files import make_odd_folder
 
 pytestmark = pytest.mark.browser
@@ -153,7 +153,7 @@ def _nav(page, title: str) -> None:
 
 
 def _choose_payload_policy(page) -> None:
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
+    open_settings(page).locator('[data-testid="stSelectbox"]').click()
     page.get_by_role("option", name="(payload.toml)").click()
     wait_idle(page)
 
@@ -172,7 +172,7 @@ def test_hostile_data_is_text_on_every_page(browser, hostile_server):
         page.get_by_role("heading", name="Weekly metrics", exact=True).wait_for()
         watch.check("weekly metrics, shipped policy")
         # where the week breached, by agent: a static table of Markdown cells, each agent as typed
-        table = page.locator('[data-testid="stTable"]').filter(has_text="Attainment")
+        table = page.locator('[data-testid="stMarkdown"] table').filter(has_text="Attainment")
         shown = table.inner_text().replace("\u2060", "")
         assert all(p in shown for p in PAYLOADS), shown
 

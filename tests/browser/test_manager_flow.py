@@ -34,10 +34,10 @@ def test_manager_opens_the_last_week_and_drills_into_a_breach(page, app_server):
     main.get_by_text(f"Breached in {week}").wait_for()
     no_exception_on_screen(page)
     link = main.get_by_role("link", name=re.compile(r"^Open case \S+ in Case lookup"))
-    # the breaches open on where they happened, a static table: no data grid on the first view;
+    # the breaches open on where they happened, a Markdown table: no data grid on the first view;
     # the breached cases' grid is built when their tab is opened
     assert main.get_by_role("tab", selected=True).inner_text() == "Where it breached"
-    assert main.locator('[data-testid="stTable"]').filter(has_text="Attainment").count() == 1
+    assert main.locator('[data-testid="stMarkdown"] table').filter(has_text="Attainment").count() == 1
     assert main.locator('[data-testid="stDataFrame"]').count() == 0 and link.count() == 0
     open_tab(page, re.compile(r"^Breached cases \([\d,]+\)$"))
     assert main.locator('[data-testid="stDataFrame"]').count() == 1

@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     goto,
     no_exception_on_screen,
     open_expander,
+    open_settings,
     start_server,
     stop_server,
     wait_idle,
@@ -125,8 +126,7 @@ def test_store_pays_changed_mind_freight_costed_saved_and_loaded_back(page, own_
     # Loaded back: version 1 in the sidebar is the new baseline, store-paid changed-mind freight included.
     page.wait_for_timeout(5500)  # the sidebar reads the history at most every 5 s
     goto(page, own_server, "what_if")
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    _choose(page, sidebar.get_by_role("combobox", name=re.compile("Policy version")),
+    _choose(page, open_settings(page).get_by_role("combobox", name=re.compile("Policy version")),
             "v1 · Store pays changed-mind freight")
     main.get_by_text(re.compile(r"^Replayed [\d,]+ case")).first.wait_for()
     assert _metric(main, "Decisions that change") == "0"

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from tests.browser.conftest import goto, no_exception_on_screen, start_server, stop_server, wait_idle
+from tests.browser.conftest import goto, no_exception_on_screen, open_settings, start_server, stop_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_a_policy_not_yet_stored_is_decided_under_a_progress_bar(page, app_db, a
         main = page.locator('[data-testid="stMain"]')
         main.locator('[data-testid="stMetric"]').first.wait_for()  # the store's policy: the figures
         sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_role("combobox", name=re.compile("Policy version")).click()
+        open_settings(page).get_by_role("combobox", name=re.compile("Policy version")).click()
         page.get_by_role("option", name="Long window (long.toml)").click()
         wait_idle(page)
         bar = main.locator('[data-testid="stProgress"]')
@@ -41,7 +41,8 @@ def test_a_policy_not_yet_stored_is_decided_under_a_progress_bar(page, app_db, a
         sidebar.get_by_role("link", name="Case lookup", exact=True).click()  # the same session, same policy
         wait_idle(page)
         main.get_by_text("At risk: due within one working day").wait_for()
-        assert sidebar.get_by_role("combobox", name=re.compile("Policy version")).input_value() == "Long window (long.toml)"
+        assert sidebar.get_by_text("Policy: Long window (long.toml)").count() == 1  # in force, in the summary
+        assert open_settings(page).get_by_role("combobox", name=re.compile("Policy version")).input_value() == "Long window (long.toml)"
         assert main.locator('[data-testid="stProgress"]').count() == 0  # stored now: read without deciding
         no_exception_on_screen(page)
     finally:
