@@ -510,7 +510,7 @@ def late_orders_tab(week: dt.date, total: int, category: str | None, country: st
 @st.fragment
 def breaches_section(stages: pd.DataFrame, week: dt.date, category: str | None, country: str | None) -> None:
     """Where the week breached, its breached cases and its late orders, in tabs built when opened
-    (the first view draws the breakdown, a static table, and no data grid); its own fragment, so choosing a tab, a stage, a
+    (the first view draws the breakdown, a Markdown table, and no data grid); its own fragment, so choosing a tab, a stage, a
     breakdown or a page reruns this section only. The lists are paged in SQL (a 10M-order week has
     thousands); their totals are the first page's."""
     st.subheader(f"Breached in {iso_week(week)}")
