@@ -78,23 +78,23 @@ def test_warm_data_reads_the_default_database_through_the_pages_connection(defau
     import data
     from data.decisions import decisions, facts_ready
     from policy import load_policy
-    from ui.context import _connection_for
+    from ui.context import connection_for
     from ui.startup import warm_data
 
-    con = _connection_for(str(default_db))
+    con = connection_for(str(default_db))
     decisions(con, load_policy())  # the facts stored, as a first page view leaves them
     assert facts_ready(con, load_policy())
     assert warm_data() == ["freshness", "weekly report", "breaches"]
-    assert _connection_for(str(data.default_path())) is con  # the pages' one connection, warm
+    assert connection_for(str(data.default_path())) is con  # the pages' one connection, warm
 
 
 def test_warm_data_decides_nothing(default_db):
     from data.decisions import facts_ready
     from policy import load_policy
-    from ui.context import _connection_for
+    from ui.context import connection_for
     from ui.startup import warm_data
 
-    con = _connection_for(str(default_db))
+    con = connection_for(str(default_db))
     assert not facts_ready(con, load_policy())  # no stored facts: the page's progress bar decides them
     assert warm_data() == ["freshness"]
     assert not facts_ready(con, load_policy())

@@ -6,6 +6,7 @@ Stable names (other pages import them):
 
 - ``sidebar(role)``        app.py draws the shared sidebar once per run, before the page.
 - ``connection()``         the cached DuckDB connection for the chosen database file.
+- ``connection_for(path)``  the same for a file named outright (start-up, which has no session).
 - ``cursor()``             a fresh cursor on it (use one per query: an unread result blocks).
 - ``db_path()``            the chosen database file, as a ``Path``.
 - ``data_version()``       a token that changes when the data changes (cache key).
@@ -77,7 +78,8 @@ def _choose_db() -> None:
 
 
 @st.cache_resource(show_spinner="Opening the case database...", max_entries=4)
-def _connection_for(path: str):
+def connection_for(path: str):
+    """The process's one DuckDB connection to ``path`` (opened once, shared by every session)."""
     return data.connect(path, quiet=True, create=False)
 
 
@@ -86,7 +88,7 @@ def connection():
 
     Raises ``data.DataError`` (with a sentence fit to show) when the file cannot be opened.
     """
-    return _connection_for(str(db_path()))
+    return connection_for(str(db_path()))
 
 
 def connection_or_stop():
@@ -145,7 +147,7 @@ def data_version() -> str:
 def _holds_sample(db: str, version: str) -> bool:
     from data.db import holds_sample
 
-    return holds_sample(_connection_for(db))
+    return holds_sample(connection_for(db))
 
 
 def sample_banner() -> None:
@@ -245,7 +247,7 @@ def _bound_cursor(db: str, folder_key: str, _folder):
 
     # A cursor of the database's connection: the facts come from the folder, a case's agent
     # (the breakdown by agent) from the database's cases.
-    return bind(_connection_for(db).cursor(), _folder)
+    return bind(connection_for(db).cursor(), _folder)
 
 
 def metrics_connection_or_stop():
@@ -351,7 +353,7 @@ def _history(db: str) -> list[tuple[int, str, str]]:
 
     store_zone = default_policy().calendar.timezone  # the store's clock, as the Policy page shows it
     out = []
-    for row in list_versions(_connection_for(db)).itertuples():
+    for row in list_versions(connection_for(db)).itertuples():
         saved = ""
         if pd.notna(row.saved_at):
             moment = pd.Timestamp(row.saved_at)
@@ -371,7 +373,7 @@ def _saved_version(db: str, version: int) -> Policy:
     """A saved version's policy; versions are append-only, so it never changes."""
     from data.policy_versions import load_version
 
-    return load_version(_connection_for(db), version)
+    return load_version(connection_for(db), version)
 
 
 def policy_file_errors() -> dict[str, str]:

@@ -95,14 +95,14 @@ def warm_data() -> list[str]:
     from data.report import attainment_by, breached_page, report_week_list, weekly_report
     from data.sla import MERCHANT_STAGES
     from policy import load_policy
-    from ui.context import _connection_for
+    from ui.context import connection_for
 
     done: list[str] = []
     try:
         path = data.default_path()
         if not path.is_file():
             return done
-        con = _connection_for(str(path))
+        con = connection_for(str(path))
         data_version(con)
         data_freshness(con)
         done.append("freshness")
