@@ -392,7 +392,6 @@ WHY_HEADERS = {"items": "Items", "met": "Met", "breached": "Breached", "pending"
 WHY_ROWS_SHOWN = 15
 
 
-
 def why_tab(stages: pd.DataFrame, week: dt.date, category: str | None, country: str | None) -> None:
     """The week's items of a stage (the worst one first) broken down by agent, category, reason or weekday."""
     week_stages = stages[(stages["week"] == week) & stages["stage"].isin(MERCHANT_STAGES)]

@@ -157,7 +157,7 @@ def test_breaches_link_to_the_case_lookup(at, con):
     ("Where it breached", {"why"}),
 ], ids=["breached-cases", "late-orders", "back-to-where"])
 def test_only_the_open_breaches_tab_is_built(at, tab, drawn):
-    """The first view draws the breakdown alone, as a static table: no data grid at all; another
+    """The first view draws the breakdown alone, as a Markdown table: no data grid at all; another
     tab's grid is built when that tab is opened, and the one left is no longer drawn."""
     _at_june(at)
     assert at.session_state[BREACH_TABS] == "Where it breached"

@@ -8,12 +8,12 @@ first view: ``serve.py`` runs ``warm_up()`` in Streamlit's start-up hook (``st.A
   two lookups of the holidays data every page's first use pays otherwise.
 - Switch off Streamlit's legacy ``pages/`` mode, as the first run through ``ui`` would (see
   ``ui/__init__``): a first visitor's deep link then runs app.py at once, not the page alone first.
-
+- Compile the emoji pattern Streamlit checks the page icon against (``warm_rendering``).
 - Read what a first view reads of the default database (``warm_data``), so DuckDB holds those
   blocks before the first visitor: the data's freshness and, when the store policy's facts are
-  stored and current, the week list and the last twelve weeks' report (a first view at 10M
-  orders otherwise reads them cold from the file: ~1 s). Nothing is decided or written here:
-  facts that are missing or stale are the page's progress bar, as before.
+  stored and current, the week list and what Weekly metrics shows of the week it opens on (a
+  first view at 10M orders otherwise reads them cold from the file: ~1 s). Nothing is decided
+  or written here: facts that are missing or stale are the page's progress bar, as before.
 
 Nothing here depends on a session's choices: every visitor gets the same work done.
 """
@@ -88,7 +88,6 @@ def warm_data() -> list[str]:
     import datetime as dt
 
     import data
-    from data.db import data_version
     from data.decisions import facts_ready
     from data.freshness import data_freshness
     from data.metrics_view import opening_week
@@ -103,7 +102,6 @@ def warm_data() -> list[str]:
         if not path.is_file():
             return done
         con = connection_for(str(path))
-        data_version(con)
         data_freshness(con)
         done.append("freshness")
         policy = load_policy()
@@ -126,10 +124,8 @@ def warm_data() -> list[str]:
 
 
 def warm_rendering() -> None:
-    """What Streamlit and pandas build on first use and keep: the emoji pattern the page icon is
-    checked against (about 0.15 s), a styled table's template engine (about 0.1 s)."""
-    import pandas as pd
+    """What Streamlit builds on first use and keeps: the emoji pattern the page icon is checked
+    against (about 0.15 s of every page's first view after a start)."""
     from streamlit import string_util
 
     string_util.is_emoji("↩️")
-    pd.DataFrame({"x": [0.5]}).style.format("{:.1%}").bar(vmin=0, vmax=1).to_html()
